@@ -1,0 +1,162 @@
+"""Agent-network channel: BPR corporate agents, bank branch counters, individual agents.
+
+``agents`` partners recruit at the start, out of ``agents_max`` who could (22 of Bali's 128
+BPRs). A ``rollout`` schedule changes the number of partners on given dates; a partner who joins
+during the horizon ramps up linearly to full productivity over ``ramp_up_months``.
+
+Each partner enrols ``enrollments_per_agent_per_month`` people a month, or reaches
+``contacts_per_agent_per_month`` people and converts a share ``conversion_rate`` of them. Partners
+differ: with ``heterogeneity_cv`` > 0 each partner's productivity is a mean-one gamma multiplier
+with that coefficient of variation, drawn once per replication. The sum of ``n`` such multipliers
+is Gamma(n·k, 1/k) with ``k = 1/cv²``, so a cohort of partners costs one draw, not ``n``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from sim.calendar import days_in_month
+from sim.channels.base import (
+    EVENT_PHASE,
+    FLOW_PHASE,
+    ChannelBase,
+    ChannelContext,
+    FloatArray,
+    start_common,
+)
+from sim.fields import Count, Date, Frozen, NonNegative, Probability
+from sim.rates import DAYS_PER_MONTH, gamma_shape_for_cv, ramp_factor
+
+
+class RolloutStep(Frozen):
+    """From ``on``, the channel has ``agents`` partners."""
+
+    on: Date
+    agents: Count
+
+
+class AgentNetwork(ChannelBase):
+    """Partners (BPRs, bank counters, individual agents) who each enrol people."""
+
+    SWITCHABLE: ClassVar[tuple[str, ...]] = (
+        "enrollments_per_agent_per_month",
+        "contacts_per_agent_per_month",
+        "conversion_rate",
+    )
+
+    kind: Literal["agent_network"]
+    agents: Count = Field(description="partners recruiting at the start")
+    agents_max: Count | None = Field(default=None, description="partners there could ever be")
+    rollout: list[RolloutStep] = Field(default_factory=list, description="dated partner counts")
+    ramp_up_months: float = Field(
+        default=0.0, ge=0, description="months a new partner takes to reach full productivity"
+    )
+    enrollments_per_agent_per_month: NonNegative | None = Field(default=None)
+    contacts_per_agent_per_month: NonNegative | None = Field(default=None)
+    conversion_rate: Probability | None = Field(default=None, description="share of contacts who enrol")
+    heterogeneity_cv: float = Field(default=0.0, ge=0, le=5, description="spread of productivity between partners")
+
+    @model_validator(mode="after")
+    def _one_productivity(self) -> AgentNetwork:
+        direct = self.enrollments_per_agent_per_month is not None
+        funnel = self.contacts_per_agent_per_month is not None or self.conversion_rate is not None
+        if direct == funnel:
+            raise ValueError(
+                "give either enrollments_per_agent_per_month, or contacts_per_agent_per_month with conversion_rate"
+            )
+        if funnel and (self.contacts_per_agent_per_month is None or self.conversion_rate is None):
+            raise ValueError("contacts_per_agent_per_month and conversion_rate go together")
+        return self
+
+
+def productivity(rates: dict[str, FloatArray]) -> FloatArray:
+    """Enrolments a month of one fully productive partner: direct, or contacts × conversion."""
+    if "enrollments_per_agent_per_month" in rates:
+        return rates["enrollments_per_agent_per_month"]
+    return rates["contacts_per_agent_per_month"] * rates["conversion_rate"]
+
+
+@dataclass
+class Cohort:
+    """Partners who joined on the same day: how many, and the sum of their multipliers."""
+
+    joined: int
+    count: int
+    strength: FloatArray
+
+
+@dataclass
+class Partners:
+    """The partners of one channel, by cohort, and their productivity multipliers."""
+
+    cohorts: list[Cohort]
+    cv: float
+    rng: np.random.Generator
+    reps: int
+
+    @property
+    def count(self) -> int:
+        return sum(c.count for c in self.cohorts)
+
+    def strength_of(self, count: int) -> FloatArray:
+        """Summed multipliers of ``count`` new partners: Gamma(count·k, 1/k), or ``count``."""
+        if self.cv == 0 or count == 0:
+            return np.full(self.reps, float(count))
+        k = gamma_shape_for_cv(self.cv)
+        return self.rng.gamma(count * k, 1 / k, size=self.reps)
+
+    def set_count(self, target: int, day: int) -> None:
+        """Partners join (a new cohort) or leave (the newest first) until there are ``target``."""
+        if target > self.count:
+            added = target - self.count
+            self.cohorts.append(Cohort(day, added, self.strength_of(added)))
+        while self.count > target:
+            last = self.cohorts[-1]
+            leaving = min(last.count, self.count - target)
+            if leaving == last.count:
+                self.cohorts.pop()
+                continue
+            # The leavers' share of a gamma sum is Beta(k·m, k·(n−m)) distributed.
+            if self.cv == 0:
+                kept = np.full(self.reps, (last.count - leaving) / last.count)
+            else:
+                k = gamma_shape_for_cv(self.cv)
+                kept = self.rng.beta(k * (last.count - leaving), k * leaving, size=self.reps)
+            self.cohorts[-1] = Cohort(last.joined, last.count - leaving, last.strength * kept)
+
+    def effective(self, day: int, ramp_up_days: float) -> FloatArray:
+        """Partners at full productivity equivalent on ``day``, after ramp-up."""
+        total = np.zeros(self.reps)
+        for cohort in self.cohorts:
+            total += ramp_factor(day - cohort.joined, ramp_up_days) * cohort.strength
+        return total
+
+
+def start(ctx: ChannelContext, channel: AgentNetwork) -> None:
+    """Draw the partners' productivity, schedule the rollout and the daily recruiting."""
+    start_common(ctx, channel)
+    partners = Partners([], channel.heterogeneity_cv, ctx.params_rng, ctx.reps)
+    # Partners present at the start joined before it and are fully productive.
+    partners.set_count(channel.agents, -(10**9))
+    for step in channel.rollout:
+        ctx.env.process(_rollout(ctx, partners, step))
+    ctx.env.process(_recruit(ctx, partners, channel.ramp_up_months * DAYS_PER_MONTH))
+
+
+def _rollout(ctx: ChannelContext, partners: Partners, step: RolloutStep) -> Generator[Any, Any, None]:
+    day = ctx.horizon.day_of(step.on)
+    yield ctx.at(day, EVENT_PHASE)
+    partners.set_count(step.agents, day)
+
+
+def _recruit(ctx: ChannelContext, partners: Partners, ramp_up_days: float) -> Generator[Any, Any, None]:
+    for day in ctx.daily():
+        yield ctx.at(day, FLOW_PHASE)
+        when = ctx.horizon.date_of(day)
+        per_day = productivity(ctx.rates) * partners.effective(day, ramp_up_days) / days_in_month(when)
+        ctx.enrol(ctx.flow_rng.poisson(per_day * ctx.new_member_share()))

@@ -1,0 +1,159 @@
+"""What every channel kind shares: its common fields and the context its SimPy process runs in.
+
+A channel kind is one module (see :mod:`sim.channels`) holding
+
+* a frozen parameter model deriving from :class:`ChannelBase`,
+* pure rate functions, and
+* ``start(ctx)``, which registers thin SimPy processes that sample, yield and record through the
+  :class:`ChannelContext` they are given.
+
+The context hides the stocks: a process asks :meth:`ChannelContext.enrol` to turn candidate
+recruits into members and the context makes sure the uncovered pool is never overdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import numpy as np
+from pydantic import Field, TypeAdapter, ValidationError, field_serializer, field_validator
+
+from sim.calendar import Horizon
+from sim.distributions import Distribution
+from sim.fields import Date, Frozen, Probability, Segment
+
+if TYPE_CHECKING:
+    import simpy
+
+    from sim.state import Stocks
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+
+# Within a day, calendar events (a partner joining, a batch starting, a policy switch) happen
+# first, then recruiting, then lapse, then the end-of-day record. Fractional times make that order
+# explicit instead of depending on the order SimPy happened to schedule things in.
+EVENT_PHASE = 0.0
+FLOW_PHASE = 0.25
+LAPSE_PHASE = 0.5
+RECORD_PHASE = 0.75
+
+
+class PolicySwitch(Frozen):
+    """From ``on``, the listed rates of this channel take new values (drawn per replication)."""
+
+    on: Date
+    set: dict[str, Any] = Field(min_length=1)
+
+    @field_serializer("set")
+    def _dump_set(self, value: dict[str, Any]) -> dict[str, Any]:
+        return {k: v.to_data() if hasattr(v, "to_data") else v for k, v in value.items()}
+
+
+class ChannelBase(Frozen):
+    """Fields every channel has."""
+
+    SWITCHABLE: ClassVar[tuple[str, ...]] = ()
+
+    name: str = Field(min_length=1, description="unique name, used in tables and --set paths")
+    segment: Segment | None = Field(
+        default=None, description="the population segment it recruits from; omit when unsegmented"
+    )
+    already_member_share: Probability | None = Field(
+        default=None,
+        description="share of the people it reaches who are already members; "
+        "when omitted, the uncovered share of the segment",
+    )
+    policy: list[PolicySwitch] = Field(default_factory=list, description="dated rate changes")
+    source: str = Field(default="", description="where the figures come from, or 'assumption: why'")
+
+    @field_validator("policy")
+    @classmethod
+    def _parse_policy(cls, switches: list[PolicySwitch]) -> list[PolicySwitch]:
+        allowed = (*cls.SWITCHABLE, "already_member_share")
+        parsed = []
+        for i, switch in enumerate(switches):
+            values: dict[str, Any] = {}
+            for name, raw in switch.set.items():
+                if name not in allowed:
+                    raise ValueError(f"policy[{i}].set: {name!r} cannot be switched; allowed: {', '.join(allowed)}")
+                info = cls.model_fields[name]
+                adapter: TypeAdapter[Any] = TypeAdapter(Annotated[(info.annotation, *info.metadata)])
+                try:
+                    values[name] = adapter.validate_python(raw)
+                except ValidationError as exc:
+                    msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                    raise ValueError(f"policy[{i}].set.{name}: {msg}") from None
+            parsed.append(switch.model_copy(update={"set": values}))
+        return parsed
+
+    def rate_fields(self) -> dict[str, Distribution]:
+        """The uncertain rates this channel draws once per replication, by field name."""
+        out: dict[str, Distribution] = {}
+        for name in self.SWITCHABLE:
+            value = getattr(self, name, None)
+            if value is not None and not isinstance(value, list):
+                out[name] = value
+        if self.already_member_share is not None:
+            out["already_member_share"] = self.already_member_share
+        return out
+
+
+@dataclass
+class ChannelContext:
+    """Everything a channel's processes need, for one block of replications."""
+
+    env: simpy.Environment
+    stocks: Stocks
+    horizon: Horizon
+    index: int
+    group: int
+    params_rng: np.random.Generator
+    flow_rng: np.random.Generator
+    rates: dict[str, FloatArray] = field(default_factory=dict)
+
+    @property
+    def reps(self) -> int:
+        return self.stocks.reps
+
+    def draw(self, dist: Distribution) -> FloatArray:
+        """One value per replication, from this channel's parameter stream."""
+        return dist.sample(self.params_rng, self.reps)
+
+    def new_member_share(self) -> FloatArray:
+        """Chance that a person the channel reaches is not yet a member."""
+        if "already_member_share" in self.rates:
+            return 1.0 - self.rates["already_member_share"]
+        return self.stocks.uncovered_share(self.group, self.env.now)
+
+    def enrol(self, candidates: IntArray) -> IntArray:
+        """Enrol up to ``candidates`` new self-paying members; returns how many joined."""
+        return self.stocks.enrol(self.index, self.group, candidates, self.env.now)
+
+    def daily(self) -> Iterator[int]:
+        """Day indices of the horizon, for a process that acts once a day."""
+        return iter(range(self.horizon.days))
+
+    def at(self, day: int, phase: float) -> simpy.Timeout:
+        """A timeout that fires at ``phase`` of ``day``."""
+        return self.env.timeout(max(0.0, day + phase - self.env.now))
+
+
+def policy_process(ctx: ChannelContext, switch: PolicySwitch) -> Generator[Any, Any, None]:
+    """A policy switch: on its date, the named rates take values drawn for each replication.
+
+    The draws are made at the start of the run, so that a switch does not shift the parameter
+    stream of anything drawn after it.
+    """
+    drawn = {name: ctx.draw(dist) for name, dist in switch.set.items()}
+    yield ctx.at(ctx.horizon.day_of(switch.on), EVENT_PHASE)
+    ctx.rates.update(drawn)
+
+
+def start_common(ctx: ChannelContext, channel: ChannelBase) -> None:
+    """Draw the channel's rates for every replication and schedule its policy switches."""
+    ctx.rates.update({name: ctx.draw(dist) for name, dist in channel.rate_fields().items()})
+    for switch in channel.policy:
+        ctx.env.process(policy_process(ctx, switch))

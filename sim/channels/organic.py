@@ -1,0 +1,58 @@
+"""Organic channel: walk-ins, digital sign-ups and employer registrations.
+
+People arrive on their own at ``per_month`` a month, optionally shaped by ``seasonality`` (twelve
+multipliers, January first). Arrivals on a day are Poisson with mean
+``per_month × seasonality[month] / days_in_month``, thinned by the chance that an arrival is not
+yet a member, so a constant flow over ``t`` months enrols Poisson(λt) people when nobody is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from sim.calendar import days_in_month
+from sim.channels.base import FLOW_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
+from sim.fields import NonNegative
+
+
+class Organic(ChannelBase):
+    """Walk-ins, digital and employer registrations at a steady monthly rate."""
+
+    SWITCHABLE: ClassVar[tuple[str, ...]] = ("per_month",)
+
+    kind: Literal["organic"]
+    per_month: NonNegative = Field(description="people reached a month")
+    seasonality: list[float] | None = Field(
+        default=None, description="12 monthly multipliers, January first, averaging about 1"
+    )
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve_non_negative(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and (len(value) != 12 or min(value) < 0):
+            raise ValueError(f"needs 12 multipliers >= 0 (January first), got {len(value)} values")
+        return value
+
+
+def daily_mean(per_month: FloatArray, multiplier: float, days: int) -> FloatArray:
+    """Expected arrivals on one day: ``per_month × multiplier / days_in_month``."""
+    return per_month * (multiplier / days)
+
+
+def start(ctx: ChannelContext, channel: Organic) -> None:
+    """Register the channel's daily recruiting process."""
+    start_common(ctx, channel)
+    ctx.env.process(_recruit(ctx, channel.seasonality))
+
+
+def _recruit(ctx: ChannelContext, seasonality: list[float] | None) -> Generator[Any, Any, None]:
+    for day in ctx.daily():
+        yield ctx.at(day, FLOW_PHASE)
+        when = ctx.horizon.date_of(day)
+        multiplier = seasonality[when.month - 1] if seasonality else 1.0
+        mean = daily_mean(ctx.rates["per_month"], multiplier, days_in_month(when))
+        ctx.enrol(ctx.flow_rng.poisson(mean * ctx.new_member_share()).astype(np.int64))

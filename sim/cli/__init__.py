@@ -1,0 +1,58 @@
+"""The ``sim`` command line: one module per command, all built on :func:`sim.experiment.run_scenario`.
+
+:func:`main` is the console entry point. It turns every input problem into one line on stderr
+and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C into exit code 130.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from sim.cli import bench, diff, run, schema, validate
+from sim.errors import ScenarioError
+
+app = typer.Typer(
+    name="sim",
+    help="Membership-growth simulator for BPJS Ketenagakerjaan planners.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.command("run")(run.run)
+app.command("validate")(validate.validate)
+app.command("schema")(schema.schema)
+app.command("diff")(diff.diff)
+app.command("bench")(bench.bench)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks for errors"),
+) -> None:
+    """Run scenario YAML files through a SimPy Monte Carlo model of membership growth."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: ``sim ...``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        code = app(args=args, prog_name="sim", standalone_mode=False)
+    except ScenarioError as exc:
+        if debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except click.ClickException as exc:
+        if debug:
+            raise
+        print(f"error: {exc.format_message()} (see 'sim --help')", file=sys.stderr)
+        sys.exit(2)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        print("interrupted: nothing was written for the run in progress", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,70 @@
+"""``sim diff A B``: what a variant changes against its base, as paths and values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.loader import load_scenario
+from sim.output import scenario_data
+
+MISSING = "—"
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Leaf values by path; channels are addressed by name, e.g. ``channels[BPR agents].agents``."""
+    out: dict[str, Any] = {}
+    if isinstance(data, dict) and _is_leaf_dict(data):
+        out[prefix] = data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(data, list) and prefix == "channels":
+        for item in data:
+            out.update(flatten(item, f"channels[{item['name']}]"))
+    elif isinstance(data, list) and any(isinstance(x, dict) for x in data):
+        for i, item in enumerate(data):
+            out.update(flatten(item, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = data
+    return out
+
+
+def _is_leaf_dict(data: dict[str, Any]) -> bool:
+    """A distribution (``{beta: [...]}``) is one value, not a branch."""
+    return len(data) == 1 and next(iter(data)) in ("beta", "uniform", "triangular", "lognormal")
+
+
+def scenario_diff(a: Path, b: Path) -> list[tuple[str, Any, Any]]:
+    """Paths whose resolved values differ between scenario ``a`` and scenario ``b``."""
+    fa = flatten(scenario_data(load_scenario(a).scenario))
+    fb = flatten(scenario_data(load_scenario(b).scenario))
+    keys = list(fa) + [k for k in fb if k not in fa]
+    return [(k, fa.get(k, MISSING), fb.get(k, MISSING)) for k in keys if fa.get(k, MISSING) != fb.get(k, MISSING)]
+
+
+def diff(
+    base: Path = typer.Argument(..., help="base scenario"),
+    variant: Path = typer.Argument(..., help="variant scenario"),
+    as_json: bool = typer.Option(False, "--json", help="print the differences as JSON"),
+) -> None:
+    """Show what VARIANT changes against BASE."""
+    rows = scenario_diff(base, variant)
+    if as_json:
+        typer.echo(json.dumps([{"path": p, "base": x, "variant": y} for p, x, y in rows], indent=2, default=str))
+        return
+    table = Table(title=f"{variant} against {base}")
+    for col in ("Path", "Base", "Variant"):
+        table.add_column(col)
+    for path, x, y in rows:
+        table.add_row(
+            path,
+            json.dumps(x, default=str) if x is not MISSING else x,
+            json.dumps(y, default=str) if y is not MISSING else y,
+        )
+    Console().print(table if rows else "no differences")

@@ -1,0 +1,141 @@
+"""The discrete-event model of one block of replications, run in lock-step in one SimPy environment.
+
+Calendar things are SimPy processes and events: each channel's daily recruiting, a partner
+joining, a batch starting or its funding ending, a policy switch, each group's lapse, and the
+end-of-day record. Stocks are NumPy counts with one column per replication
+(:class:`~sim.state.Stocks`), so the cost is replications × groups × days, never members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim import lapse
+from sim.calendar import Horizon
+from sim.channels import ChannelContext, start_channel
+from sim.channels.base import RECORD_PHASE
+from sim.rates import annual_growth_factor
+from sim.scenario import Scenario
+from sim.state import Stocks
+from sim.streams import stream
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+@dataclass
+class BlockOutcome:
+    """What one block records: stocks at each record day and per-replication target facts."""
+
+    active: IntArray  # (records, groups, reps): active incl. funded
+    inactive: IntArray  # (records, groups, reps)
+    enrolled: IntArray  # (records, channels, reps), cumulative
+    lapsed: IntArray  # (records, groups, reps), cumulative
+    reactivated: IntArray  # (records, groups, reps), cumulative
+    at_target: IntArray  # (reps,): target metric at the end of target.by
+    crossed_on: IntArray  # (reps,): first day the target metric reached the target, or -1
+
+
+def horizon_of(s: Scenario) -> Horizon:
+    """The scenario's days, with ``target.by`` recorded as well as month ends."""
+    return Horizon(s.start, s.end, (s.target.by,))
+
+
+def workforce(s: Scenario, days: int) -> FloatArray:
+    """Workers per day and group, growing at ``growth_per_year`` compound."""
+    base = np.asarray(s.per_group(s.population.workers), dtype=np.float64)
+    growth = np.array([annual_growth_factor(s.population.growth_per_year, d) for d in range(days)])
+    return growth[:, None] * base[None, :]
+
+
+class Recorder:
+    """End-of-day bookkeeping: month-end snapshots and the day the target is first reached."""
+
+    def __init__(self, s: Scenario, horizon: Horizon, stocks: Stocks) -> None:
+        self.stocks = stocks
+        self.target = s.target.members
+        self.registered_metric = s.target.metric == "registered"
+        self.target_day = horizon.day_of(s.target.by)
+        self.record_days = set(horizon.record_days)
+        n, g, c, r = len(horizon.record_days), stocks.active.shape[0], stocks.enrolled.shape[0], stocks.reps
+        self.out = BlockOutcome(
+            active=np.zeros((n, g, r), dtype=np.int64),
+            inactive=np.zeros((n, g, r), dtype=np.int64),
+            enrolled=np.zeros((n, c, r), dtype=np.int64),
+            lapsed=np.zeros((n, g, r), dtype=np.int64),
+            reactivated=np.zeros((n, g, r), dtype=np.int64),
+            at_target=np.zeros(r, dtype=np.int64),
+            crossed_on=np.full(r, -1, dtype=np.int64),
+        )
+        self.row = 0
+
+    def metric(self) -> IntArray:
+        st = self.stocks
+        total: IntArray = (st.active + st.funded).sum(axis=0)
+        if self.registered_metric:
+            total = total + st.inactive.sum(axis=0)
+        return total
+
+    def end_of_day(self, day: int) -> None:
+        out, st = self.out, self.stocks
+        value = self.metric()
+        out.crossed_on[(out.crossed_on < 0) & (value >= self.target)] = day
+        if day == self.target_day:
+            out.at_target[:] = value
+        if day in self.record_days:
+            i = self.row
+            out.active[i] = st.active + st.funded
+            out.inactive[i] = st.inactive
+            out.enrolled[i] = st.enrolled
+            out.lapsed[i] = st.lapsed
+            out.reactivated[i] = st.reactivated
+            self.row += 1
+
+    def process(self, env: simpy.Environment, days: int) -> Generator[Any, Any, None]:
+        yield env.timeout(RECORD_PHASE)
+        for day in range(days):
+            self.end_of_day(day)
+            yield env.timeout(1)
+
+
+def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
+    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
+    horizon = horizon_of(s)
+    env = simpy.Environment()
+    stocks = Stocks.at_baseline(
+        workforce(s, horizon.days),
+        np.asarray(s.per_group(s.baseline.active), dtype=np.int64),
+        np.asarray(s.per_group(s.baseline.inactive), dtype=np.int64),
+        len(s.channels),
+        reps,
+    )
+    for g, group in enumerate(s.groups):
+        lapse.start(
+            env,
+            stocks,
+            g,
+            s.lapse_for(group),
+            horizon.days,
+            stream(seed, f"lapse:{group}:params"),
+            stream(seed, f"lapse:{group}"),
+        )
+    for i, channel in enumerate(s.channels):
+        ctx = ChannelContext(
+            env,
+            stocks,
+            horizon,
+            i,
+            s.group_of(channel.segment),
+            stream(seed, f"channel:{channel.name}:params"),
+            stream(seed, f"channel:{channel.name}"),
+        )
+        start_channel(ctx, channel)
+    recorder = Recorder(s, horizon, stocks)
+    env.process(recorder.process(env, horizon.days))
+    env.run(until=horizon.days)
+    return recorder.out

@@ -1,0 +1,174 @@
+"""Result folders: self-describing, written atomically, never over an earlier run.
+
+A run is written into a hidden temporary folder beside its destination and renamed into place
+only when every file is complete; the last file written is the marker :data:`COMPLETE`. A folder
+without the marker is never read as a result, and a temporary folder left by a killed run is
+removed by the next run that writes beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import Location, ScenarioError
+from sim.scenario import Scenario
+
+COMPLETE = "COMPLETE"
+TMP_PREFIX = ".tmp-"
+STALE_SECONDS = 24 * 3600
+
+Writer = Callable[[Path], None]
+
+
+def slug(name: str) -> str:
+    """A folder-safe form of a scenario name: ``Bali 2025, current`` → ``bali-2025-current``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "scenario"
+
+
+def default_destination(results_root: Path, scenario: Scenario, now: datetime | None = None) -> Path:
+    """``results/<scenario-name>/<timestamp>/``, with a suffix if that folder exists."""
+    stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
+    base = results_root / slug(scenario.name) / stamp
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{stamp}-{n}")
+    return candidate
+
+
+def is_complete(folder: Path) -> bool:
+    """Whether ``folder`` holds a finished result."""
+    return (folder / COMPLETE).is_file()
+
+
+def _clean_stale(parent: Path) -> None:
+    """Remove temporary folders that runs killed long ago left behind."""
+    if not parent.is_dir():
+        return
+    for tmp in parent.glob(f"{TMP_PREFIX}*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        alive = pid.isdigit() and _pid_alive(int(pid))
+        if not alive or time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
+
+
+def check_destination(dest: Path) -> None:
+    """Refuse a destination that holds anything, or whose parent cannot be written."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ScenarioError(
+            "already exists and is not empty; results are never overwritten, choose another --out",
+            where=Location(dest),
+            field="--out",
+        )
+    parent = dest.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise ScenarioError("cannot write here; choose a writable --out", where=Location(parent), field="--out")
+
+
+def write_atomically(dest: Path, writer: Writer) -> Path:
+    """Let ``writer`` fill a temporary folder, mark it complete, then rename it to ``dest``."""
+    check_destination(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(dest.parent)
+    tmp = dest.parent / f"{TMP_PREFIX}{dest.name}-{os.getpid()}"
+    try:
+        tmp.mkdir()
+        writer(tmp)
+        (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
+        if dest.exists():
+            dest.rmdir()  # empty, checked above
+        tmp.rename(dest)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ScenarioError(
+            f"could not write results: {exc.strerror or exc}", where=Location(dest), field="--out"
+        ) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Pretty JSON, UTF-8, with a final newline."""
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Rows of dicts as CSV; floats with enough digits to round-trip, no locale formatting."""
+    if not rows:
+        path.write_text("", encoding="utf-8")
+        return
+    fields = list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        out.writeheader()
+        for row in rows:
+            out.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in row.items()})
+
+
+def write_yaml(path: Path, data: Any, header: str = "") -> None:
+    """Plain YAML in the order given, after an optional comment header."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(header + text, encoding="utf-8")
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The resolved scenario as plain YAML-ready data."""
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
+    return data
+
+
+def write_run(
+    dest: Path,
+    summary: dict[str, Any],
+    monthly: list[dict[str, Any]],
+    scenario: Scenario,
+    chain: tuple[Path, ...],
+    run_info: dict[str, Any],
+) -> Path:
+    """Write a run's folder: resolved scenario, summary, tables and run facts."""
+    header = "# Resolved scenario, as run. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
+
+    def fill(folder: Path) -> None:
+        write_yaml(folder / "scenario.yaml", scenario_data(scenario), header)
+        write_json(folder / "summary.json", summary)
+        write_csv(folder / "monthly.csv", monthly)
+        write_csv(folder / "channels.csv", summary["channels"])
+        write_csv(folder / "semesters.csv", semester_rows(summary["semesters"]))
+        write_json(folder / "run.json", run_info)
+
+    return write_atomically(dest, fill)
+
+
+def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Semester entries with per-channel enrolments spread into their own columns."""
+    rows = []
+    for sem in semesters:
+        row = {k: v for k, v in sem.items() if k != "enrolled_by_channel"}
+        row.update({f"enrolled[{name}]": v for name, v in sem["enrolled_by_channel"].items()})
+        rows.append(row)
+    return rows

@@ -1,0 +1,180 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Scenario files are written by hand, so an error must point at the file and line a planner has to
+edit. :func:`read_yaml` composes the YAML node tree with PyYAML's *safe* loader and builds plain
+containers (:class:`MarkedDict`, :class:`MarkedList`) that carry, for each key or item, the
+:class:`~sim.errors.Location` it was written at. Merging (``extends``) keeps those locations.
+
+Nothing in a scenario is ever turned into a Python object or evaluated: only YAML's standard
+scalar types are constructed. Alias bombs, very deep nesting and very large files are refused
+before they can use much memory or time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import Location, ScenarioError
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class MarkedDict(dict[str, Any]):
+    """A mapping that knows the location of each of its keys."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marks: dict[Hashable, Location] = {}
+        self.where = Location()
+
+
+class MarkedList(list[Any]):
+    """A sequence that knows the location of each of its items."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.marks: dict[Hashable, Location] = {}
+        self.where = Location()
+
+
+def location_of(data: Any, path: tuple[Hashable, ...]) -> Location:
+    """The location of the deepest part of ``path`` inside ``data`` that has one."""
+    best = getattr(data, "where", Location())
+    node = data
+    for key in path:
+        marks = getattr(node, "marks", None)
+        if marks is None:
+            break
+        if key in marks:
+            best = marks[key]
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return best
+
+
+class _Builder:
+    """Turns a composed node tree into marked containers, with limits on size and depth."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def where(self, node: yaml.Node) -> Location:
+        return Location(self.file, node.start_mark.line + 1)
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ScenarioError(
+                f"the document expands to more than {MAX_NODES:,} values (an alias bomb?); "
+                "write the values out or use fewer aliases",
+                where=self.where(node),
+            )
+        if depth > MAX_DEPTH:
+            raise ScenarioError(f"nesting deeper than {MAX_DEPTH} levels is not allowed", where=self.where(node))
+        if node.tag not in _STANDARD_TAGS:
+            raise ScenarioError(
+                f"the YAML tag {node.tag!r} is not allowed; scenarios hold plain values only",
+                where=self.where(node),
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = MarkedList()
+            items.where = self.where(node)
+            for i, child in enumerate(node.value):
+                items.marks[i] = self.where(child)
+                items.append(self.build(child, depth + 1))
+            return items
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise ScenarioError(f"{node.value!r} is not a valid value: {exc}", where=self.where(node)) from None
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> MarkedDict:
+        result = MarkedDict()
+        result.where = self.where(node)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError("keys must be plain words", where=self.where(key_node))
+            key = str(key_node.value)
+            if key in result:
+                first = result.marks[key]
+                raise ScenarioError(
+                    f"duplicate key {key!r} (first given on line {first.line}); give each key once",
+                    where=self.where(key_node),
+                    field=key,
+                )
+            result.marks[key] = self.where(key_node)
+            result[key] = self.build(value_node, depth + 1)
+        return result
+
+
+def parse_yaml(text: str, file: Path) -> Any:
+    """Parse one YAML document from ``text`` into marked containers."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        hint = "; indent with spaces, not tabs" if "\\t" in str(exc) or "tab" in problem else ""
+        raise ScenarioError(f"YAML syntax error: {problem}{hint}", where=Location(file, line)) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"YAML syntax error: {exc}", where=Location(file)) from None
+    if node is None:
+        return None
+    return _Builder(file).build(node)
+
+
+def read_yaml(file: Path) -> MarkedDict:
+    """Read a scenario file: a UTF-8 YAML mapping of at most :data:`MAX_FILE_BYTES` bytes."""
+    where = Location(file)
+    if not file.exists():
+        raise ScenarioError("no such file", where=where)
+    if file.is_dir():
+        raise ScenarioError("is a directory; give a scenario .yaml file", where=where)
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is {size:,} bytes; scenarios are limited to {MAX_FILE_BYTES:,}", where=where)
+    raw = file.read_bytes()
+    if b"\x00" in raw:
+        raise ScenarioError("file is binary, not YAML text", where=where)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            where=Location(file, line),
+        ) from None
+    data = parse_yaml(text, file)
+    if data is None:
+        raise ScenarioError("file is empty; a scenario is a YAML mapping (name, start, ...)", where=where)
+    if not isinstance(data, MarkedDict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        raise ScenarioError(
+            f"the file holds {kind}; a scenario is a YAML mapping (name, start, ...)",
+            where=Location(file, 1),
+        )
+    return data
