@@ -13,19 +13,20 @@ Loading is three steps, and every problem in any of them becomes one
 from __future__ import annotations
 
 import difflib
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim import checks
+from sim import checks, paths
 from sim.channels import REGISTRY
 from sim.channels.agent_network import RolloutStep
 from sim.channels.base import PolicySwitch
 from sim.channels.funded_batch import Batch
 from sim.errors import Location, ScenarioError
+from sim.paths import Override
 from sim.scenario import Baseline, LapseRates, Population, Scenario, Target
 from sim.yamlio import MarkedDict, MarkedList, location_of, read_yaml
 
@@ -226,10 +227,12 @@ def validate(raw: MarkedDict, file: Path) -> tuple[Scenario, tuple[str, ...]]:
     return scenario, notes
 
 
-def load_scenario(file: Path | str) -> Loaded:
-    """Read, merge and validate a scenario file."""
+def load_scenario(file: Path | str, overrides: Sequence[Override] = ()) -> Loaded:
+    """Read, merge and validate a scenario file, with ``overrides`` (``--set``) applied first."""
     file = Path(file)
     raw, chain = load_raw(file)
+    if overrides:
+        raw = paths.apply(raw, overrides)
     scenario, notes = validate(raw, file)
     outside = [p for p in chain[1:] if not p.resolve().is_relative_to(file.resolve().parent)]
     notes += tuple(f"{file}: extends {p} from outside the scenario's folder" for p in outside)
