@@ -33,11 +33,12 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 # Within a day, calendar events (a partner joining, a batch starting, a policy switch) happen
-# first, then recruiting, then lapse, then the end-of-day record. Fractional times make that order
-# explicit instead of depending on the order SimPy happened to schedule things in.
+# first, then lapse, then recruiting (so nobody lapses on the day they join), then the end-of-day
+# record. Fractional times make that order explicit instead of depending on the order SimPy
+# happened to schedule things in.
 EVENT_PHASE = 0.0
-FLOW_PHASE = 0.25
-LAPSE_PHASE = 0.5
+LAPSE_PHASE = 0.25
+FLOW_PHASE = 0.5
 RECORD_PHASE = 0.75
 
 
