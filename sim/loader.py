@@ -43,6 +43,10 @@ _MODELS: tuple[type[BaseModel], ...] = (
 )
 
 
+# Names pydantic puts into an error's location for union members; never keys of the data.
+_NOT_KEYS = {"int", "float", "str", "bool", "date", *(m.__name__ for m in _MODELS)}
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A validated scenario with where it came from and what looked suspicious."""
@@ -154,7 +158,7 @@ def _data_path(raw: Any, loc: tuple[Hashable, ...]) -> tuple[tuple[Hashable, ...
             node = node[step]  # type: ignore[call-overload]
             found.append(step)
             full.append(step)
-        elif isinstance(step, str) and (step in REGISTRY or "[" in step or step in ("int", "float", "str")):
+        elif isinstance(step, str) and (step in REGISTRY or step in _NOT_KEYS or "[" in step):
             continue
         else:
             full.append(step)
@@ -178,8 +182,13 @@ def _allowed_keys(raw: Any, parent: tuple[Hashable, ...], loc: tuple[Hashable, .
 
 def _pick(errors: list[Any], raw: Any) -> Any:
     """The error a planner should see first: the first field, the most specific complaint."""
-    first = _data_path(raw, errors[0]["loc"])[1]
-    same = [e for e in errors if _data_path(raw, e["loc"])[1][: len(first)] == first]
+    # Of the errors under the first field, the one that got deepest into the data is the one
+    # about the union member the planner meant (per-segment lapse rates, not one set of rates).
+    head = _data_path(raw, errors[0]["loc"])[0][:1]
+    under = [e for e in errors if _data_path(raw, e["loc"])[0][:1] == head]
+    deepest = max(len(_data_path(raw, e["loc"])[0]) for e in under)
+    first = next(_data_path(raw, e["loc"])[1] for e in under if len(_data_path(raw, e["loc"])[0]) == deepest)
+    same = [e for e in under if _data_path(raw, e["loc"])[1][: len(first)] == first]
     specific = [
         e
         for e in same

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,11 @@ from rich.table import Table
 
 def _n(x: float) -> str:
     return f"{x:,.0f}"
+
+
+def console() -> Console:
+    """A console for the verdict: the terminal's width, or 120 columns when output is piped."""
+    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=True, highlight=False)
 
 
 def render(summary: dict[str, Any], console: Console, written: Path | None = None) -> None:

@@ -72,7 +72,13 @@ def test_loan_flow_is_thinned_binomially():
     # 1,000 loans a month are paid out in whole loans: 6,000 over the horizon, exactly.
     # Each borrower is new with probability 1 − a and enrols with probability e.
     a, e, loans = 0.81, 0.6, 6000
-    ch = {"name": "KUR", "kind": "loan_linked", "loans_per_month": 1000, "already_member_share": a, "enrollment_rate": e}
+    ch = {
+        "name": "KUR",
+        "kind": "loan_linked",
+        "loans_per_month": 1000,
+        "already_member_share": a,
+        "enrollment_rate": e,
+    }
     enrolled = final(scenario([ch]), "enrolled[KUR]")
     p = (1 - a) * e
     assert_mean(enrolled, loans * p, math.sqrt(loans * p * (1 - p)))
@@ -85,8 +91,9 @@ def test_small_pool_depletes_exponentially():
     # follows dU/dt = −λU/W: enrolled = W(1 − e^(−λt/W)).
     workers, lam = 1000, 300.0
     ch = {"name": "Walk-in", "kind": "organic", "per_month": lam}
-    s = scenario([ch], population={"workers": workers}, baseline={"active": 0},
-                 target={"members": 900, "by": "2025-12-31"})
+    s = scenario(
+        [ch], population={"workers": workers}, baseline={"active": 0}, target={"members": 900, "by": "2025-12-31"}
+    )
     enrolled = final(s, "enrolled[Walk-in]")
     expected = workers * (1 - math.exp(-lam * 6 / workers))
     # A daily step multiplies U by (1 − x) instead of e^(−x) for x = λ/(W·days) ≤ 0.01: the pool

@@ -48,7 +48,9 @@ def test_seasonal_loans_and_a_season_that_opens_late():
 
 
 def test_policy_switch_changes_the_rate_on_its_date():
-    s = scenario([kur(loans_per_month=310, enrollment_rate=0, policy=[{"on": "2025-10-01", "set": {"enrollment_rate": 1}}])])
+    s = scenario(
+        [kur(loans_per_month=310, enrollment_rate=0, policy=[{"on": "2025-10-01", "set": {"enrollment_rate": 1}}])]
+    )
     trace = month_end_trace(s, "enrolled[KUR]")
     assert trace[:3] == [("2025-07-31", 0), ("2025-08-31", 0), ("2025-09-30", 0)]
     assert trace[3:] == [("2025-10-31", 310), ("2025-11-30", 620), ("2025-12-31", 930)]

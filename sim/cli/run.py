@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import simpy
 import typer
-from rich.console import Console
 
 from sim import __version__
 from sim.experiment import default_workers, run_scenario
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination, write_run
+from sim.verdict import console as verdict_console
 from sim.verdict import render
 
 
@@ -35,9 +35,8 @@ def run(
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
-    err = Console(stderr=True)
     for w in loaded.warnings:
-        err.print(f"warning: {w}", highlight=False)
+        typer.echo(f"warning: {w}", err=True)
     results = run_scenario(s, replications=reps, seed=seed, workers=workers or default_workers())
     summary = results.summary(__version__, loaded.warnings)
     info = {
@@ -58,4 +57,4 @@ def run(
     elif quiet:
         typer.echo(str(written))
     else:
-        render(summary, Console(), written)
+        render(summary, verdict_console(), written)

@@ -1,0 +1,123 @@
+"""The command line: what a planner types and sees, exit codes, and what is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SCENARIOS
+from sim.cli import main
+
+BALI = str(SCENARIOS / "bali-2025.yaml")
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def test_run_prints_the_verdict_and_writes_the_results(capsys, tmp_path):
+    code, out, _ = cli(capsys, "run", BALI, "--reps", "300", "--out", str(tmp_path / "run"), "--workers", "1")
+    assert code == 0
+    for expected in (
+        "Bali 2025, current channels",
+        "300 replications",
+        "Target: 1,300,000 active members by 2025-12-31",
+        "Projected active on 2025-12-31: mean",
+        "Coverage of the working population",
+        "Probability of reaching the target",
+        "Gap:",
+        "needed",
+        "Enrolments by channel",
+        "BPR agents",
+        "Semesters",
+        "2025-S2",
+        f"Results written to {tmp_path / 'run'}",
+    ):
+        assert expected in out, expected
+    written = sorted(p.name for p in (tmp_path / "run").iterdir())
+    assert written == [
+        "COMPLETE",
+        "channels.csv",
+        "monthly.csv",
+        "run.json",
+        "scenario.yaml",
+        "semesters.csv",
+        "summary.json",
+    ]
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["replications"] == 300 and summary["seed"] == 20250701
+    assert set(summary["target"]) >= {"members", "by", "probability", "probability_ci95", "verdict"}
+    assert set(summary["final"]) >= {"mean", "sd", "p05", "p50", "p95"}
+    assert [c["name"] for c in summary["channels"]][:2] == ["BRI KUR", "BPR agents"]
+    assert set(summary["channels"][0]) >= {"name", "enrolled_mean", "enrolled_p05", "enrolled_p95"}
+    assert [s["semester"] for s in summary["semesters"]] == ["2025-S2"]
+
+
+def test_json_prints_the_summary_that_was_written(capsys, tmp_path):
+    code, out, _ = cli(capsys, "run", BALI, "--reps", "50", "--seed", "3", "--json", "--out", str(tmp_path / "r"))
+    assert code == 0
+    assert json.loads(out) == json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert json.loads(out)["seed"] == 3
+
+
+def test_default_destination_is_never_an_earlier_run(capsys, tmp_path):
+    first = cli(capsys, "run", BALI, "--reps", "20", "--results-dir", str(tmp_path), "--quiet")[1].strip()
+    second = cli(capsys, "run", BALI, "--reps", "20", "--results-dir", str(tmp_path), "--quiet")[1].strip()
+    assert first != second
+    assert Path(first).parent == Path(second).parent == tmp_path / "bali-2025-current-channels"
+
+
+def test_an_existing_out_folder_is_refused_and_kept(capsys, tmp_path):
+    (tmp_path / "keep.txt").write_text("earlier")
+    code, _out, err = cli(capsys, "run", BALI, "--reps", "20", "--out", str(tmp_path))
+    assert code == 2 and "never overwritten" in err and len(err.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_same_seed_gives_identical_files_with_one_or_two_workers(capsys, tmp_path):
+    for workers in ("1", "2"):
+        code, _, _ = cli(capsys, "run", BALI, "--reps", "1200", "--workers", workers, "--out", str(tmp_path / workers))
+        assert code == 0
+    for name in ("summary.json", "monthly.csv", "channels.csv", "semesters.csv", "scenario.yaml"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_validate_reports_each_file(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((SCENARIOS / "bali-2025.yaml").read_text().replace("agents: 22 ", "agentz: 22 "))
+    code, out, err = cli(capsys, "validate", BALI, str(bad))
+    assert code == 2
+    assert out.startswith(f"ok: {BALI}")
+    assert err.startswith(f"error: {bad}:") and "did you mean 'agents'?" in err
+
+
+def test_schema_is_json_schema_of_the_scenario(capsys):
+    code, out, _ = cli(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "sim scenario"
+    assert {"start", "end", "population", "baseline", "target", "channels", "extends"} <= set(schema["properties"])
+    kinds = json.dumps(schema["$defs"])
+    assert all(k in kinds for k in ("loan_linked", "agent_network", "funded_batch", "organic"))
+
+
+def test_diff_shows_what_a_variant_changes(capsys):
+    code, out, _ = cli(capsys, "diff", BALI, str(SCENARIOS / "bali-2025-all-bprs.yaml"), "--json")
+    rows = {r["path"]: (r["base"], r["variant"]) for r in json.loads(out)}
+    assert code == 0
+    assert rows["channels[BPR agents].rollout"][0] == []
+    assert "name" in rows and "population.workers.pu" not in rows
+
+
+def test_bad_input_is_one_line_exit_2_and_nothing_written(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((SCENARIOS / "bali-2025.yaml").read_text().replace("monthly_rate: 0.03", "monthly_rate: 1.3"))
+    code, out, err = cli(capsys, "run", str(bad), "--results-dir", str(tmp_path / "results"))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "lapse.bpu.monthly_rate" in err and "[0, 1]" in err and f"{bad}:" in err
+    assert not (tmp_path / "results").exists()
