@@ -121,3 +121,11 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(capsys, tmp_path):
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "lapse.bpu.monthly_rate" in err and "[0, 1]" in err and f"{bad}:" in err
     assert not (tmp_path / "results").exists()
+
+
+def test_bench_prints_seconds_per_thousand_replications(capsys):
+    code, out, _ = cli(capsys, "bench", BALI, "--reps", "200", "--repeat", "1", "--workers", "1")
+    assert code == 0
+    assert "200 replications" in out
+    assert "s per 1,000 replications" in out
+    assert "peak memory" in out

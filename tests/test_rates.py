@@ -1,0 +1,88 @@
+"""Pure rate maths against the formulas their docstrings name."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim import distributions, rates
+
+
+def test_daily_probability_compounds_back_to_the_monthly_hazard():
+    h = 0.03
+    p = rates.daily_probability(h)
+    assert p == pytest.approx(1 - math.exp(-h / 30.4375))
+    assert (1 - p) ** 30.4375 == pytest.approx(math.exp(-h))
+    assert rates.daily_probability(0.0) == 0.0
+
+
+def test_daily_allocation_pays_out_the_whole_month_in_whole_units():
+    totals = np.array([0.0, 7.0, 31.0, 8600.4, 100.9])
+    for days in (28, 30, 31):
+        paid = sum(rates.daily_allocation(totals, d, days) for d in range(days))
+        assert (paid == np.floor(totals)).all()
+        assert all((rates.daily_allocation(totals, d, days) >= 0).all() for d in range(days))
+
+
+def test_ramp_factor_rises_linearly_then_stays_at_one():
+    assert [rates.ramp_factor(d, 10) for d in (-1, 0, 5, 10, 20)] == [0.0, 0.0, 0.5, 1.0, 1.0]
+    assert rates.ramp_factor(3, 0) == 1.0
+
+
+def test_closed_forms_meet_at_their_limits():
+    assert rates.expected_with_inflow(100, 0, 0.1, 2) == pytest.approx(100 * math.exp(-0.2))
+    assert rates.expected_with_inflow(0, 50, 0.1, 1e6) == pytest.approx(500)
+    assert rates.expected_with_inflow(10, 5, 0.0, 4) == 30
+    # Two-state chain: the total is conserved and the active share tends to ρ/(μ+ρ).
+    assert rates.two_state_active(1000, 0, 0.03, 0.04, 1e6) == pytest.approx(1000 * 0.04 / 0.07)
+    assert rates.two_state_active(1000, 0, 0.03, 0.04, 0) == 1000
+
+
+def test_wilson_interval_matches_published_values():
+    # Newcombe (1998), Table I: 81/263 -> 0.2553 to 0.3662; 0/10 -> 0 to 0.2775.
+    lo, hi = rates.wilson_interval(81, 263)
+    assert (round(lo, 4), round(hi, 4)) == (0.2553, 0.3662)
+    lo, hi = rates.wilson_interval(0, 10)
+    assert lo == 0.0
+    assert round(hi, 4) == 0.2775
+
+
+def test_growth_factor_compounds_yearly():
+    assert rates.annual_growth_factor(0.02, 365.25) == pytest.approx(1.02)
+    assert rates.annual_growth_factor(0.02, 0) == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [0.4, {"beta": [6, 4]}, {"uniform": [0.2, 0.5]}, {"triangular": [1, 2, 6]}, {"lognormal": {"mean": 50, "sd": 20}}],
+)
+def test_distributions_sample_their_closed_form_mean_and_variance(text):
+    dist = distributions.parse(text)
+    x = dist.sample(np.random.default_rng(5), 400_000)
+    # 5 standard errors of the mean and of the variance (kurtosis of these laws is at most ~10).
+    se_mean = math.sqrt(dist.variance / x.size) if dist.variance else 1e-12
+    assert abs(x.mean() - dist.mean) <= 5 * se_mean
+    assert abs(x.var() - dist.variance) <= 5 * dist.variance * math.sqrt(12 / x.size) + 1e-12
+    assert dist.support[0] <= x.min()
+    assert x.max() <= dist.support[1]
+    assert distributions.parse(dist.to_data()) == dist
+    assert dist.ppf(0.05) <= dist.ppf(0.5) <= dist.ppf(0.95)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"beta": [0, 1]}, "a > 0 and b > 0"),
+        ({"uniform": [0.5, 0.2]}, "lo < hi"),
+        ({"triangular": [1, 5, 3]}, "lo <= mode <= hi"),
+        ({"gamma": [1, 2]}, "unknown distribution 'gamma'"),
+        ("0.3", "write numbers without quotes"),
+        (True, "boolean"),
+        (float("nan"), "finite"),
+    ],
+)
+def test_bad_distributions_say_what_is_allowed(value, message):
+    with pytest.raises(ValueError, match=message):
+        distributions.parse(value)
