@@ -58,12 +58,21 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         console.print(f"Results written to {written}")
 
 
+def _table(title: str, text_columns: tuple[str, ...], number_columns: tuple[str, ...], rows: list[list[str]]) -> Table:
+    """A table whose first columns are text (left) and the rest figures (right-aligned)."""
+    table = Table(title=title)
+    for col in text_columns:
+        table.add_column(col)
+    for col in number_columns:
+        table.add_column(col, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def _channels(channels: list[dict[str, Any]]) -> Table:
-    table = Table(title="Enrolments by channel")
-    for col in ("Channel", "Kind", "Segment", "Mean", "5%", "95%", "Share"):
-        table.add_column(col, justify="left" if col in ("Channel", "Kind", "Segment") else "right")
-    for c in channels:
-        table.add_row(
+    rows = [
+        [
             c["name"],
             c["kind"],
             c["segment"],
@@ -71,38 +80,23 @@ def _channels(channels: list[dict[str, Any]]) -> Table:
             _n(c["enrolled_p05"]),
             _n(c["enrolled_p95"]),
             f"{c['share_of_enrolments']:.1%}",
-        )
-    return table
+        ]
+        for c in channels
+    ]
+    return _table("Enrolments by channel", ("Channel", "Kind", "Segment"), ("Mean", "5%", "95%", "Share"), rows)
 
 
 def _semesters(semesters: list[dict[str, Any]]) -> Table:
-    table = Table(title="Semesters (active members)")
-    for col in (
-        "Semester",
-        "From",
-        "To",
-        "Opening",
-        "Enrolled",
-        "Lapsed",
-        "Reactivated",
-        "Net",
-        "Closing",
-        "5%",
-        "95%",
-    ):
-        table.add_column(col, justify="left" if col in ("Semester", "From", "To") else "right")
-    for s in semesters:
-        table.add_row(
-            s["semester"],
-            s["from"],
-            s["to"],
-            _n(s["opening_active_mean"]),
-            _n(s["enrolled_mean"]),
-            _n(s["lapsed_mean"]),
-            _n(s["reactivated_mean"]),
-            _n(s["net_change_mean"]),
-            _n(s["closing_active_mean"]),
-            _n(s["closing_active_p05"]),
-            _n(s["closing_active_p95"]),
-        )
-    return table
+    keys = (
+        "opening_active_mean",
+        "enrolled_mean",
+        "lapsed_mean",
+        "reactivated_mean",
+        "net_change_mean",
+        "closing_active_mean",
+        "closing_active_p05",
+        "closing_active_p95",
+    )
+    rows = [[s["semester"], *(_n(s[k]) for k in keys)] for s in semesters]
+    columns = ("Opening", "Enrolled", "Lapsed", "Reactivated", "Net", "Closing", "5%", "95%")
+    return _table("Semesters (active members: means; closing also 5–95%)", ("Semester",), columns, rows)
