@@ -14,9 +14,12 @@ import typer
 from rich.console import Console
 
 from sim import __version__
+from sim.errors import ScenarioError
 from sim.experiment import default_workers, run_scenario
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination, write_run
+from sim.report.i18n import LANGS
+from sim.report.write import write_report
 from sim.verdict import render
 
 
@@ -29,6 +32,8 @@ def run(
     results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
     as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
+    report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
+    lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     loaded = load_scenario(scenario)
@@ -52,7 +57,11 @@ def run(
         "numpy": np.__version__,
         "simpy": simpy.__version__,
     }
+    if report and lang not in LANGS:
+        raise ScenarioError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}", field="--lang")
     written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
+    if report:
+        write_report(written, lang)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     elif quiet:
