@@ -61,6 +61,7 @@ def fan(
     path_x = mdates.date2num([start, by])  # type: ignore[no-untyped-call]
     ax.plot(path_x, [baseline, target], color=TARGET, linestyle="--", linewidth=1.2, label=lang.t("straight_path"))
     ax.yaxis.set_major_formatter(_thousands(lang))
+    ax.xaxis.set_major_locator(mdates.MonthLocator())  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))  # type: ignore[no-untyped-call]
     ax.set_ylabel(lang.t("members"))
     ax.grid(alpha=0.3)
@@ -81,8 +82,11 @@ def waterfall(lang: Lang, steps: Sequence[tuple[str, float]], start_label: str, 
         labels.append(label)
     ax.bar(len(steps), running, color=TOTAL)
     labels.append(end_label)
-    low = min(steps[0][1], running) * 0.9
-    ax.set_ylim(bottom=low)
+    peaks, level = [steps[0][1]], steps[0][1]
+    for _, change in steps[1:]:
+        level += change
+        peaks.append(level)
+    ax.set_ylim(min(steps[0][1], running) * 0.9, max(peaks) + 0.08 * (max(peaks) - min(steps[0][1], running) * 0.9))
     ax.set_xticks(range(len(labels)), labels, rotation=25, ha="right", fontsize=8)
     ax.yaxis.set_major_formatter(_thousands(lang))
     ax.grid(axis="y", alpha=0.3)
