@@ -199,3 +199,9 @@ def test_html_renders_in_headless_chromium(run_dir: Path, tmp_path: Path, lang: 
               page.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
+
+
+def test_parameter_values_and_probability_changes_read_naturally() -> None:
+    id_, en = Lang("id"), Lang("en")
+    assert (id_.cell(0.3, "num"), id_.cell(128, "num"), id_.cell(0.35, "pp")) == ("0,3", "128", "+35,00 poin")
+    assert (en.cell(0.125, "num"), en.cell(-0.1, "pp"), en.cell(None, "int")) == ("0.125", "−10.00 pp", "–")

@@ -20,7 +20,7 @@ def value_text(lang: Lang, value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int | float):
-        return lang.number(value, 0 if float(value).is_integer() else _decimals(float(value)))
+        return lang.short(value, 6)
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in DISTRIBUTIONS:
         ((kind, args),) = value.items()
         inner = args.values() if isinstance(args, dict) else args
@@ -30,13 +30,6 @@ def value_text(lang: Lang, value: Any) -> str:
     if isinstance(value, list):
         return "[" + "; ".join(value_text(lang, v) for v in value) + "]"
     return str(value)
-
-
-def _decimals(x: float) -> int:
-    for d in range(1, 6):
-        if abs(round(x, d) - x) < 1e-9:
-            return d
-    return 6
 
 
 def _blocks(scenario: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -127,9 +127,17 @@ def sweep_heatmap(lang: Lang, grid: Sequence[Sequence[float]], xs: Sequence[obje
     fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
     image = ax.imshow([[v * 100 for v in row] for row in grid], origin="lower", cmap="viridis", vmin=0, vmax=100,
                       aspect="auto")
-    ax.set_xticks(range(len(xs)), [str(x) for x in xs])
-    ax.set_yticks(range(len(ys)), [str(y) for y in ys])
+    for row, values in enumerate(grid):
+        for col, v in enumerate(values):
+            if v == v:
+                ax.text(col, row, lang.percent(v, 0), ha="center", va="center", color="white" if v < 0.6 else "black")
+    ax.set_xticks(range(len(xs)), [_tick(lang, x) for x in xs])
+    ax.set_yticks(range(len(ys)), [_tick(lang, y) for y in ys])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     fig.colorbar(image, ax=ax, label=lang.t("probability") + " (%)")
     return _png(fig)
+
+
+def _tick(lang: Lang, value: object) -> str:
+    return lang.short(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)

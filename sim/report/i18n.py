@@ -158,6 +158,11 @@ class Lang:
         """A change, always with its sign: ``+1.234`` or ``−1.234``."""
         return ("+" if x >= 0 else "") + self.number(x, decimals)
 
+    def short(self, x: float, most: int = 4) -> str:
+        """A value with as few decimals as it needs (at most ``most``): ``0.3`` → ``0,3`` (id)."""
+        decimals = next((d for d in range(most + 1) if abs(round(x, d) - x) < 1e-9), most)
+        return self.number(x, decimals)
+
     def percent(self, share: float, decimals: int = 2) -> str:
         """``0.5245`` → ``52,45%`` (id) or ``52.45%`` (en)."""
         return self.number(share * 100, decimals) + "%"
@@ -168,7 +173,10 @@ class Lang:
         return f"{d.day} {MONTHS[self.code][d.month - 1]} {d.year}"
 
     def cell(self, value: object, kind: str) -> str:
-        """A table cell of ``kind`` (text, int, num, pct, signed); a missing value is a dash."""
+        """A table cell of ``kind`` (text, int, num, pct, signed, pp); a missing value is a dash.
+
+        ``pp`` is a change in a probability, in signed percentage points.
+        """
         if value is None or (isinstance(value, float) and value != value):
             return "–"
         if kind == "text" or not isinstance(value, int | float):
@@ -177,6 +185,8 @@ class Lang:
             return self.percent(value)
         if kind == "signed":
             return self.signed(value)
+        if kind == "pp":
+            return self.signed(value * 100, 2) + (" pp" if self.code == "en" else " poin")
         if kind == "num":
-            return self.number(value, 0 if float(value).is_integer() else 4)
+            return self.short(value)
         return self.number(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["text", "int", "num", "pct", "signed"]
+Kind = Literal["text", "int", "num", "pct", "signed", "pp"]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         reverse=True,
     )
     rows: list[tuple[Any, ...]] = [
-        (0, f"{base['name']} ({lang.t('base')})", base["summary"]["final"]["mean"], 0.0, None, None,
+        (None, f"{base['name']} ({lang.t('base')})", base["summary"]["final"]["mean"], 0.0, None, None,
          base["summary"]["target"]["probability"], 0.0, None)
     ]
     for rank, v in enumerate(variants, start=1):
@@ -38,7 +38,7 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         (Column(lang.t("rank")), Column(lang.t("strategy"), "text"), Column(lang.t("final_mean")),
          Column(lang.t("final_diff"), "signed"), Column(lang.t("ci_low"), "signed"),
          Column(lang.t("ci_high"), "signed"),
-         Column(lang.t("probability"), "pct"), Column(lang.t("prob_diff"), "pct"), Column(lang.t("p_beats"), "pct")),
+         Column(lang.t("probability"), "pct"), Column(lang.t("prob_diff"), "pp"), Column(lang.t("p_beats"), "pct")),
         tuple(rows),
     )
     png = charts.ranked(lang, [v["name"] for v in variants], [v["paired"]["final"]["mean_diff"] for v in variants],
@@ -63,8 +63,7 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
 
 
 def _values_text(lang: Lang, values: dict[str, Any]) -> str:
-    return "; ".join(f"{k} = {lang.number(v, 0 if float(v).is_integer() else 4) if _numeric(v) else v}"
-                     for k, v in values.items())
+    return "; ".join(f"{k} = {lang.short(v) if _numeric(v) else v}" for k, v in values.items())
 
 
 def _numeric(v: Any) -> bool:

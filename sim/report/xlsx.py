@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from sim.report.i18n import Lang
 from sim.report.model import Report, Table
 
-FORMATS = {"int": "#,##0", "signed": "+#,##0;-#,##0;0", "pct": "0.00%", "num": "General"}
+FORMATS = {"int": "#,##0", "signed": "+#,##0;-#,##0;0", "pct": "0.00%", "pp": "+0.00%;-0.00%;0.00%", "num": "General"}
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
