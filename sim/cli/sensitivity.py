@@ -66,6 +66,8 @@ def sensitivity(
         report["sobol"] = sobol(s, drawn, samples=samples, reps=reps, seed=root, workers=n_workers)
     written = output.write(dest, report, s, loaded.chain)
     console.print(_table(report))
+    for line in _reading(report):
+        console.print(line, highlight=False)
     console.print(f"Results written to {written}")
 
 
@@ -89,3 +91,19 @@ def _table(report: dict[str, Any]) -> Table:
 
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _reading(report: dict[str, Any]) -> list[str]:
+    """What the Sobol' indices say, in words."""
+    sobol = report["sobol"]
+    if not sobol or not sobol["final"]:
+        return []
+    best = max(sobol["final"], key=lambda r: r["ST"])
+    lines = [
+        f"Most worth measuring better: {best['parameter']} (explains {best['ST']:.0%} of the spread in final "
+        f"members with its interactions; {sobol['points']:,} points × {sobol['reps_per_point']} replications)"
+    ]
+    if sobol["probability"] is None:
+        p = sobol["output_mean"]["probability"]
+        lines.append(f"P(target) is {p:.1%} at every point, so it has no Sobol' indices")
+    return lines

@@ -52,7 +52,7 @@ def rows(lang: Lang, scenario: dict[str, Any]) -> list[tuple[str, str, str]]:
     for prefix, block in _blocks(scenario):
         source = str(block.get("source") or "").strip() or lang.t("assumption")
         for key, value in block.items():
-            if key not in SKIP:
+            if key not in SKIP and value not in ([], {}, None):
                 out.append((f"{prefix}.{key}", value_text(lang, value), source))
     return out
 

@@ -21,7 +21,7 @@ FONT = "DejaVu"
 
 def _table(pdf: FPDF, lang: Lang, t: Table) -> None:
     pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(0, 6, t.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, t.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 8)
     align = tuple("LEFT" if c.kind == "text" else "RIGHT" for c in t.columns)
     with pdf.table(text_align=align, headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 247)),
@@ -45,19 +45,19 @@ def write(report: Report, path: Path) -> None:
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(0, 9, report.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, report.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 5, report.subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, report.subtitle, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(3)
     pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(0, 7, report.headline, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, report.headline, new_x="LMARGIN", new_y="NEXT", align="L")
     for s in report.sections:
         pdf.add_page()
         pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(0, 8, s.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, s.title, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_font(FONT, "", 9)
         for p in s.paragraphs:
-            pdf.multi_cell(0, 5, p, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, p, new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(1)
         for c in s.charts:
             pdf.image(io.BytesIO(c.png), w=min(pdf.epw, 200))
