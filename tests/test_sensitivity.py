@@ -137,3 +137,9 @@ def test_a_param_outside_its_allowed_range_names_the_field(additive: Path, tmp_p
     assert done.returncode == 2
     assert "channels[A].per_month" in done.stderr
 
+
+
+def test_samples_must_be_a_power_of_two(additive: Path, tmp_path: Path) -> None:
+    done = run_cli("sensitivity", str(additive), "--samples", "100", "--out", str(tmp_path / "x"))
+    assert done.returncode == 2
+    assert "--samples: 100 is not a power of two" in done.stderr

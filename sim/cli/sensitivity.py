@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
+from sim.errors import ScenarioError
 from sim.experiment import default_workers
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination
@@ -34,6 +35,9 @@ def sensitivity(
     results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
+    if samples & (samples - 1):
+        raise ScenarioError(f"{samples} is not a power of two (Sobol' points balance only then), e.g. 64 or 128",
+                            field="--samples")
     loaded = load_scenario(scenario)
     s = loaded.scenario
     given = [parse_given(text, scenario, s) for text in param]
