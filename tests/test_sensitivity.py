@@ -16,6 +16,7 @@ import pytest
 
 from sim.distributions import Beta
 from sim.loader import load_scenario
+from sim.report.write import write_report
 from sim.sensitivity.parameters import Pinned, from_distributions, parse_given, pin
 from sim.sensitivity.sobol import sobol
 from sim.sensitivity.tornado import tornado
@@ -121,6 +122,10 @@ def test_sensitivity_cli_writes_its_folder(additive: Path, tmp_path: Path) -> No
     assert report["sobol"]["ranking"] == [A, B]
     assert (out / "tornado.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Sobol' N=32, 5 replications a point" in done.stdout
+    assert f"Most worth measuring better: {A}" in done.stdout
+    md = (write_report(out, "en", ["md"]) / "report.md").read_text()
+    assert f"**The figure most worth measuring better: {A}; its range moves final members by +" in md
+    assert "![What the projection depends on most](tornado.png)" in md
 
 
 def test_a_bad_param_is_one_line_and_writes_nothing(additive: Path, tmp_path: Path) -> None:

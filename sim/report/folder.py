@@ -13,8 +13,13 @@ import yaml
 from sim.errors import Location, ScenarioError
 from sim.output import is_complete
 
-FolderKind = Literal["run", "compare", "sweep"]
-MARKERS: dict[str, FolderKind] = {"compare.json": "compare", "sweep.json": "sweep", "summary.json": "run"}
+FolderKind = Literal["run", "compare", "sweep", "sensitivity"]
+MARKERS: dict[str, FolderKind] = {
+    "compare.json": "compare",
+    "sweep.json": "sweep",
+    "sensitivity.json": "sensitivity",
+    "summary.json": "run",
+}
 
 
 @dataclass(frozen=True)

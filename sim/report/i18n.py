@@ -129,6 +129,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "base": ("Dasar", "Base"),
     "sweep_chart": ("Peluang target menurut nilai parameter", "P(target) by parameter value"),
     "point": ("Titik", "Point"),
+    "title_sensitivity": ("Kepekaan proyeksi", "Sensitivity of the projection"),
+    "sensitivity": ("Angka yang paling menentukan proyeksi", "What the projection depends on most"),
+    "sensitivity_note": (
+        "Tornado: setiap angka pada persentil ke-5 dan ke-95 (atau nilai yang diberikan), angka lain tetap "
+        "acak, dengan bilangan acak yang sama. S1/ST: indeks Sobol' orde pertama dan total untuk peserta akhir.",
+        "Tornado: each figure at its 5th and 95th percentile (or given values), the others still drawn, on "
+        "common random numbers. S1/ST: first-order and total Sobol' indices of final members.",
+    ),
+    "sensitivity_headline": (
+        "Angka yang paling layak diukur lebih baik: {name}; rentangnya menggeser peserta akhir sebesar {swing}{st}.",
+        "The figure most worth measuring better: {name}; its range moves final members by {swing}{st}.",
+    ),
+    "st_clause": ("; ia menjelaskan {st} sebaran peserta akhir", "; it explains {st} of the spread in final members"),
+    "parameter": ("Parameter", "Parameter"),
+    "low": ("Rendah", "Low"),
+    "high": ("Tinggi", "High"),
+    "final_low": ("Peserta akhir (rendah)", "Final (low)"),
+    "final_high": ("Peserta akhir (tinggi)", "Final (high)"),
+    "swing": ("Selisih", "Swing"),
+    "p_low": ("Peluang (rendah)", "P(target) low"),
+    "p_high": ("Peluang (tinggi)", "P(target) high"),
 }
 
 
@@ -188,5 +209,5 @@ class Lang:
         if kind == "pp":
             return self.signed(value * 100, 2) + (" pp" if self.code == "en" else " poin")
         if kind == "num":
-            return self.short(value)
+            return self.number(value) if abs(value) >= 100 else self.short(value)
         return self.number(value)

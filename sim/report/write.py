@@ -11,18 +11,21 @@ from sim.report.folder import open_folder
 from sim.report.i18n import Lang
 from sim.report.model import Report
 from sim.report.run import run_report
+from sim.report.sensitivity import sensitivity_report
 from sim.report.strategies import compare_report, sweep_report
 
 FORMATS = ("md", "html", "xlsx", "pdf")
 
 
 def build(results: Path, lang: Lang) -> Report:
-    """The report of a run, comparison or sweep folder."""
+    """The report of a run, comparison, sweep or sensitivity folder."""
     folder = open_folder(results)
     if folder.kind == "compare":
         return compare_report(lang, folder)
     if folder.kind == "sweep":
         return sweep_report(lang, folder)
+    if folder.kind == "sensitivity":
+        return sensitivity_report(lang, folder)
     return run_report(lang, folder)
 
 
