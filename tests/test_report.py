@@ -205,3 +205,12 @@ def test_parameter_values_and_probability_changes_read_naturally() -> None:
     id_, en = Lang("id"), Lang("en")
     assert (id_.cell(0.3, "num"), id_.cell(128, "num"), id_.cell(0.35, "pp")) == ("0,3", "128", "+35,00 poin")
     assert (en.cell(0.125, "num"), en.cell(-0.1, "pp"), en.cell(None, "int")) == ("0.125", "−10.00 pp", "–")
+
+
+def test_run_with_a_bad_report_language_writes_nothing(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SMALL)
+    done = run_cli("run", str(scenario), "--out", str(tmp_path / "run"), "--report", "--lang", "fr")
+    assert done.returncode == 2
+    assert "--lang: unknown language 'fr'" in done.stderr
+    assert not (tmp_path / "run").exists()

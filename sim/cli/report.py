@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 
 from sim.errors import ScenarioError
-from sim.report.i18n import LANGS
-from sim.report.write import FORMATS, write_report
+from sim.report.write import FORMATS, check_lang, write_report
 
 
 def parse_formats(text: str) -> list[str]:
@@ -28,7 +27,6 @@ def report(
     out: Path | None = typer.Option(None, "--out", help="report folder (default RESULTS_DIR/report-<lang>/)"),
 ) -> None:
     """Write the report of RESULTS_DIR in the chosen language and formats."""
-    if lang not in LANGS:
-        raise ScenarioError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}", field="--lang")
+    check_lang(lang)
     written = write_report(results, lang, parse_formats(formats), out)
     typer.echo(str(written))

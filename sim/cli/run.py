@@ -14,12 +14,9 @@ import typer
 from rich.console import Console
 
 from sim import __version__
-from sim.errors import ScenarioError
 from sim.experiment import default_workers, run_scenario
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination, write_run
-from sim.report.i18n import LANGS
-from sim.report.write import write_report
 from sim.verdict import render
 
 
@@ -36,6 +33,10 @@ def run(
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
+    if report:  # imported here so that plain runs do not load matplotlib
+        from sim.report.write import check_lang, write_report
+
+        check_lang(lang)
     loaded = load_scenario(scenario)
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
@@ -57,8 +58,6 @@ def run(
         "numpy": np.__version__,
         "simpy": simpy.__version__,
     }
-    if report and lang not in LANGS:
-        raise ScenarioError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}", field="--lang")
     written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
     if report:
         write_report(written, lang)

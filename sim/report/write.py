@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.errors import ScenarioError
 from sim.output import write_atomically
 from sim.report import html, markdown, pdf, xlsx
 from sim.report.folder import open_folder
-from sim.report.i18n import Lang
+from sim.report.i18n import LANGS, Lang
 from sim.report.model import Report
 from sim.report.run import run_report
 from sim.report.sensitivity import sensitivity_report
@@ -42,6 +43,12 @@ def write_files(report: Report, folder: Path, formats: Sequence[str]) -> None:
         xlsx.write(report, folder / "report.xlsx")
     if "pdf" in formats:
         pdf.write(report, folder / "report.pdf")
+
+
+def check_lang(lang: str) -> None:
+    """Refuse a language the report is not written in, before anything runs."""
+    if lang not in LANGS:
+        raise ScenarioError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}", field="--lang")
 
 
 def write_report(results: Path, lang: str = "id", formats: Sequence[str] = FORMATS, dest: Path | None = None) -> Path:
