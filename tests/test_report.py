@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from sim.cli.report import parse_formats
+from sim.errors import ScenarioError
 from sim.report.i18n import Lang
 from sim.report.run import straight_path_share, waterfall_steps
-from sim.report.write import build, write_report
+from sim.report.write import build, check_lang, write_report
 from tests.conftest import run_cli
 from tests.report_fixtures import MONEY, SMALL, compare_folder, small_run, sweep_folder
 
@@ -148,16 +150,19 @@ def test_run_with_report_writes_both(tmp_path: Path) -> None:
 
 
 def test_report_cli_errors_are_one_line(run_dir: Path, tmp_path: Path) -> None:
-    for args, words in (
-        ((str(run_dir), "--lang", "fr"), "unknown language 'fr'"),
-        ((str(run_dir), "--format", "md,docx"), "unknown format 'docx'"),
-        ((str(tmp_path),), "is not a complete result folder"),
-    ):
-        done = run_cli("report", *args, "--out", str(tmp_path / "never"))
-        assert done.returncode == 2, done.stderr
-        assert done.stderr.count("\n") == 1
-        assert words in done.stderr
+    done = run_cli("report", str(tmp_path), "--out", str(tmp_path / "never"))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "is not a complete result folder (no COMPLETE marker)" in done.stderr
     assert not (tmp_path / "never").exists()
+
+
+def test_unknown_formats_and_languages_are_refused() -> None:
+    assert parse_formats("md, HTML") == ["md", "html"]
+    with pytest.raises(ScenarioError, match="unknown format 'docx'; allowed: md,html,xlsx,pdf"):
+        parse_formats("md,docx")
+    with pytest.raises(ScenarioError, match="unknown language 'fr'; allowed: id, en"):
+        check_lang("fr")
 
 
 CHECK_IMAGES = """<script>
