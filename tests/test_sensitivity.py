@@ -90,6 +90,39 @@ def test_sobol_indices_match_the_additive_closed_form(additive: Path) -> None:
     assert result["probability"] is not None  # target at the mean, so P(target) varies
 
 
+PRODUCT = """\
+name: Product
+start: 2025-01-01
+end: 2025-06-30
+seed: 5
+population: {workers: 10000000}
+baseline: {active: 100000}
+target: {members: 124000, by: 2025-06-30}
+lapse: {monthly_rate: 0.0}
+channels:
+  - name: KUR
+    kind: loan_linked
+    loans_per_month: {uniform: [5000, 15000]}
+    enrollment_rate: {uniform: [0.2, 0.6]}
+    already_member_share: 0
+"""
+
+
+def test_sobol_indices_see_the_interaction_of_a_product(tmp_path: Path) -> None:
+    # E[final | L, e] = 100,000 + 6·L·e with L ~ U[5000, 15000], e ~ U[0.2, 0.6] independent. For a
+    # product (Sobol' 1993): V_L = Var L·(E e)², V_e = Var e·(E L)², V_Le = Var L·Var e, so
+    # S1 = 1.3333e6 / 2.7778e6 = 0.48 for each and ST = (1.3333e6 + 1.111e5) / 2.7778e6 = 0.52.
+    # Over 6 seeds the sd was 0.005 (S1) and 0.002 (ST); the tolerances are 5 and 7 sd.
+    path = tmp_path / "product.yaml"
+    path.write_text(PRODUCT, encoding="utf-8")
+    s = load_scenario(path).scenario
+    result = sobol(s, from_distributions(s), samples=256, reps=10, seed=2)
+    for r in result["final"]:
+        assert r["S1"] == pytest.approx(0.48, abs=0.025)
+        assert r["ST"] == pytest.approx(0.52, abs=0.015)
+    assert sum(r["ST"] - r["S1"] for r in result["final"]) > 0.04  # the interaction, counted in both ST
+
+
 def test_tornado_swings_match_the_closed_form_and_rank_the_dominant_parameter_first(additive: Path) -> None:
     s = load_scenario(additive).scenario
     params = [*from_distributions(s), parse_given("channels[Agents].agents=0:50", additive, s)]
