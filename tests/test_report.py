@@ -219,3 +219,12 @@ def test_run_with_a_bad_report_language_writes_nothing(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--lang: unknown language 'fr'" in done.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_coverage_per_segment_adds_up_to_the_whole(run_dir: Path) -> None:
+    report = build(run_dir, Lang("en"))
+    (table,) = next(s for s in report.sections if s.key == "coverage").tables
+    pu, bpu, total = table.rows
+    assert (pu[0], pu[1], bpu[1], total[1]) == ("pu", 40000, 60000, 100000)
+    assert pu[2] + bpu[2] == pytest.approx(total[2])
+    assert total[3] == pytest.approx(total[2] / 100000)

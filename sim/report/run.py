@@ -133,9 +133,9 @@ def coverage_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Sec
     rows: list[tuple[Any, ...]] = []
     if isinstance(workers, dict):
         for seg, n in workers.items():
-            series = folder.monthly(f"active[{seg}]")
-            if series:
-                rows.append((seg, float(n), series[-1]["mean"], series[-1]["mean"] / n))
+            at_target = [r for r in folder.monthly(f"active[{seg}]") if r["date"] == summary["target"]["by"]]
+            if at_target:
+                rows.append((seg, float(n), at_target[0]["mean"], at_target[0]["mean"] / n))
     rows.append((lang.t("all"), summary["workers_at_target"], cov["mean"] * summary["workers_at_target"], cov["mean"]))
     table = Table("Cakupan" if lang.code == "id" else "Coverage", lang.t("coverage"),
                   (Column(lang.t("segment"), "text"), Column(lang.t("workers")), Column(lang.t("active_end")),
