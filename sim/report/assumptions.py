@@ -26,7 +26,7 @@ def value_text(lang: Lang, value: Any) -> str:
         inner = args.values() if isinstance(args, dict) else args
         return f"{kind}({'; '.join(value_text(lang, a) for a in inner)})"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {value_text(lang, v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {value_text(lang, v)}" for k, v in value.items() if v not in ("", [], {}, None))
     if isinstance(value, list):
         return "[" + "; ".join(value_text(lang, v) for v in value) + "]"
     return str(value)
@@ -52,7 +52,7 @@ def rows(lang: Lang, scenario: dict[str, Any]) -> list[tuple[str, str, str]]:
     for prefix, block in _blocks(scenario):
         source = str(block.get("source") or "").strip() or lang.t("assumption")
         for key, value in block.items():
-            if key not in SKIP and value not in ([], {}, None):
+            if key not in SKIP and value not in ("", [], {}, None):
                 out.append((f"{prefix}.{key}", value_text(lang, value), source))
     return out
 
