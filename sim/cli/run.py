@@ -29,8 +29,14 @@ def run(
     results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
     as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
+    report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
+    lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
+    if report:  # imported here so that plain runs do not load matplotlib
+        from sim.report.write import check_lang, write_report
+
+        check_lang(lang)
     loaded = load_scenario(scenario)
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
@@ -52,6 +58,8 @@ def run(
         "simpy": simpy.__version__,
     }
     written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
+    if report:
+        write_report(written, lang)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     elif quiet:

@@ -1,0 +1,8 @@
+"""Meeting-ready reports of a result folder (a run, a comparison or a sweep).
+
+:mod:`sim.report.content` reads the folder into a language-aware :class:`~sim.report.model.Report`
+of sections, tables (real numbers with a kind each) and charts (:mod:`sim.report.charts`); the
+renderers turn the same report into Markdown, HTML, xlsx and PDF (:mod:`sim.report.markdown`,
+:mod:`sim.report.html`, :mod:`sim.report.xlsx`, :mod:`sim.report.pdf`), and
+:mod:`sim.report.write` puts them in an atomically written folder.
+"""

@@ -1,0 +1,213 @@
+"""Words and numbers in the planner's language: Bahasa Indonesia by default, English on request.
+
+Indonesian writes 1.300.000 and 52,45%: a dot groups thousands and a comma marks decimals, the
+opposite of English. Every figure in a report goes through :class:`Lang` so no table mixes the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+LANGS = ("id", "en")
+
+MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # key: (Bahasa Indonesia, English)
+    "title": ("Laporan proyeksi kepesertaan", "Membership projection report"),
+    "title_compare": ("Perbandingan strategi", "Strategy comparison"),
+    "title_sweep": ("Sapuan parameter", "Parameter sweep"),
+    "headline": ("Kesimpulan", "Verdict"),
+    "verdict.on track": ("Sesuai jalur", "On track"),
+    "verdict.more likely than not": ("Lebih mungkin tercapai daripada tidak", "More likely than not"),
+    "verdict.at risk": ("Berisiko", "At risk"),
+    "verdict.off track": ("Tidak sesuai jalur", "Off track"),
+    "headline_text": (
+        "{verdict}: peluang mencapai target {target} peserta {metric} pada {by} adalah {p} "
+        "(proyeksi rata-rata {mean}, 90% antara {p05} dan {p95}).",
+        "{verdict}: the probability of reaching the target of {target} {metric} members by {by} is {p} "
+        "(projected mean {mean}, 90% between {p05} and {p95}).",
+    ),
+    "metric.active": ("aktif", "active"),
+    "metric.registered": ("terdaftar", "registered"),
+    "facts": ("{reps} replikasi, seed {seed}, {start} s.d. {end}, versi {version}.",
+              "{reps} replications, seed {seed}, {start} to {end}, version {version}."),
+    "fan": ("Proyeksi peserta aktif", "Projected active members"),
+    "fan_note": (
+        "Pita gelap: 50% replikasi di tengah (P25–P75); pita terang: 90% (P5–P95). Garis merah: target; "
+        "garis putus-putus: jalur lurus dari peserta awal ke target.",
+        "Dark band: the middle 50% of replications (P25–P75); light band: 90% (P5–P95). Red line: the "
+        "target; dashed line: the straight path from the baseline to the target.",
+    ),
+    "members": ("Peserta", "Members"),
+    "target": ("Target", "Target"),
+    "straight_path": ("Jalur lurus ke target", "Straight path to target"),
+    "median": ("Median", "Median"),
+    "semesters": ("Tambahan per semester", "Additions by semester"),
+    "semester_note": (
+        "Capaian = tambahan bersih peserta aktif (rata-rata) dibagi tambahan yang diperlukan pada semester "
+        "itu menurut jalur lurus dari peserta awal ke target.",
+        "Achievement = mean net additions of active members divided by the additions the straight path "
+        "from the baseline to the target needs in that semester.",
+    ),
+    "by_channel": ("Tambahan menurut segmen dan kanal", "Additions by segment and channel"),
+    "achievement": ("Capaian terhadap target", "Achievement against target"),
+    "semester": ("Semester", "Semester"),
+    "segment": ("Segmen", "Segment"),
+    "channel": ("Kanal", "Channel"),
+    "subtotal": ("Jumlah", "Subtotal"),
+    "enrolled": ("Pendaftaran (rata-rata)", "Enrolled (mean)"),
+    "opening": ("Awal", "Opening"),
+    "closing": ("Akhir (rata-rata)", "Closing (mean)"),
+    "net": ("Tambahan bersih", "Net additions"),
+    "needed": ("Diperlukan (jalur lurus)", "Needed (straight path)"),
+    "achievement_pct": ("Capaian", "Achievement"),
+    "waterfall": ("Dari peserta awal ke proyeksi akhir", "From the baseline to the projected end"),
+    "baseline": ("Peserta awal", "Baseline"),
+    "lapsed": ("Berhenti membayar", "Lapsed"),
+    "reactivated": ("Aktif kembali", "Reactivated"),
+    "other": ("Lainnya", "Other"),
+    "end": ("Proyeksi akhir", "Projected end"),
+    "step": ("Langkah", "Step"),
+    "change": ("Perubahan", "Change"),
+    "running": ("Posisi", "Running total"),
+    "coverage": ("Cakupan penduduk bekerja", "Coverage of the working population"),
+    "coverage_text": (
+        "Pada {by}, {mean} penduduk bekerja menjadi peserta aktif (90% antara {p05} dan {p95}).",
+        "On {by}, {mean} of the working population are active members (90% between {p05} and {p95}).",
+    ),
+    "workers": ("Penduduk bekerja", "Workers"),
+    "active_end": ("Peserta aktif akhir (rata-rata)", "Active at end (mean)"),
+    "share": ("Cakupan", "Coverage"),
+    "all": ("Semua", "All"),
+    "money": ("Iuran terkumpul dan biaya", "Contributions collected and costs"),
+    "not_given": ("Tidak diberikan: skenario ini tidak memuat besaran iuran atau biaya.",
+                  "Not given: this scenario carries no contribution rates or costs."),
+    "contributions": ("Iuran terkumpul ({currency})", "Contributions collected ({currency})"),
+    "cost": ("Biaya (rata-rata)", "Cost (mean)"),
+    "net_new": ("Tambahan bersih peserta aktif", "Net new active members"),
+    "cost_per_member": ("Biaya per peserta bersih", "Cost per net member"),
+    "mean": ("Rata-rata", "Mean"),
+    "channels": ("Pendaftaran menurut kanal", "Enrolments by channel"),
+    "kind": ("Jenis", "Kind"),
+    "share_enrol": ("Porsi", "Share"),
+    "assumptions": ("Asumsi dan sumber", "Assumptions and sources"),
+    "assumptions_note": (
+        "Setiap angka skenario dengan kunci sumbernya di published-figures.yaml, atau \"asumsi\".",
+        "Every scenario figure with its source key in published-figures.yaml, or \"assumption\".",
+    ),
+    "item": ("Butir", "Item"),
+    "value": ("Nilai", "Value"),
+    "source": ("Sumber", "Source"),
+    "assumption": ("asumsi", "assumption"),
+    "ranked": ("Peringkat strategi", "Ranked strategies"),
+    "rank": ("Peringkat", "Rank"),
+    "strategy": ("Strategi", "Strategy"),
+    "final_diff": ("Selisih peserta akhir vs dasar", "Final members vs base"),
+    "ci_low": ("IK95% bawah", "95% CI low"),
+    "ci_high": ("IK95% atas", "95% CI high"),
+    "prob_diff": ("Selisih peluang target", "Change in P(target)"),
+    "p_beats": ("Peluang lebih baik dari dasar", "P(beats base)"),
+    "probability": ("Peluang target", "P(target)"),
+    "final_mean": ("Peserta akhir (rata-rata)", "Final members (mean)"),
+    "compare_headline": (
+        "Strategi terbaik adalah {best}: {diff} peserta akhir dibanding {base} (IK95% {lo} s.d. {hi}), "
+        "peluang target {p}.",
+        "The best strategy is {best}: {diff} final members against {base} (95% CI {lo} to {hi}), "
+        "P(target) {p}.",
+    ),
+    "sweep_headline": (
+        "Peluang target tertinggi {p} pada {values} (peserta akhir rata-rata {mean}).",
+        "The highest P(target) is {p} at {values} (mean final members {mean}).",
+    ),
+    "base": ("Dasar", "Base"),
+    "sweep_chart": ("Peluang target menurut nilai parameter", "P(target) by parameter value"),
+    "point": ("Titik", "Point"),
+    "title_sensitivity": ("Kepekaan proyeksi", "Sensitivity of the projection"),
+    "sensitivity": ("Angka yang paling menentukan proyeksi", "What the projection depends on most"),
+    "sensitivity_note": (
+        "Tornado: setiap angka pada persentil ke-5 dan ke-95 (atau nilai yang diberikan), angka lain tetap "
+        "acak, dengan bilangan acak yang sama. S1/ST: indeks Sobol' orde pertama dan total untuk peserta akhir.",
+        "Tornado: each figure at its 5th and 95th percentile (or given values), the others still drawn, on "
+        "common random numbers. S1/ST: first-order and total Sobol' indices of final members.",
+    ),
+    "sensitivity_headline": (
+        "Angka yang paling layak diukur lebih baik: {name}; rentangnya menggeser peserta akhir sebesar {swing}{st}.",
+        "The figure most worth measuring better: {name}; its range moves final members by {swing}{st}.",
+    ),
+    "st_clause": ("; ia menjelaskan {st} sebaran peserta akhir", "; it explains {st} of the spread in final members"),
+    "parameter": ("Parameter", "Parameter"),
+    "low": ("Rendah", "Low"),
+    "high": ("Tinggi", "High"),
+    "final_low": ("Peserta akhir (rendah)", "Final (low)"),
+    "final_high": ("Peserta akhir (tinggi)", "Final (high)"),
+    "swing": ("Selisih", "Swing"),
+    "p_low": ("Peluang (rendah)", "P(target) low"),
+    "p_high": ("Peluang (tinggi)", "P(target) high"),
+}
+
+
+@dataclass(frozen=True)
+class Lang:
+    """One language: its words, and how it writes numbers, percentages and dates."""
+
+    code: str
+
+    def __post_init__(self) -> None:
+        if self.code not in LANGS:
+            raise ValueError(f'"lang" must be one of {", ".join(LANGS)}, got {self.code!r}')
+
+    def t(self, key: str, **values: str) -> str:
+        """The text ``key`` in this language, with ``values`` filled in."""
+        words = TEXT[key][LANGS.index(self.code)]
+        return words.format(**values) if values else words
+
+    def number(self, x: float, decimals: int = 0) -> str:
+        """``1300000`` → ``1.300.000`` (id) or ``1,300,000`` (en)."""
+        text = f"{x:,.{decimals}f}"
+        if self.code == "id":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return "−" + text[1:] if text.startswith("-") else text
+
+    def signed(self, x: float, decimals: int = 0) -> str:
+        """A change, always with its sign: ``+1.234`` or ``−1.234``."""
+        return ("+" if x >= 0 else "") + self.number(x, decimals)
+
+    def short(self, x: float, most: int = 4) -> str:
+        """A value with as few decimals as it needs (at most ``most``): ``0.3`` → ``0,3`` (id)."""
+        decimals = next((d for d in range(most + 1) if abs(round(x, d) - x) < 1e-9), most)
+        return self.number(x, decimals)
+
+    def percent(self, share: float, decimals: int = 2) -> str:
+        """``0.5245`` → ``52,45%`` (id) or ``52.45%`` (en)."""
+        return self.number(share * 100, decimals) + "%"
+
+    def date(self, iso: str) -> str:
+        """``2025-12-31`` → ``31 Desember 2025`` (id) or ``31 December 2025`` (en)."""
+        d = date.fromisoformat(iso)
+        return f"{d.day} {MONTHS[self.code][d.month - 1]} {d.year}"
+
+    def cell(self, value: object, kind: str) -> str:
+        """A table cell of ``kind`` (text, int, num, pct, signed, pp); a missing value is a dash.
+
+        ``pp`` is a change in a probability, in signed percentage points.
+        """
+        if value is None or (isinstance(value, float) and value != value):
+            return "–"
+        if kind == "text" or not isinstance(value, int | float):
+            return str(value)
+        if kind == "pct":
+            return self.percent(value)
+        if kind == "signed":
+            return self.signed(value)
+        if kind == "pp":
+            return self.signed(value * 100, 2) + (" pp" if self.code == "en" else " poin")
+        if kind == "num":
+            return self.number(value) if abs(value) >= 100 else self.short(value)
+        return self.number(value)

@@ -1,0 +1,115 @@
+"""Reports of a comparison or a sweep folder: the strategies, ranked.
+
+A comparison ranks variants by their paired mean difference in final members against the base
+(then by P(target)); a sweep ranks its grid points by P(target) (then by mean final members).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.report import charts
+from sim.report.folder import Folder
+from sim.report.i18n import Lang
+from sim.report.model import Chart, Column, Report, Section, Table
+from sim.report.run import headline
+
+
+def compare_report(lang: Lang, folder: Folder) -> Report:
+    """Variants ranked against the base, with paired intervals."""
+    data = folder.json("compare.json")
+    base = data["base"]
+    variants = sorted(
+        data["variants"],
+        key=lambda v: (v["paired"]["final"]["mean_diff"], v["paired"]["probability"]["diff"]),
+        reverse=True,
+    )
+    rows: list[tuple[Any, ...]] = [
+        (None, f"{base['name']} ({lang.t('base')})", base["summary"]["final"]["mean"], 0.0, None, None,
+         base["summary"]["target"]["probability"], 0.0, None)
+    ]
+    for rank, v in enumerate(variants, start=1):
+        final, prob = v["paired"]["final"], v["paired"]["probability"]
+        rows.append((rank, v["name"], v["summary"]["final"]["mean"], final["mean_diff"], final["ci95"][0],
+                     final["ci95"][1], v["summary"]["target"]["probability"], prob["diff"], v["p_beats_base"]))
+    table = Table(
+        "Peringkat" if lang.code == "id" else "Ranking",
+        lang.t("ranked"),
+        (Column(lang.t("rank")), Column(lang.t("strategy"), "text"), Column(lang.t("final_mean")),
+         Column(lang.t("final_diff"), "signed"), Column(lang.t("ci_low"), "signed"),
+         Column(lang.t("ci_high"), "signed"),
+         Column(lang.t("probability"), "pct"), Column(lang.t("prob_diff"), "pp"), Column(lang.t("p_beats"), "pct")),
+        tuple(rows),
+    )
+    png = charts.ranked(lang, [v["name"] for v in variants], [v["paired"]["final"]["mean_diff"] for v in variants],
+                        [v["paired"]["final"]["ci95"][0] for v in variants],
+                        [v["paired"]["final"]["ci95"][1] for v in variants], lang.t("final_diff"))
+    if variants:
+        best = variants[0]
+        final = best["paired"]["final"]
+        verdict = lang.t("compare_headline", best=best["name"], diff=lang.signed(final["mean_diff"]), base=base["name"],
+                         lo=lang.signed(final["ci95"][0]), hi=lang.signed(final["ci95"][1]),
+                         p=lang.percent(best["summary"]["target"]["probability"]))
+    else:
+        verdict = headline(lang, base["summary"])
+    return Report(
+        lang=lang.code,
+        title=f"{lang.t('title_compare')}: {base['name']}",
+        subtitle=headline(lang, base["summary"]),
+        headline=verdict,
+        sections=(Section("ranked", lang.t("ranked"), charts=(Chart("ranked.png", lang.t("ranked"), png),),
+                          tables=(table,)),),
+    )
+
+
+def _values_text(lang: Lang, values: dict[str, Any]) -> str:
+    return "; ".join(f"{k} = {lang.short(v) if _numeric(v) else v}" for k, v in values.items())
+
+
+def _numeric(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def sweep_chart(lang: Lang, parameters: list[str], points: list[dict[str, Any]]) -> bytes:
+    """A line for one numeric parameter, a heatmap for two, ranked bars otherwise."""
+    if len(parameters) == 1 and all(_numeric(p["values"][parameters[0]]) for p in points):
+        ordered = sorted(points, key=lambda p: p["values"][parameters[0]])
+        return charts.sweep_line(lang, [p["values"][parameters[0]] for p in ordered],
+                                 [p["probability"] for p in ordered], [p["probability_ci95"][0] for p in ordered],
+                                 [p["probability_ci95"][1] for p in ordered], parameters[0])
+    if len(parameters) == 2:
+        xs = list(dict.fromkeys(p["values"][parameters[0]] for p in points))
+        ys = list(dict.fromkeys(p["values"][parameters[1]] for p in points))
+        at = {(p["values"][parameters[0]], p["values"][parameters[1]]): p["probability"] for p in points}
+        grid = [[at.get((x, y), float("nan")) for x in xs] for y in ys]
+        return charts.sweep_heatmap(lang, grid, xs, ys, parameters[0], parameters[1])
+    return charts.ranked(lang, [_values_text(lang, p["values"]) for p in points], [p["final"]["mean"] for p in points],
+                         [p["final"]["p05"] for p in points], [p["final"]["p95"] for p in points], lang.t("final_mean"))
+
+
+def sweep_report(lang: Lang, folder: Folder) -> Report:
+    """Grid points ranked by P(target)."""
+    data = folder.json("sweep.json")
+    parameters: list[str] = list(data["parameters"])
+    points = sorted(data["points"], key=lambda p: (p["probability"], p["final"]["mean"]), reverse=True)
+    table = Table(
+        "Peringkat" if lang.code == "id" else "Ranking",
+        lang.t("ranked"),
+        (Column(lang.t("rank")), *(Column(name, "num") for name in parameters), Column(lang.t("probability"), "pct"),
+         Column(lang.t("ci_low"), "pct"), Column(lang.t("ci_high"), "pct"), Column(lang.t("final_mean")),
+         Column("P5"), Column("P95")),
+        tuple((rank, *(p["values"][name] for name in parameters), p["probability"], *p["probability_ci95"],
+               p["final"]["mean"], p["final"]["p05"], p["final"]["p95"]) for rank, p in enumerate(points, start=1)),
+    )
+    best = points[0]
+    verdict = lang.t("sweep_headline", p=lang.percent(best["probability"]), values=_values_text(lang, best["values"]),
+                     mean=lang.number(best["final"]["mean"]))
+    png = sweep_chart(lang, parameters, data["points"])
+    return Report(
+        lang=lang.code,
+        title=f"{lang.t('title_sweep')}: {', '.join(parameters)}",
+        subtitle=data.get("scenario", ""),
+        headline=verdict,
+        sections=(Section("ranked", lang.t("ranked"), charts=(Chart("sweep.png", lang.t("sweep_chart"), png),),
+                          tables=(table,)),),
+    )
