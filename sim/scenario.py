@@ -94,7 +94,9 @@ class Scenario(Frozen):
         """A total or per-segment figure, as one number per group (absent segments are 0)."""
         if isinstance(value, dict):
             return [value.get(g, 0) for g in self.groups]  # type: ignore[call-overload]
-        return [value]
+        # One figure for a split population is valid only as 0 (sim.checks rejects any other), so
+        # the rest of the groups get 0 and every caller sees one number per group.
+        return [value, *([0] * (len(self.groups) - 1))]
 
     def lapse_for(self, group: str) -> LapseRates:
         """Lapse rates of a group: its own, or the one set for everyone."""

@@ -67,3 +67,9 @@ def test_rollout_beyond_agents_max_points_at_the_step(tmp_path):
     write(tmp_path, "bali-2025.yaml", (SCENARIOS / "bali-2025.yaml").read_text())
     with pytest.raises(ScenarioError, match=r"channels\[BPR agents\].rollout\[2\].agents: rollout to 129 agents"):
         load_scenario(bad)
+
+
+def test_inactive_may_be_left_out_of_a_split_population(tmp_path):
+    text = (SCENARIOS / "bali-2025.yaml").read_text().replace("  inactive: {pu: 0, bpu: 0}\n", "")
+    s = load_scenario(write(tmp_path, "no-inactive.yaml", text)).scenario
+    assert s.per_group(s.baseline.inactive) == [0, 0]
