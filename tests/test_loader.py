@@ -70,6 +70,8 @@ def test_rollout_beyond_agents_max_points_at_the_step(tmp_path):
 
 
 def test_inactive_may_be_left_out_of_a_split_population(tmp_path):
-    text = (SCENARIOS / "bali-2025.yaml").read_text().replace("  inactive: {pu: 0, bpu: 0}\n", "")
+    original = (SCENARIOS / "bali-2025.yaml").read_text()
+    text = original.replace("  inactive: {pu: 0, bpu: 0}\n", "")
+    assert text != original
     s = load_scenario(write(tmp_path, "no-inactive.yaml", text)).scenario
     assert s.per_group(s.baseline.inactive) == [0, 0]
