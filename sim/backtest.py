@@ -128,15 +128,22 @@ def backtest(
 
 
 def summary(scores: tuple[Score, ...]) -> dict[str, Any]:
-    """Averages over the scored observations: PIT, band coverage, interval score, CRPS."""
+    """PIT and band coverage over all scored observations; CRPS and interval score per series (own units)."""
     n = len(scores)
     if n == 0:
         return {"observations": 0}
+    by_series: dict[str, dict[str, float]] = {}
+    for name in dict.fromkeys(s.observation.series for s in scores):
+        own = [s for s in scores if s.observation.series == name]
+        by_series[name] = {
+            "observations": len(own),
+            "mean_crps": sum(s.crps for s in own) / len(own),
+            "mean_interval_score90": sum(s.interval_score90 for s in own) / len(own),
+        }
     return {
         "observations": n,
         "mean_pit": sum(s.pit for s in scores) / n,
         "inside50_share": sum(s.inside50 for s in scores) / n,
         "inside90_share": sum(s.inside90 for s in scores) / n,
-        "mean_interval_score90": sum(s.interval_score90 for s in scores) / n,
-        "mean_crps": sum(s.crps for s in scores) / n,
+        "by_series": by_series,
     }

@@ -15,8 +15,8 @@ Method: maximum likelihood with common random numbers.
   silently pulling the fit.
 * Rates are fitted on an unbounded scale: log for counts and rates, logit for shares and monthly
   hazards, so every candidate is valid. One rate: bounded Brent search; several: Nelder–Mead.
-* Uncertainty: the observed information, i.e. the numerical Hessian ``H`` of the (profile) negative
-  log-likelihood at the optimum, on the fitted scale. ``se = √diag(H⁻¹)``; the 90% interval is
+* Uncertainty: the Fisher information of the Gaussian model, ``I = Jᵀ Σ⁻¹ J`` with ``J`` the
+  derivative of the simulated means on the fitted scale (Gauss–Newton), ``se = √diag(I⁻¹)``; the 90% interval is
   ``x̂ ± q·se`` mapped back to the rate, with ``q`` the normal 95% point, or Student's t with
   ``n − k − 1`` degrees of freedom when the noise level ``c`` was estimated from the same rows.
 
@@ -265,34 +265,36 @@ class Fit:
         return len(self.residuals) - len(self.estimates) - (1 if self.noise_estimated else 0)
 
 
-def hessian(f: Any, x: FloatArray, steps: FloatArray) -> FloatArray:
-    """Central-difference Hessian of ``f`` at ``x`` with per-coordinate ``steps``."""
+def fisher_information(objective: Objective, x: FloatArray, step: float = 0.05) -> FloatArray:
+    """Gauss–Newton (Fisher) information ``Jᵀ Σ⁻¹ J`` at ``x``.
+
+    ``J`` is the derivative of the simulated means on the fitted scale, by central differences of
+    width ``2·step``, and ``Σ`` the predictive covariance at ``x`` (with the noise level fitted there).
+
+    Only first derivatives of the means are needed, which common random numbers keep smooth; a
+    finite-difference Hessian of the likelihood would amplify the Monte Carlo jitter instead.
+    """
     k = len(x)
-    f0 = f(x)
-    h = np.zeros((k, k))
+    ev = objective.evaluate(x)
+    c = objective.noise_level(ev)
+    sd = noise_sd(objective.observations, c)
+    y = objective.y
+    sigma = ev.covariance + np.diag(sd**2) + RIDGE * np.diag(y**2 + 1)
+    jac = np.zeros((len(y), k))
     for i in range(k):
-        ei = np.eye(k)[i] * steps[i]
-        h[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / steps[i] ** 2
-        for j in range(i):
-            ej = np.eye(k)[j] * steps[j]
-            h[i, j] = h[j, i] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (
-                4 * steps[i] * steps[j]
-            )
-    return h
+        e = np.eye(k)[i] * step
+        jac[:, i] = (objective.evaluate(x + e).mean - objective.evaluate(x - e).mean) / (2 * step)
+    info: FloatArray = jac.T @ np.linalg.solve(sigma, jac)
+    return info
 
 
-def standard_errors(f: Any, x: FloatArray) -> FloatArray:
-    """√diag(H⁻¹); the step is first 0.1 on the fitted scale, then refined to about one se."""
-    steps = np.full(len(x), 0.1)
-    se = np.full(len(x), math.inf)
-    for _ in range(2):
-        h = hessian(f, x, steps)
-        if not np.all(np.isfinite(h)) or np.any(np.linalg.eigvalsh(h) <= 0):
-            return np.full(len(x), math.inf)
-        se = np.sqrt(np.diag(np.linalg.inv(h)))
-        steps = np.clip(se, 1e-3, 0.5)
-    out: FloatArray = se
-    return out
+def standard_errors(objective: Objective, x: FloatArray) -> FloatArray:
+    """√diag(I⁻¹) from the Fisher information; infinite where the observations do not identify a rate."""
+    info = fisher_information(objective, x)
+    if not np.all(np.isfinite(info)) or np.linalg.eigvalsh(info).min() <= 1e-12 * max(1.0, np.abs(info).max()):
+        return np.full(len(x), math.inf)
+    se: FloatArray = np.sqrt(np.diag(np.linalg.inv(info)))
+    return se
 
 
 def optimise(objective: Objective) -> tuple[FloatArray, str]:

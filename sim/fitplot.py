@@ -33,7 +33,7 @@ def plot_fit(
     series: dict[str, Observation] = {}
     for o in [u[0] for u in used] + list(skipped):
         series.setdefault(o.series, o)
-    fig, axes = plt.subplots(len(series), 1, figsize=(9, 3.2 * len(series)), squeeze=False)
+    fig, axes = plt.subplots(len(series), 1, figsize=(9, 2.8 * len(series)), squeeze=False, sharex=True)
     dates = results.record_dates()
     for ax, (name, first) in zip(axes[:, 0], series.items(), strict=True):
         q = np.percentile(trajectory(results, first), [5, 25, 50, 75, 95], axis=1)
@@ -52,6 +52,6 @@ def plot_fit(
     axes[0, 0].legend(loc="best", fontsize=8)
     fig.suptitle(title, fontsize=11)
     fig.autofmt_xdate()
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -77,9 +77,11 @@ def backtest_command(
         typer.echo(f"  {o.line:>4} {o.when.isoformat():<10} {o.series:<24} {o.value:>12.6g} {x.band90[0]:>12.6g}"
                    f" {x.median:>12.6g} {x.band90[1]:>12.6g} {x.pit:>5.2f} {_yes(x.inside50):>3} {_yes(x.inside90):>3}"
                    f" {x.crps:>10.4g}")
-    typer.echo(f"  mean PIT {overall['mean_pit']:.2f}; inside 50% band {100 * overall['inside50_share']:.0f}%, "
-               f"inside 90% band {100 * overall['inside90_share']:.0f}%; mean CRPS {overall['mean_crps']:.4g}; "
-               f"mean 90% interval score {overall['mean_interval_score90']:.4g}")
+    typer.echo(f"  mean PIT {overall['mean_pit']:.2f} (0.5 if calibrated); inside 50% band "
+               f"{100 * overall['inside50_share']:.0f}%, inside 90% band {100 * overall['inside90_share']:.0f}%")
+    for name, own in overall["by_series"].items():
+        typer.echo(f"  {name}: mean CRPS {own['mean_crps']:.4g}, mean 90% interval score "
+                   f"{own['mean_interval_score90']:.4g} ({own['observations']} observations)")
     typer.echo(f"written: {written}")
 
 
