@@ -308,7 +308,7 @@ def optimise(objective: Objective) -> tuple[FloatArray, str]:
         return np.array([best.x]), "maximum likelihood, bounded Brent search (scipy minimize_scalar)"
     simplex = np.vstack([x0, *[x0 + 0.3 * np.eye(len(x0))[i] for i in range(len(x0))]])
     best = optimize.minimize(objective, x0, method="Nelder-Mead", bounds=bounds,
-                             options={"xatol": 1e-4, "fatol": 1e-3, "initial_simplex": simplex, "maxfev": 600})
+                             options={"xatol": 2e-3, "fatol": 1e-2, "initial_simplex": simplex, "maxfev": 400})
     return np.asarray(best.x, dtype=np.float64), "maximum likelihood, Nelder–Mead with bounds (scipy minimize)"
 
 
