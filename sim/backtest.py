@@ -117,14 +117,20 @@ def later(observations: tuple[Observation, ...], scenario: Scenario) -> tuple[Ob
     return tuple(o for o in observations if scenario.start <= o.when <= scenario.end)
 
 
+def project(
+    scenario: Scenario, observations: tuple[Observation, ...], replications: int | None = None, seed: int | None = None
+) -> Results:
+    """Run ``scenario``, recording the dates of the observations inside its horizon."""
+    marks = tuple(sorted({o.when for o in later(observations, scenario)}))
+    return run_scenario(scenario, replications=replications, seed=seed, marks=marks)
+
+
 def backtest(
     scenario: Scenario, observations: tuple[Observation, ...], replications: int | None = None, seed: int | None = None
 ) -> tuple[Score, ...]:
     """Project ``scenario`` and score every observation inside its horizon."""
-    scored = later(observations, scenario)
-    marks = tuple(sorted({o.when for o in scored}))
-    results = run_scenario(scenario, replications=replications, seed=seed, marks=marks)
-    return tuple(score(results, o) for o in scored)
+    results = project(scenario, observations, replications, seed)
+    return tuple(score(results, o) for o in later(observations, scenario))
 
 
 def summary(scores: tuple[Score, ...]) -> dict[str, Any]:

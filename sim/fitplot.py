@@ -1,7 +1,8 @@
 """The picture of a calibration or backtest: projected bands against the observed figures.
 
 One panel per observed series: the projection's median and its 50% and 90% bands over the record
-dates, and each observation with its 90% noise bar, labelled with its standardised residual ``z``.
+dates, and each observation with its 90% noise bar, labelled (a calibration's standardised residual ``z``,
+a backtest's PIT).
 Observations outside the horizon are drawn hollow: shown, not fitted.
 """
 
@@ -25,11 +26,11 @@ Z90 = 1.6449
 def plot_fit(
     path: Path,
     results: Results,
-    used: Sequence[tuple[Observation, float, float]],
+    used: Sequence[tuple[Observation, float, str]],
     skipped: Sequence[Observation],
     title: str,
 ) -> None:
-    """Write a PNG: ``used`` holds (observation, noise sd, z) for the figures that were compared."""
+    """Write a PNG: ``used`` holds (observation, noise sd, label) for the figures that were compared."""
     series: dict[str, Observation] = {}
     for o in [u[0] for u in used] + list(skipped):
         series.setdefault(o.series, o)
@@ -40,10 +41,10 @@ def plot_fit(
         ax.fill_between(dates, q[0], q[4], color="tab:blue", alpha=0.15, label="90% band")
         ax.fill_between(dates, q[1], q[3], color="tab:blue", alpha=0.3, label="50% band")
         ax.plot(dates, q[2], color="tab:blue", label="median")
-        for o, sd, z in used:
+        for o, sd, label in used:
             if o.series == name:
                 ax.errorbar([o.when], [o.value], yerr=[Z90 * sd], fmt="o", color="black", capsize=3)
-                ax.annotate(f"z={z:+.1f}", (o.when, o.value), textcoords="offset points", xytext=(6, 6), fontsize=8)
+                ax.annotate(label, (o.when, o.value), textcoords="offset points", xytext=(6, 6), fontsize=8)
         for o in skipped:
             if o.series == name:
                 ax.plot([o.when], [o.value], "o", mfc="none", color="grey")

@@ -94,6 +94,7 @@ def test_cli_backtest_reanchored_prints_and_writes_the_scores(tmp_path: Path) ->
     assert [row["date"] for row in facts["scores"]] == ["2024-09-30", "2024-12-31"]
     assert (out / "scores.csv").read_text().splitlines()[0].startswith("line,date,series,observed,mean,median")
     assert "active: 47500" in (out / "scenario.yaml").read_text()
+    assert (out / "backtest.png").stat().st_size > 0
     bad = run_cli("backtest", str(TINY), "--actuals", str(history), "--reanchor", "2024-05",
                   "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2

@@ -83,3 +83,23 @@ def test_shipped_history_has_a_source_on_every_row_and_keeps_both_2025_figures()
     assert totals[date(2025, 3, 31)] == 935079
     assert totals[date(2025, 6, 30)] == 897832
     check_against(rows, load_scenario(ROOT / "scenarios" / "bali-calibration-2023.yaml").scenario, Path("x"))
+
+
+def test_each_metric_reads_its_own_series_from_the_results() -> None:
+    from sim.experiment import run_scenario
+    from sim.observations import Observation, simulated
+
+    s = load_scenario(ROOT / "scenarios" / "bali-2025.yaml").scenario
+    results = run_scenario(s, replications=20, seed=3)
+    when = date(2025, 9, 30)
+    row = results.record_dates().index(when)
+    series = results.series()
+    for o, expected in [
+        (Observation(when, "active", 0), series["active"][row]),
+        (Observation(when, "active", 0, segment="bpu"), series["active[bpu]"][row]),
+        (Observation(when, "registered", 0, segment="pu"), series["active[pu]"][row] + series["inactive[pu]"][row]),
+        (Observation(when, "coverage", 0), series["coverage"][row]),
+        (Observation(when, "coverage", 0, segment="pu"), series["active[pu]"][row] / results.workers[row, 0]),
+        (Observation(when, "enrolled", 0, channel="BRI KUR"), series["enrolled[BRI KUR]"][row]),
+    ]:
+        assert simulated(results, o) == pytest.approx(expected), o.series

@@ -1,7 +1,8 @@
 """``sim backtest SCENARIO --actuals ACTUALS.csv [--reanchor DATE]``: score a projection against what happened.
 
 Prints one line per scored observation and writes ``scores.csv`` and ``scores.json`` (with the
-averages), the scenario as projected (re-anchored if asked) and ``run.json`` into a result folder.
+averages), ``backtest.png``, the scenario as projected (re-anchored if asked) and ``run.json`` into
+a result folder.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 import typer
 
 from sim import __version__
-from sim.backtest import backtest, reanchor_overrides, summary
+from sim.backtest import later, project, reanchor_overrides, score, summary
 from sim.errors import ScenarioError
+from sim.fitplot import plot_fit
 from sim.loader import load_scenario, validate
 from sim.observations import check_against, parse_date, read_observations
 from sim.output import (
@@ -52,7 +54,8 @@ def backtest_command(
         s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
-    scores = backtest(s, observations, reps, seed)
+    results = project(s, observations, reps, seed)
+    scores = tuple(score(results, o) for o in later(observations, s))
     if not scores:
         raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
     overall = summary(scores)
@@ -65,6 +68,9 @@ def backtest_command(
         write_csv(folder / "scores.csv", rows)
         write_json(folder / "scores.json", {"scenario": s.name, "start": s.start.isoformat(), "summary": overall,
                                              "scores": rows})
+        used = [(x.observation, 0.0, f"PIT={x.pit:.2f}") for x in scores]
+        skipped = [o for o in observations if o not in later(observations, s)]
+        plot_fit(folder / "backtest.png", results, used, skipped, f"{s.name}: projected from {s.start}")
         write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
         write_json(folder / "run.json", info)
 

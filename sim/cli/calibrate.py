@@ -9,6 +9,7 @@ distribution carrying its uncertainty, naming the data it was fitted to.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -62,12 +63,14 @@ def residual_rows(fit: Fit) -> list[dict[str, Any]]:
     return rows
 
 
-def header(fit: Fit, command: list[str], observed: Path, base: Loaded) -> str:
+def header(fit: Fit, command: list[str], observed: Path, base: Loaded, into: Path | None) -> str:
     """The calibrated scenario's comment header: command, data, fit and residuals."""
     s = base.scenario
     lines = [
-        f"Calibrated by: {' '.join(command)}",
+        f"Calibrated by: {shlex.join(command)}",
         f"sim {__version__}, {datetime.now().isoformat(timespec='seconds')}",
+        f"Rates fitted with {base.file} (its horizon and channels) and written into {into or base.file};"
+        " every other value is as in that file.",
         f"Fitted to {observed}: {len(fit.residuals)} observations from {s.start} to {s.end}"
         + (f"; {len(fit.skipped)} outside that horizon were not fitted" if fit.skipped else ""),
         f"Method: {fit.method}; {fit.replications} replications, seed {fit.seed}, common random numbers.",
@@ -112,7 +115,7 @@ def calibrate_command(
     command = ["sim", *sys.argv[1:]]
     note = f"calibrated to {observed.name} by sim calibrate"
     data = calibrated_data(scenario_data(target.scenario), result, note)
-    text = header(result, command, observed, loaded) + _yaml(data)
+    text = header(result, command, observed, loaded, into) + _yaml(data)
     fitted = fitted_results(loaded, result, observation_dates(observations))
 
     def fill(folder: Path) -> None:
@@ -120,7 +123,7 @@ def calibrate_command(
         load_scenario(folder / "calibrated.yaml")
         write_json(folder / "fit.json", _fit_json(result, observed, scenario, into))
         write_csv(folder / "residuals.csv", residual_rows(result))
-        used = [(r.observation, r.noise_sd, r.z) for r in result.residuals]
+        used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
         plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
         write_json(folder / "run.json", {"version": __version__, "command": command,
                                          "written": datetime.now().isoformat(timespec="seconds")})
