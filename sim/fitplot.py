@@ -11,10 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
 from sim.observations import Observation, trajectory
@@ -31,6 +27,12 @@ def plot_fit(
     title: str,
 ) -> None:
     """Write a PNG: ``used`` holds (observation, noise sd, label) for the figures that were compared."""
+    # Imported here so that commands which draw nothing do not pay matplotlib's start-up time.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     series: dict[str, Observation] = {}
     for o in [u[0] for u in used] + list(skipped):
         series.setdefault(o.series, o)
