@@ -151,3 +151,18 @@ def test_shipped_calibrated_scenario_names_its_data_and_command() -> None:
     assert "bali-history.csv" in walk_in.source
     assert walk_in.rate_fields()["per_month"].variance > 0
     assert loaded.scenario.start == date(2025, 7, 1)
+
+
+def test_a_fit_is_reproducible_and_records_irregular_dates_exactly() -> None:
+    observations = (
+        Observation(date(2024, 3, 17), "active", 43_400, sd=300),
+        Observation(date(2024, 7, 2), "active", 47_600, sd=300),
+    )
+    first = fit(["channels[Walk-in].per_month"], observations)
+    again = fit(["channels[Walk-in].per_month"], observations)
+    assert first.estimates == again.estimates
+    assert [r.mean for r in first.residuals] == [r.mean for r in again.residuals]
+    loaded = load_scenario(TINY, SHORT)
+    results = run_scenario(loaded.scenario, replications=5, seed=1, marks=(date(2024, 3, 17),))
+    assert date(2024, 3, 17) in results.record_dates()
+    assert date(2024, 3, 31) in results.record_dates()
