@@ -59,11 +59,12 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def calibrated_data(data: dict[str, Any], fit: Fit, note: str) -> dict[str, Any]:
-    """Scenario data with each fitted rate replaced by its distribution and its ``source`` noting ``note``."""
+def calibrated_data(data: dict[str, Any], fit: Fit, observed: str) -> dict[str, Any]:
+    """Scenario data with each fitted rate replaced by its distribution, its ``source`` naming ``observed``."""
     for e in fit.estimates:
         path = e.parameter.path
         set_path(data, path, _rounded(as_distribution(e).to_data()))
+        note = f"{parse_path(path)[-1]} fitted to {observed} by sim calibrate"
         owner_steps = parse_path(path)[:-1]
         owner: Any = data
         if owner_steps:
@@ -84,3 +85,37 @@ def _owner_path(path: str) -> str:
         if path[i] == "." and depth == 0:
             return path[:i]
     return path
+
+
+def overlay(calibrated: dict[str, Any], fit: Fit, parent: str) -> dict[str, Any] | None:
+    """A scenario that ``extends`` ``parent`` and sets only the fitted rates, their sources and the name.
+
+    Built from the full ``calibrated`` data, so both say the same. ``None`` when a fitted path goes
+    through a list index (``batches[0]``): ``extends`` merges lists other than channels whole, so such
+    a fit is written out in full instead.
+    """
+    out: dict[str, Any] = {"extends": parent, "name": calibrated["name"]}
+    for e in fit.estimates:
+        steps = parse_path(e.parameter.path)
+        if any(isinstance(step, int) for step in steps):
+            return None
+        source_owner = get_path(calibrated, _owner_path(e.parameter.path)) if len(steps) > 1 else calibrated
+        node = out
+        for i, step in enumerate(steps[:-1]):
+            if step == "channels" and i == 0:
+                continue
+            if i == 1 and steps[0] == "channels":
+                channels = out.setdefault("channels", [])
+                found = [ch for ch in channels if ch["name"] == step]
+                node = found[0] if found else _append(channels, {"name": step})
+            else:
+                node = node.setdefault(str(step), {})
+        node[str(steps[-1])] = get_path(calibrated, e.parameter.path)
+        if isinstance(source_owner, dict) and "source" in source_owner and node is not out:
+            node["source"] = source_owner["source"]
+    return out
+
+
+def _append(items: list[dict[str, Any]], item: dict[str, Any]) -> dict[str, Any]:
+    items.append(item)
+    return item

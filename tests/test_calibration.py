@@ -133,11 +133,13 @@ def test_cli_writes_fit_residuals_plot_and_a_calibrated_scenario_that_runs(tmp_p
     assert "outlier" in residuals
     assert "outside horizon" in residuals
     text = written.read_text()
-    assert text == (out / "calibrated.yaml").read_text()
+    assert "\nextends: " in text  # --scenario-out extends the fitted scenario; the result folder holds it whole
+    assert "extends" not in (out / "calibrated.yaml").read_text()
+    assert load_scenario(written).scenario == load_scenario(out / "calibrated.yaml").scenario
     assert "# Calibrated by: sim calibrate" in text
     assert "history.csv" in text
     calibrated = load_scenario(written).scenario
-    assert "calibrated to history.csv" in calibrated.channels[0].source
+    assert calibrated.channels[0].source == "per_month fitted to history.csv by sim calibrate"
     assert run_cli("run", str(written), "--reps", "50", "--out", str(tmp_path / "run")).returncode == 0
 
 
@@ -148,8 +150,12 @@ def test_shipped_calibrated_scenario_names_its_data_and_command() -> None:
     assert "--observed scenarios/data/bali-history.csv" in text
     loaded = load_scenario(path)
     walk_in = next(ch for ch in loaded.scenario.channels if ch.name == "Walk-in and digital")
-    assert "bali-history.csv" in walk_in.source
+    assert "per_month fitted to bali-history.csv" in walk_in.source
+    assert isinstance(walk_in.rate_fields()["per_month"], Lognormal)
     assert walk_in.rate_fields()["per_month"].variance > 0
+    assert text.count("\nextends: bali-2025.yaml\n") == 1
+    base = load_scenario(ROOT / "scenarios" / "bali-2025.yaml").scenario
+    assert loaded.scenario.model_copy(update={"channels": base.channels, "name": base.name}) == base
     assert loaded.scenario.start == date(2025, 7, 1)
 
 
@@ -166,3 +172,12 @@ def test_a_fit_is_reproducible_and_records_irregular_dates_exactly() -> None:
     results = run_scenario(loaded.scenario, replications=5, seed=1, marks=(date(2024, 3, 17),))
     assert date(2024, 3, 17) in results.record_dates()
     assert date(2024, 3, 31) in results.record_dates()
+
+
+def test_extends_replaces_a_distribution_whole(tmp_path: Path) -> None:
+    tiny = TINY.read_text().replace("per_month: 2000", "per_month: {triangular: [1500, 2000, 2500]}")
+    (tmp_path / "parent.yaml").write_text(tiny)
+    (tmp_path / "child2.yaml").write_text(
+        "extends: parent.yaml\nchannels:\n  - name: Walk-in\n    per_month: {lognormal: {mean: 2100, sd: 300}}\n")
+    child = load_scenario(tmp_path / "child2.yaml").scenario
+    assert child.channels[0].rate_fields()["per_month"] == Lognormal(2100, 300)

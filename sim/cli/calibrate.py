@@ -18,7 +18,7 @@ from typing import Any
 import typer
 
 from sim import __version__
-from sim.calibrated import as_distribution, calibrated_data
+from sim.calibrated import as_distribution, calibrated_data, overlay
 from sim.calibration import Fit, calibrate, observation_dates, parameter
 from sim.errors import Location, ScenarioError
 from sim.experiment import run_scenario
@@ -113,8 +113,7 @@ def calibrate_command(
     check_destination(dest)
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
     command = ["sim", *sys.argv[1:]]
-    note = f"calibrated to {observed.name} by sim calibrate"
-    data = calibrated_data(scenario_data(target.scenario), result, note)
+    data = calibrated_data(scenario_data(target.scenario), result, observed.name)
     text = header(result, command, observed, loaded, into) + _yaml(data)
     fitted = fitted_results(loaded, result, observation_dates(observations))
 
@@ -130,7 +129,10 @@ def calibrate_command(
 
     written = write_atomically(dest, fill)
     if scenario_out is not None:
-        _write_file(scenario_out, text)
+        parent = os.path.relpath(target.file.resolve(), scenario_out.resolve().parent)
+        layered = overlay(data, result, parent)
+        body = _yaml(layered) if layered is not None else _yaml(data)
+        _write_file(scenario_out, header(result, command, observed, loaded, into) + body)
     _print(result, written, scenario_out)
 
 
@@ -159,14 +161,17 @@ def _fit_json(fit: Fit, observed: Path, scenario: Path, into: Path | None) -> di
 
 
 def _write_file(path: Path, text: str) -> None:
+    """Write beside ``path``, check that it loads (``extends`` resolves from there), then rename."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         tmp.write_text(text, encoding="utf-8")
+        load_scenario(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ScenarioError(f"cannot write: {exc.strerror or exc}", where=Location(path),
                             field="--scenario-out") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _print(fit: Fit, written: Path, scenario_out: Path | None) -> None:
