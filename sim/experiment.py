@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,9 @@ def plan_blocks(replications: int, block_size: int = BLOCK_SIZE) -> list[Block]:
     return [Block(i, block_size) for i in range(full)] + ([Block(full, rest)] if rest else [])
 
 
-def run_block(scenario: Scenario, seed: int, block: Block) -> BlockOutcome:
+def run_block(scenario: Scenario, seed: int, block: Block, marks: tuple[date, ...] = ()) -> BlockOutcome:
     """Simulate one block; a plain top-level function so that any executor can ship it."""
-    return simulate_block(scenario, block_seed(seed, block.index), block.reps)
+    return simulate_block(scenario, block_seed(seed, block.index), block.reps, marks)
 
 
 def default_workers() -> int:
@@ -53,20 +54,29 @@ def default_workers() -> int:
 
 
 def _outcomes(
-    scenario: Scenario, seed: int, blocks: list[Block], workers: int, executor: Executor | None
+    scenario: Scenario,
+    seed: int,
+    blocks: list[Block],
+    workers: int,
+    executor: Executor | None,
+    marks: tuple[date, ...] = (),
 ) -> Iterator[BlockOutcome]:
     if executor is not None:
-        futures = [executor.submit(run_block, scenario, seed, b) for b in blocks]
+        futures = [executor.submit(run_block, scenario, seed, b, marks) for b in blocks]
         yield from (f.result() for f in futures)
     elif workers <= 1 or len(blocks) <= 1:
-        yield from (run_block(scenario, seed, b) for b in blocks)
+        yield from (run_block(scenario, seed, b, marks) for b in blocks)
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
-            yield from pool.map(run_block, *zip(*((scenario, seed, b) for b in blocks), strict=True))
+            yield from pool.map(run_block, *zip(*((scenario, seed, b, marks) for b in blocks), strict=True))
 
 
 def combine(
-    scenario: Scenario, seed: int, outcomes: Iterable[BlockOutcome], progress: Progress | None = None
+    scenario: Scenario,
+    seed: int,
+    outcomes: Iterable[BlockOutcome],
+    progress: Progress | None = None,
+    marks: tuple[date, ...] = (),
 ) -> Results:
     """Join block outcomes, in block order, into one :class:`~sim.results.Results`."""
     parts: list[BlockOutcome] = []
@@ -81,7 +91,7 @@ def combine(
     return Results(
         scenario=scenario,
         seed=seed,
-        horizon=horizon_of(scenario),
+        horizon=horizon_of(scenario, marks),
         active=cat("active"),
         inactive=cat("inactive"),
         enrolled=cat("enrolled"),
@@ -100,13 +110,16 @@ def run_scenario(
     workers: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    marks: tuple[date, ...] = (),
 ) -> Results:
     """Run ``scenario`` over Monte Carlo replications and return the projections.
 
     ``replications`` and ``seed`` default to the scenario's own; ``workers`` > 1 runs blocks in a
     local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence.
+    ``marks`` are extra dates to record besides month ends (e.g. the dates of observations).
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     blocks = plan_blocks(reps)
-    return combine(scenario, root, _outcomes(scenario, root, blocks, workers, executor), progress)
+    outcomes = _outcomes(scenario, root, blocks, workers, executor, marks)
+    return combine(scenario, root, outcomes, progress, marks)

@@ -25,6 +25,7 @@ from sim.channels import REGISTRY
 from sim.channels.agent_network import RolloutStep
 from sim.channels.base import PolicySwitch
 from sim.channels.funded_batch import Batch
+from sim.distributions import KINDS
 from sim.errors import Location, ScenarioError
 from sim.paths import Override
 from sim.scenario import Baseline, LapseRates, Population, Scenario, Target
@@ -79,6 +80,8 @@ def format_path(raw: Any, path: tuple[Hashable, ...]) -> str:
 
 def _merge(parent: Any, child: Any, key: Hashable = None) -> Any:
     """``child`` over ``parent``: mappings key by key, channels by name, anything else replaced."""
+    if isinstance(child, dict) and len(child) == 1 and next(iter(child)) in KINDS:
+        return child  # a distribution replaces the parent's value whole, whatever its kind
     if isinstance(parent, dict) and isinstance(child, dict):
         merged = MarkedDict(parent)
         merged.marks = dict(parent.marks) if isinstance(parent, MarkedDict) else {}

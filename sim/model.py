@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -41,9 +42,9 @@ class BlockOutcome:
     crossed_on: IntArray  # (reps,): first day the target metric reached the target, or -1
 
 
-def horizon_of(s: Scenario) -> Horizon:
-    """The scenario's days, with ``target.by`` recorded as well as month ends."""
-    return Horizon(s.start, s.end, (s.target.by,))
+def horizon_of(s: Scenario, marks: tuple[date, ...] = ()) -> Horizon:
+    """The scenario's days, with ``target.by`` (and any ``marks``) recorded as well as month ends."""
+    return Horizon(s.start, s.end, (s.target.by, *marks))
 
 
 def workforce(s: Scenario, days: int) -> FloatArray:
@@ -103,9 +104,11 @@ class Recorder:
             yield env.timeout(1)
 
 
-def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
+def simulate_block(
+    s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()
+) -> BlockOutcome:
     """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
-    horizon = horizon_of(s)
+    horizon = horizon_of(s, marks)
     env = simpy.Environment()
     stocks = Stocks.at_baseline(
         workforce(s, horizon.days),

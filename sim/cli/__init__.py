@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from sim.cli import bench, diff, report, run, schema, sensitivity, validate
+from sim.cli import backtest, bench, calibrate, diff, report, run, schema, sensitivity, validate
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -29,6 +29,8 @@ app.command("diff")(diff.diff)
 app.command("bench")(bench.bench)
 app.command("sensitivity")(sensitivity.sensitivity)
 app.command("report")(report.report)
+app.command("calibrate")(calibrate.calibrate_command)
+app.command("backtest")(backtest.backtest_command)
 
 
 @app.callback()
