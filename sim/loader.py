@@ -25,6 +25,7 @@ from sim.channels import REGISTRY
 from sim.channels.agent_network import RolloutStep
 from sim.channels.base import PolicySwitch
 from sim.channels.funded_batch import Batch
+from sim.costs import ChannelCosts, Contributions
 from sim.errors import Location, ScenarioError
 from sim.paths import Override
 from sim.scenario import Baseline, LapseRates, Population, Scenario, Target
@@ -39,6 +40,8 @@ _MODELS: tuple[type[BaseModel], ...] = (
     RolloutStep,
     Batch,
     PolicySwitch,
+    ChannelCosts,
+    Contributions,
     *(model for model, _ in REGISTRY.values()),
 )
 

@@ -14,8 +14,10 @@ import typer
 from rich.console import Console
 
 from sim import __version__
+from sim.cli.common import set_option, single_overrides
 from sim.experiment import default_workers, run_scenario
 from sim.loader import load_scenario
+from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
 from sim.verdict import render
 
@@ -29,9 +31,11 @@ def run(
     results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
     as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
+    sets: list[str] = set_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
-    loaded = load_scenario(scenario)
+    overrides = single_overrides(sets)
+    loaded = load_scenario(scenario, overrides=overrides)
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
@@ -39,13 +43,14 @@ def run(
     for w in loaded.warnings:
         err.print(f"warning: {w}", highlight=False)
     results = run_scenario(s, replications=reps, seed=seed, workers=workers or default_workers())
-    summary = results.summary(__version__, loaded.warnings)
+    summary = with_money(results.summary(__version__, loaded.warnings), results)
     info = {
         "version": __version__,
         "seed": results.seed,
         "replications": results.replications,
         "scenario_file": str(scenario),
         "extends_chain": [str(p) for p in loaded.chain],
+        "overrides": list(sets),
         "command": ["sim", *sys.argv[1:]],
         "written": datetime.now().isoformat(timespec="seconds"),
         "python": platform.python_version(),
