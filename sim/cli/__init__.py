@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from sim.cli import bench, diff, run, schema, validate
+from sim.cli import bench, compare, diff, run, schema, validate
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("diff")(diff.diff)
 app.command("bench")(bench.bench)
+app.command("compare")(compare.compare)
 
 
 @app.callback()

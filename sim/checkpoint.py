@@ -1,0 +1,128 @@
+"""Checkpoints: finished evaluations of a long command, kept until its result folder is written.
+
+``sim compare``, ``sim sweep`` and ``sim solve`` keep every finished evaluation in a *partial*
+folder beside where their result will go, named by a hash of everything that decides the figures
+(``.partial-sweep-<hash>``). Each evaluation is one ``.npz`` file written under a temporary name
+and renamed into place, so a file is either whole or absent, even after ``kill -9``.
+
+Run again with ``--resume`` and the same command finds the same folder, reads the finished
+evaluations back and runs only the rest; since an evaluation read back is bit-for-bit the one that
+was computed, the result is exactly what an uninterrupted run gives. Without ``--resume`` an old
+partial folder is discarded. Once the result folder is complete, the partial folder is removed.
+
+:func:`interruptible` turns SIGTERM into the same :class:`KeyboardInterrupt` as Ctrl-C, and
+:func:`worker_pool` starts worker processes that leave both signals to the parent, which stops
+them after their current block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import numpy as np
+
+from sim.evaluation import Evaluation
+
+PARTIAL_PREFIX = ".partial-"
+
+
+def command_hash(identity: Any) -> str:
+    """A short hash of a command's inputs (JSON-able, dates as text)."""
+    text = json.dumps(identity, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Checkpoint:
+    """A folder of finished evaluations, one ``<key>.npz`` file each."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def open(cls, parent: Path, kind: str, identity: Any, resume: bool) -> tuple[Checkpoint, int]:
+        """The partial folder of this command; returns it and how many evaluations it already holds."""
+        folder = parent / f"{PARTIAL_PREFIX}{kind}-{command_hash(identity)}"
+        if folder.exists() and not resume:
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "command.json").write_text(json.dumps(identity, indent=2, default=str) + "\n", encoding="utf-8")
+        cp = cls(folder)
+        return cp, cp.count()
+
+    def count(self) -> int:
+        return len(list(self.folder.glob("*.npz")))
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.npz"
+
+    def save(self, key: str, ev: Evaluation) -> None:
+        """Write one evaluation atomically: temporary name, then rename."""
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        with tmp.open("wb") as f:
+            arrays: dict[str, Any] = {"summary": np.array(json.dumps(ev.summary)), **ev.arrays()}
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self._file(key))
+
+    def load(self, key: str) -> Evaluation | None:
+        """The evaluation kept under ``key``, or None."""
+        path = self._file(key)
+        if not path.is_file():
+            return None
+        with np.load(path, allow_pickle=False) as data:
+            return Evaluation(
+                summary=json.loads(str(data["summary"])),
+                final=data["final"],
+                reached=data["reached"],
+                enrolled=data["enrolled"],
+                cost=data["cost"],
+                net_new_active=data["net_new_active"],
+            )
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Within this block SIGTERM stops the command like Ctrl-C does."""
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _leave_signals_to_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[Executor | None]:
+    """One process pool for a whole command (None for one worker); stopped promptly on interrupt."""
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_signals_to_parent)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

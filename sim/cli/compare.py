@@ -1,0 +1,122 @@
+"""``sim compare BASE VARIANT...``: strategies against a base, on common random numbers."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim import __version__
+from sim.charts import compare_chart
+from sim.cli.diff import scenario_diff
+from sim.cli.long_run import long_run, resume_option, workers_option
+from sim.compare import comparison, rows
+from sim.loader import Loaded, load_scenario
+from sim.output import (
+    check_destination,
+    default_destination,
+    scenario_data,
+    slug,
+    write_atomically,
+    write_csv,
+    write_json,
+)
+
+
+def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
+    """What ``variant`` changes against ``base``, as ``sim diff`` shows it."""
+    return [{"path": p, "base": b, "variant": v} for p, b, v in scenario_diff(base, variant)]
+
+
+def _n(x: float) -> str:
+    return f"{x:+,.0f}"
+
+
+def _table(data: dict[str, Any]) -> Table:
+    table = Table(title=f"Against {data['base']['name']} ({data['replications']:,} paired replications)")
+    for col in ("Variant", "Final members (diff, 95% CI)", "P(target) (diff, 95% CI)", "P(beats base)"):
+        table.add_column(col, justify="left" if col == "Variant" else "right")
+    for v in data["variants"]:
+        f, p = v["paired"]["final"], v["paired"]["probability"]
+        table.add_row(
+            v["name"],
+            f"{_n(f['mean_diff'])} ({_n(f['ci95'][0])} – {_n(f['ci95'][1])})",
+            f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})",
+            f"{v['p_beats_base']:.1%}",
+        )
+    return table
+
+
+def _channel_table(v: dict[str, Any]) -> Table:
+    table = Table(title=f"{v['name']}: enrolments and cost per net member against the base")
+    for col in ("Channel", "Enrolments (diff, 95% CI)", "Cost per net member (diff, 95% CI)"):
+        table.add_column(col, justify="left" if col == "Channel" else "right")
+    costs = {c["name"]: c for c in v["paired"]["cost_per_net_member"]}
+    for c in v["paired"]["channels"]:
+        cost = costs.get(c["name"])
+        shown = "—" if cost is None else f"{_n(cost['mean_diff'])} ({_n(cost['ci95'][0])} – {_n(cost['ci95'][1])})"
+        table.add_row(c["name"], f"{_n(c['mean_diff'])} ({_n(c['ci95'][0])} – {_n(c['ci95'][1])})", shown)
+    return table
+
+
+def compare(
+    base: Path = typer.Argument(..., help="base scenario"),
+    variants: list[Path] = typer.Argument(..., help="variant scenarios"),
+    reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the base's)"),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed for all (default: the base's)"),
+    workers: int = workers_option(),
+    out: Path | None = typer.Option(None, "--out", help="result folder (default results/compare/<base>/<time>/)"),
+    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    resume: bool = resume_option(),
+) -> None:
+    """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
+    loaded: list[Loaded] = [load_scenario(f) for f in (base, *variants)]
+    changes = [changes_of(base, v) for v in variants]
+    first = loaded[0].scenario
+    n = reps if reps is not None else first.replications
+    root = seed if seed is not None else first.seed
+    dest = out if out is not None else default_destination(results_dir / "compare", first)
+    check_destination(dest)
+    parent = out.parent if out is not None else results_dir / "compare" / slug(first.name)
+    identity = {
+        "kind": "compare",
+        "scenarios": [scenario_data(x.scenario) for x in loaded],
+        "replications": n,
+        "seed": root,
+    }
+    err = Console(stderr=True)
+    with long_run("compare", parent, identity, resume, workers) as evaluate:
+        evaluations = []
+        for x in loaded:
+            err.print(f"running {x.scenario.name} ({n:,} replications)", highlight=False)
+            evaluations.append(evaluate(x.scenario, n, root, x.warnings))
+        data = comparison(
+            (str(base), evaluations[0]),
+            [(str(f), ev, c) for f, ev, c in zip(variants, evaluations[1:], changes, strict=True)],
+            root,
+        )
+        info = {
+            "version": __version__,
+            "command": ["sim", *sys.argv[1:]],
+            "written": datetime.now().isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+        }
+
+        def fill(folder: Path) -> None:
+            write_json(folder / "compare.json", data)
+            write_csv(folder / "compare.csv", rows(data))
+            compare_chart(folder / "compare.png", data)
+            write_json(folder / "run.json", info)
+
+        written = write_atomically(dest, fill)
+    console = Console()
+    console.print(_table(data))
+    for v in data["variants"]:
+        console.print(_channel_table(v))
+    console.print(f"Results written to {written}")
