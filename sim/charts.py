@@ -74,7 +74,8 @@ def _sweep_line(path: Path, param: str, points: list[dict[str, Any]]) -> None:
     prob = np.array([p["probability"] for p in points])
     lo = np.array([p["probability_ci95"][0] for p in points])
     hi = np.array([p["probability_ci95"][1] for p in points])
-    top.errorbar(x, prob, yerr=[prob - lo, hi - prob], marker="o", capsize=4)
+    yerr = np.clip([prob - lo, hi - prob], 0.0, None)  # Wilson bounds may sit a rounding error past p̂
+    top.errorbar(x, prob, yerr=yerr, marker="o", capsize=4)
     top.set_ylim(-0.02, 1.02)
     top.set_ylabel("P(target), 95% CI")
     mean = np.array([p["final"]["mean"] for p in points])

@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from sim.cli import bench, compare, diff, run, schema, validate
+from sim.cli import bench, compare, diff, run, schema, sweep, validate
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.command("schema")(schema.schema)
 app.command("diff")(diff.diff)
 app.command("bench")(bench.bench)
 app.command("compare")(compare.compare)
+app.command("sweep")(sweep.sweep)
 
 
 @app.callback()

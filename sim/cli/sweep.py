@@ -1,0 +1,108 @@
+"""``sim sweep SCENARIO --set PATH=V1,V2,...``: P(target) and final members over a grid of values."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim import __version__
+from sim.charts import sweep_chart
+from sim.cli.common import grid, set_option
+from sim.cli.long_run import long_run, resume_option, workers_option
+from sim.errors import ScenarioError
+from sim.loader import load_scenario
+from sim.output import (
+    check_destination,
+    default_destination,
+    scenario_data,
+    slug,
+    write_atomically,
+    write_csv,
+    write_json,
+)
+from sim.sweep import plain, point, point_row
+
+
+def _table(data: dict[str, Any]) -> Table:
+    table = Table(title=f"{data['scenario']}: sweep ({data['replications']:,} replications per point)")
+    for p in data["parameters"]:
+        table.add_column(p)
+    for col in ("P(target)", "95% CI", "Final mean", "5%", "95%"):
+        table.add_column(col, justify="right")
+    for p in data["points"]:
+        lo, hi = p["probability_ci95"]
+        f = p["final"]
+        table.add_row(
+            *(str(p["values"][k]) for k in data["parameters"]),
+            f"{p['probability']:.1%}",
+            f"{lo:.1%} – {hi:.1%}",
+            f"{f['mean']:,.0f}",
+            f"{f['p05']:,.0f}",
+            f"{f['p95']:,.0f}",
+        )
+    return table
+
+
+def sweep(
+    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    sets: list[str] = set_option("PATH=V1,V2,... (repeatable: a grid over every combination)"),
+    reps: int | None = typer.Option(None, "--reps", min=1, help="replications per point (default: the scenario's)"),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
+    workers: int = workers_option(),
+    out: Path | None = typer.Option(None, "--out", help="result folder (default results/sweep/<name>/<time>/)"),
+    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    resume: bool = resume_option(),
+) -> None:
+    """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
+    if not sets:
+        raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")
+    paths, points = grid(sets)
+    # Every point is loaded (and so validated) before anything runs.
+    loaded = [load_scenario(scenario, overrides=p) for p in points]
+    s = loaded[0].scenario
+    n = reps if reps is not None else s.replications
+    root = seed if seed is not None else s.seed
+    dest = out if out is not None else default_destination(results_dir / "sweep", s)
+    check_destination(dest)
+    parent = out.parent if out is not None else results_dir / "sweep" / slug(s.name)
+    identity = {"kind": "sweep", "points": [scenario_data(x.scenario) for x in loaded], "replications": n, "seed": root}
+    err = Console(stderr=True)
+    with long_run("sweep", parent, identity, resume, workers) as evaluate:
+        done = []
+        for i, (overrides, x) in enumerate(zip(points, loaded, strict=True)):
+            values = {o.path: o.value for o in overrides}
+            shown = ", ".join(f"{k}={plain(v)}" for k, v in values.items())
+            err.print(f"point {i + 1}/{len(points)}: {shown}", highlight=False)
+            done.append(point(values, evaluate(x.scenario, n, root, x.warnings)))
+        data = {
+            "kind": "sweep",
+            "scenario": s.name,
+            "file": str(scenario),
+            "replications": n,
+            "seed": root,
+            "parameters": paths,
+            "points": done,
+        }
+        info = {
+            "version": __version__,
+            "command": ["sim", *sys.argv[1:]],
+            "written": datetime.now().isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+        }
+
+        def fill(folder: Path) -> None:
+            write_json(folder / "sweep.json", data)
+            write_csv(folder / "sweep.csv", [point_row(p) for p in done])
+            sweep_chart(folder / "sweep.png", data)
+            write_json(folder / "run.json", info)
+
+        written = write_atomically(dest, fill)
+    Console().print(_table(data))
+    Console().print(f"Results written to {written}")
