@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from sim.cli import bench, compare, diff, run, schema, sweep, validate
+from sim.cli import bench, compare, diff, run, schema, solve, sweep, validate
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.command("diff")(diff.diff)
 app.command("bench")(bench.bench)
 app.command("compare")(compare.compare)
 app.command("sweep")(sweep.sweep)
+app.command("solve")(solve.solve_cmd)
 
 
 @app.callback()
