@@ -1,13 +1,14 @@
 """Checkpoints: finished evaluations of a long command, kept until its result folder is written.
 
-``sim compare``, ``sim sweep`` and ``sim solve`` keep every finished evaluation in a *partial*
-folder beside where their result will go, named by a hash of everything that decides the figures
-(``.partial-sweep-<hash>``). Each evaluation is one ``.npz`` file written under a temporary name
-and renamed into place, so a file is either whole or absent, even after ``kill -9``.
+``sim compare``, ``sim sweep`` and ``sim solve`` keep every finished block of replications in a
+*partial* folder beside where their result will go, named by a hash of everything that decides
+the figures (``.partial-sweep-<hash>``). Each block is one ``.npz`` file of whole-number counts,
+written under a temporary name and renamed into place, so a file is either whole or absent, even
+after ``kill -9``.
 
-Run again with ``--resume`` and the same command finds the same folder, reads the finished
-evaluations back and runs only the rest; since an evaluation read back is bit-for-bit the one that
-was computed, the result is exactly what an uninterrupted run gives. Without ``--resume`` an old
+Run again with ``--resume`` and the same command finds the same folder, reads the finished blocks
+back and runs only the rest; since a block read back is bit-for-bit the one that was computed, and
+blocks are joined in the same order, the result is exactly what an uninterrupted run gives. Without ``--resume`` an old
 partial folder is discarded. Once the result folder is complete, the partial folder is removed.
 
 :func:`interruptible` turns SIGTERM into the same :class:`KeyboardInterrupt` as Ctrl-C, and
@@ -25,13 +26,15 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import numpy as np
 
-from sim.evaluation import Evaluation
+from sim.experiment import Block
+from sim.model import BlockOutcome
 
 PARTIAL_PREFIX = ".partial-"
 
@@ -43,14 +46,14 @@ def command_hash(identity: Any) -> str:
 
 
 class Checkpoint:
-    """A folder of finished evaluations, one ``<key>.npz`` file each."""
+    """A folder of finished blocks of replications, one ``<scenario key>-<block>-<reps>.npz`` file each."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     @classmethod
     def open(cls, parent: Path, kind: str, identity: Any, resume: bool) -> tuple[Checkpoint, int]:
-        """The partial folder of this command; returns it and how many evaluations it already holds."""
+        """The partial folder of this command; returns it and how many blocks it already holds."""
         folder = parent / f"{PARTIAL_PREFIX}{kind}-{command_hash(identity)}"
         if folder.exists() and not resume:
             shutil.rmtree(folder)
@@ -60,35 +63,29 @@ class Checkpoint:
         return cp, cp.count()
 
     def count(self) -> int:
+        """Finished blocks kept."""
         return len(list(self.folder.glob("*.npz")))
 
-    def _file(self, key: str) -> Path:
-        return self.folder / f"{key}.npz"
+    def _file(self, key: str, block: Block) -> Path:
+        return self.folder / f"{key}-{block.index}-{block.reps}.npz"
 
-    def save(self, key: str, ev: Evaluation) -> None:
-        """Write one evaluation atomically: temporary name, then rename."""
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        with tmp.open("wb") as f:
-            arrays: dict[str, Any] = {"summary": np.array(json.dumps(ev.summary)), **ev.arrays()}
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self._file(key))
+    def save_block(self, key: str, block: Block, outcome: BlockOutcome) -> None:
+        """Write one block's outcome atomically: temporary name, then rename."""
+        tmp = self.folder / f".{key}-{block.index}.{os.getpid()}.tmp"
+        arrays: dict[str, Any] = {f.name: getattr(outcome, f.name) for f in fields(BlockOutcome)}
+        with tmp.open("wb") as out:
+            np.savez(out, **arrays)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self._file(key, block))
 
-    def load(self, key: str) -> Evaluation | None:
-        """The evaluation kept under ``key``, or None."""
-        path = self._file(key)
+    def load_block(self, key: str, block: Block) -> BlockOutcome | None:
+        """The outcome kept for ``block`` of the scenario ``key``, or None."""
+        path = self._file(key, block)
         if not path.is_file():
             return None
         with np.load(path, allow_pickle=False) as data:
-            return Evaluation(
-                summary=json.loads(str(data["summary"])),
-                final=data["final"],
-                reached=data["reached"],
-                enrolled=data["enrolled"],
-                cost=data["cost"],
-                net_new_active=data["net_new_active"],
-            )
+            return BlockOutcome(**{f.name: data[f.name] for f in fields(BlockOutcome)})
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -2,31 +2,30 @@
 
 An :class:`Evaluation` holds a run's ``summary.json`` dict and the per-replication figures that
 paired comparisons need (final target metric, enrolments, costs). :class:`Evaluator` runs
-scenarios through :func:`sim.experiment.run_scenario` and keeps each finished evaluation in a
-:class:`~sim.checkpoint.Checkpoint`, so an interrupted command resumes where it stopped and an
-evaluation read back is exactly the one that was computed.
+scenarios in the blocks :func:`sim.experiment.run_scenario` uses and keeps each finished block in
+a :class:`~sim.checkpoint.Checkpoint`, so an interrupted command resumes where it stopped and gives
+exactly what it would have given.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from concurrent.futures import Executor
+from collections.abc import Iterator
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from sim import __version__
-from sim.experiment import run_scenario
+from sim.checkpoint import Checkpoint
+from sim.experiment import Block, combine, plan_blocks, run_block
+from sim.model import BlockOutcome
 from sim.money import money_of, with_money
 from sim.output import scenario_data
 from sim.results import Results
 from sim.scenario import Scenario
-
-if TYPE_CHECKING:
-    from sim.checkpoint import Checkpoint
 
 Array = np.ndarray[Any, Any]
 
@@ -78,46 +77,53 @@ def evaluation_of(r: Results, warnings: tuple[str, ...] = ()) -> Evaluation:
     )
 
 
-def identity(scenario: Scenario, replications: int, seed: int) -> str:
-    """A key that changes whenever anything that decides the figures changes."""
+def identity(scenario: Scenario, seed: int) -> str:
+    """A key that changes whenever anything that decides a block's figures changes."""
     text = json.dumps(
-        {"scenario": scenario_data(scenario), "replications": replications, "seed": seed, "version": __version__},
-        sort_keys=True,
-        default=str,
+        {"scenario": scenario_data(scenario), "seed": seed, "version": __version__}, sort_keys=True, default=str
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 @dataclass
 class Evaluator:
-    """Runs scenarios, reading finished evaluations back from ``checkpoint`` instead of re-running."""
+    """Runs scenarios block by block, reading finished blocks back from ``checkpoint``.
+
+    The blocks are exactly those :func:`sim.experiment.run_scenario` runs (block ``b`` seeded by
+    ``b``), joined by the same :func:`~sim.experiment.combine`, so an evaluation equals a plain
+    run's. A block once run is kept, which makes a resumed command skip it, and lets an evaluation
+    with more replications (2,000 after 1,000) reuse the blocks it shares with a smaller one.
+    """
 
     checkpoint: Checkpoint | None = None
-    workers: int = 1
     executor: Executor | None = None
-    on_done: Callable[[str], None] | None = None
     computed: int = field(default=0)
     reused: int = field(default=0)
 
     def __call__(
         self, scenario: Scenario, replications: int, seed: int, warnings: tuple[str, ...] = ()
     ) -> Evaluation:
-        key = identity(scenario, replications, seed)
-        if self.checkpoint is not None:
-            kept = self.checkpoint.load(key)
+        key = identity(scenario, seed)
+        blocks = plan_blocks(replications)
+        cp = self.checkpoint
+        outcomes: dict[int, BlockOutcome] = {}
+        for b in blocks:
+            kept = cp.load_block(key, b) if cp is not None else None
             if kept is not None:
+                outcomes[b.index] = kept
                 self.reused += 1
-                return kept
-        r = run_scenario(
-            scenario, replications=replications, seed=seed, workers=self.workers, executor=self.executor
-        )
-        ev = evaluation_of(r, warnings)
-        self.computed += 1
-        if self.checkpoint is not None:
-            self.checkpoint.save(key, ev)
-            kept = self.checkpoint.load(key)
-            assert kept is not None
-            ev = kept
-        if self.on_done is not None:
-            self.on_done(key)
-        return ev
+        for b, out in self._run([b for b in blocks if b.index not in outcomes], scenario, seed):
+            if cp is not None:
+                cp.save_block(key, b, out)
+            outcomes[b.index] = out
+            self.computed += 1
+        r = combine(scenario, seed, (outcomes[b.index] for b in blocks))
+        return evaluation_of(r, warnings)
+
+    def _run(self, blocks: list[Block], scenario: Scenario, seed: int) -> Iterator[tuple[Block, BlockOutcome]]:
+        if self.executor is None or len(blocks) <= 1:
+            yield from ((b, run_block(scenario, seed, b)) for b in blocks)
+            return
+        futures = {self.executor.submit(run_block, scenario, seed, b): b for b in blocks}
+        for f in as_completed(futures):
+            yield futures[f], f.result()

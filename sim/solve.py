@@ -130,7 +130,7 @@ def decide(hits: Hits, lever: Lever, value: float, goal: float, start_reps: int,
 
 
 def solve(
-    hits: Hits, lever: Lever, goal: float, *, maximize: bool = False, start_reps: int = 250, max_reps: int = 4000
+    hits: Hits, lever: Lever, goal: float, *, maximize: bool = False, start_reps: int = 500, max_reps: int = 4000
 ) -> Answer:
     """Bisection for the smallest (``maximize``: largest) lever value with P(target) ≥ ``goal``."""
     if not 0 < goal <= 1:

@@ -35,13 +35,13 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int)
     """
     cp, kept = Checkpoint.open(parent, kind, identity, resume)
     if resume:
-        typer.echo(f"resuming: {kept} finished evaluations kept in {cp.folder}", err=True)
+        typer.echo(f"resuming: {kept} finished blocks of replications kept in {cp.folder}", err=True)
     try:
         with interruptible(), worker_pool(workers or default_workers()) as pool:
-            yield Evaluator(cp, workers or default_workers(), pool)
+            yield Evaluator(cp, pool)
     except KeyboardInterrupt:
         typer.echo(
-            f"interrupted: {cp.count()} finished evaluations kept in {cp.folder}; no result folder was "
+            f"interrupted: {cp.count()} finished blocks of replications kept in {cp.folder}; no result folder was "
             "written. Run the same command with --resume to continue.",
             err=True,
         )

@@ -109,7 +109,7 @@ def solve_cmd(
     maximize: bool = typer.Option(False, "--maximize", help="find the largest value (a lever that lowers P)"),
     precision: float | None = typer.Option(None, "--precision", help="step for rate levers (default range/100)"),
     steps: int = typer.Option(5, "--steps", min=2, help="grid values for each lever but the last"),
-    reps: int = typer.Option(250, "--reps", min=10, help="replications to start with at each value"),
+    reps: int = typer.Option(500, "--reps", min=10, help="replications to start with at each value"),
     max_reps: int = typer.Option(4000, "--max-reps", min=10, help="replications cap at each value"),
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
     sets: list[str] = set_option(),
