@@ -45,6 +45,8 @@ _MODELS: tuple[type[BaseModel], ...] = (
     *(model for model, _ in REGISTRY.values()),
 )
 
+_BY_KEY: dict[Hashable, type[BaseModel]] = {"costs": ChannelCosts, "contributions": Contributions}
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -176,6 +178,8 @@ def _allowed_keys(raw: Any, parent: tuple[Hashable, ...], loc: tuple[Hashable, .
     best = max(_MODELS, key=lambda m: len(keys & set(m.model_fields)))
     if not parent:
         best = Scenario
+    elif parent[-1] in _BY_KEY:
+        best = _BY_KEY[parent[-1]]
     return list(best.model_fields)
 
 

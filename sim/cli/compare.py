@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
-from sim.charts import compare_chart
 from sim.cli.diff import scenario_diff
 from sim.cli.long_run import long_run, resume_option, workers_option
 from sim.compare import comparison, rows
@@ -109,6 +108,8 @@ def compare(
         }
 
         def fill(folder: Path) -> None:
+            from sim.charts import compare_chart  # matplotlib is slow to import; only when writing
+
             write_json(folder / "compare.json", data)
             write_csv(folder / "compare.csv", rows(data))
             compare_chart(folder / "compare.png", data)

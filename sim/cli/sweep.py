@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
-from sim.charts import sweep_chart
 from sim.cli.common import grid, set_option
 from sim.cli.long_run import long_run, resume_option, workers_option
 from sim.errors import ScenarioError
@@ -98,6 +97,8 @@ def sweep(
         }
 
         def fill(folder: Path) -> None:
+            from sim.charts import sweep_chart  # matplotlib is slow to import; only when writing
+
             write_json(folder / "sweep.json", data)
             write_csv(folder / "sweep.csv", [point_row(p) for p in done])
             sweep_chart(folder / "sweep.png", data)
