@@ -57,7 +57,7 @@ def test_set_changes_the_run_and_is_recorded(tmp_path: Path) -> None:
             f"bali-2025.yaml:{AGENTS_LINE}: channels[BPR agents].agents: input should be",
         ),
         ("channels[BPR agents].agents=400", "agents 400 exceeds agents_max 128"),
-        ("target.membrs=1", "target.membrs: unknown key 'membrs'; did you mean 'members'?"),
+        ("target.membrs=1", "target.membrs: 'membrs' is not set in this scenario; did you mean 'members'?"),
         ("channels[BPR agents].agents=22,40", "one value per --set here, got 2; 'sim sweep' runs several"),
         ("target.members", "expected PATH=VALUE"),
     ],

@@ -14,9 +14,8 @@ import typer
 from rich.console import Console
 
 from sim import __version__
-from sim.cli.common import set_option, single_overrides
+from sim.cli.common import load_with, set_option, single_overrides
 from sim.experiment import default_workers, run_scenario
-from sim.loader import load_scenario
 from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
 from sim.verdict import render
@@ -35,7 +34,7 @@ def run(
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     overrides = single_overrides(sets)
-    loaded = load_scenario(scenario, overrides=overrides)
+    loaded = load_with(scenario, overrides)
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)

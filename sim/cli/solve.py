@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
-from sim.cli.common import set_option, single_overrides
+from sim.cli.common import load_with, set_option, single_overrides
 from sim.cli.long_run import long_run, resume_option, workers_option
 from sim.errors import ScenarioError
 from sim.evaluation import Evaluator
-from sim.loader import Loaded, load_scenario
+from sim.loader import Loaded
 from sim.output import (
     check_destination,
     default_destination,
@@ -126,7 +126,7 @@ def solve_cmd(
     if not 0 < probability <= 1:
         raise ScenarioError(f"must be in (0, 1], got {probability}", field="--probability")
     fixed = single_overrides(sets)
-    loaded = load_scenario(scenario, overrides=fixed)
+    loaded = load_with(scenario, fixed)
     lever_list = [make_lever(loaded, p, r, precision) for p, r in zip(levers, ranges, strict=True)]
     *outer, inner = lever_list
     grids = [grid_values(lv, steps) for lv in outer]
@@ -134,7 +134,7 @@ def solve_cmd(
     # Both ends of every lever, at every grid value, must make a valid scenario before anything runs.
     for combo in combos:
         for end in (inner.lo, inner.hi):
-            load_scenario(scenario, overrides=[*fixed, *_overrides(combo), Override(inner.path, inner.shown(end))])
+            load_with(scenario, [*fixed, *_overrides(combo), Override(inner.path, inner.shown(end))])
     s = loaded.scenario
     root = seed if seed is not None else s.seed
     dest = out if out is not None else default_destination(results_dir / "solve", s)
@@ -194,7 +194,7 @@ def _hits(evaluate: Evaluator, scenario: Path, base: list[Override], path: str, 
     err = Console(stderr=True)
 
     def hits(value: float, reps: int) -> int:
-        x = load_scenario(scenario, overrides=[*base, Override(path, value)])
+        x = load_with(scenario, [*base, Override(path, value)])
         ev = evaluate(x.scenario, reps, seed, x.warnings)
         err.print(f"{path}={value}: P(target) {ev.probability:.1%} over {reps:,} replications", highlight=False)
         return int(ev.reached.sum())

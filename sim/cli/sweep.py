@@ -13,10 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
-from sim.cli.common import grid, set_option
+from sim.cli.common import grid, load_with, set_option
 from sim.cli.long_run import long_run, resume_option, workers_option
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
 from sim.output import (
     check_destination,
     default_destination,
@@ -64,7 +63,7 @@ def sweep(
         raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")
     paths, points = grid(sets)
     # Every point is loaded (and so validated) before anything runs.
-    loaded = [load_scenario(scenario, overrides=p) for p in points]
+    loaded = [load_with(scenario, p) for p in points]
     s = loaded[0].scenario
     n = reps if reps is not None else s.replications
     root = seed if seed is not None else s.seed
