@@ -11,7 +11,8 @@ back and runs only the rest; since a block read back is bit-for-bit the one that
 blocks are joined in the same order, the result is exactly what an uninterrupted run gives. Without ``--resume`` an old
 partial folder is discarded. Once the result folder is complete, the partial folder is removed.
 
-:func:`interruptible` turns SIGTERM into the same :class:`KeyboardInterrupt` as Ctrl-C, and
+:func:`interruptible` turns SIGTERM into the same :class:`KeyboardInterrupt` as Ctrl-C (and
+remembers it, for :func:`check_interrupt` between blocks), and
 :func:`worker_pool` starts worker processes that leave both signals to the parent, which stops
 them after their current block.
 """
@@ -91,18 +92,35 @@ class Checkpoint:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+_stop = {"requested": False}
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    _stop["requested"] = True
     raise KeyboardInterrupt
+
+
+def check_interrupt() -> None:
+    """Raise :class:`KeyboardInterrupt` if a signal came while a library swallowed the first one.
+
+    Code that calls back into Python from compiled extensions (pydantic's serializers, for one)
+    may catch the exception a signal handler raises; the flag it leaves makes sure the command
+    still stops at the next block.
+    """
+    if _stop["requested"]:
+        raise KeyboardInterrupt
 
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Within this block SIGTERM stops the command like Ctrl-C does."""
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    """Within this block SIGINT and SIGTERM stop the command, and are remembered until they do."""
+    _stop["requested"] = False
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _leave_signals_to_parent() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
-from sim.checkpoint import Checkpoint
+from sim.checkpoint import Checkpoint, check_interrupt
 from sim.experiment import Block, combine, plan_blocks, run_block
 from sim.model import BlockOutcome
 from sim.money import money_of, with_money
@@ -103,7 +103,9 @@ class Evaluator:
     def __call__(
         self, scenario: Scenario, replications: int, seed: int, warnings: tuple[str, ...] = ()
     ) -> Evaluation:
+        check_interrupt()
         key = identity(scenario, seed)
+        check_interrupt()
         blocks = plan_blocks(replications)
         cp = self.checkpoint
         outcomes: dict[int, BlockOutcome] = {}
@@ -117,6 +119,7 @@ class Evaluator:
                 cp.save_block(key, b, out)
             outcomes[b.index] = out
             self.computed += 1
+            check_interrupt()
         r = combine(scenario, seed, (outcomes[b.index] for b in blocks))
         return evaluation_of(r, warnings)
 

@@ -38,7 +38,8 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int)
         typer.echo(f"resuming: {kept} finished blocks of replications kept in {cp.folder}", err=True)
     try:
         with interruptible(), worker_pool(workers or default_workers()) as pool:
-            yield Evaluator(cp, pool)
+            evaluator = Evaluator(cp, pool)
+            yield evaluator
     except KeyboardInterrupt:
         typer.echo(
             f"interrupted: {cp.count()} finished blocks of replications kept in {cp.folder}; no result folder was "
@@ -47,3 +48,5 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int)
         )
         raise typer.Exit(130) from None
     cp.discard()
+    if resume:
+        typer.echo(f"resumed: {evaluator.reused} blocks read back, {evaluator.computed} run", err=True)
