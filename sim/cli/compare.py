@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
-from sim.cli.diff import scenario_diff
+from sim.cli.diff import diff_table, scenario_diff
 from sim.cli.long_run import long_run, resume_option, workers_option
 from sim.compare import comparison, rows
 from sim.loader import Loaded, load_scenario
@@ -31,6 +31,11 @@ from sim.output import (
 def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
     """What ``variant`` changes against ``base``, as ``sim diff`` shows it."""
     return [{"path": p, "base": b, "variant": v} for p, b, v in scenario_diff(base, variant)]
+
+
+def _changes_table(v: dict[str, Any]) -> Table:
+    rows = [(c["path"], c["base"], c["variant"]) for c in v["changes"] if c["path"] not in ("name", "description")]
+    return diff_table(rows, f"{v['name']}: what it changes")
 
 
 def _n(x: float) -> str:
@@ -119,5 +124,6 @@ def compare(
     console = Console()
     console.print(_table(data))
     for v in data["variants"]:
+        console.print(_changes_table(v))
         console.print(_channel_table(v))
     console.print(f"Results written to {written}")
