@@ -19,25 +19,13 @@ import pytest
 
 from sim.output import COMPLETE
 from tests.conftest import ROOT
+from tests.test_solve import AGENTS_TO_80
+from tests.test_solve import KNOWN as SOLVE_KNOWN
 
 BALI = str(ROOT / "scenarios" / "bali-2025.yaml")
 
-KNOWN = """
-name: solve known answer
-start: 2025-01-01
-end: 2025-06-30
-seed: 3
-population: {workers: 10000000}
-baseline: {active: 100000}
-target: {members: 111800, by: 2025-06-30}
-channels:
-  - name: Agents
-    kind: agent_network
-    agents: 10
-    agents_max: 100
-    enrollments_per_agent_per_month: 100
-    already_member_share: 0
-"""
+# Six months and a higher target than test_solve's, so the search takes long enough to interrupt.
+KNOWN = SOLVE_KNOWN.replace("2025-03-31", "2025-06-30").replace("105900", "111800")
 
 
 def start(args: list[str]) -> subprocess.Popen[str]:
@@ -100,18 +88,7 @@ CASES = {
         signal.SIGINT,
     ),
     "solve-SIGTERM": (
-        [
-            "solve",
-            "{known}",
-            "--lever",
-            "channels[Agents].agents",
-            "--range",
-            "1:100",
-            "--probability",
-            "0.8",
-            "--workers",
-            "1",
-        ],
+        ["solve", "{known}", *AGENTS_TO_80],
         "agents=50:",
         signal.SIGTERM,
     ),

@@ -91,6 +91,9 @@ def closed_form_agents(per_agent_per_month: float, goal: float) -> int:
     return next(n for n in range(1, 101) if stats.poisson.sf(5899, 3 * per_agent_per_month * n) >= goal)
 
 
+AGENTS_TO_80 = ["--lever", "channels[Agents].agents", "--range", "1:100", "--probability", "0.8", "--workers", "1"]
+
+
 @pytest.fixture
 def known(tmp_path: Path) -> Path:
     file = tmp_path / "known.yaml"
@@ -105,21 +108,7 @@ def test_cli_finds_the_closed_form_number_of_agents(
     expected = closed_form_agents(100, 0.8)
     assert expected == 20
     out = tmp_path / "solved"
-    done = sim_cli(
-        capsys,
-        "solve",
-        str(known),
-        "--lever",
-        "channels[Agents].agents",
-        "--range",
-        "1:100",
-        "--probability",
-        "0.8",
-        "--workers",
-        "1",
-        "--out",
-        str(out),
-    )
+    done = sim_cli(capsys, "solve", str(known), *AGENTS_TO_80, "--out", str(out))
     assert done.returncode == 0, done.stderr
     data = json.loads((out / "solve.json").read_text())
     answer = data["answers"][0]
@@ -155,27 +144,8 @@ def test_cli_says_when_the_target_is_out_of_reach(
 
 def test_cli_frontier_of_two_levers(known: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "frontier"
-    done = sim_cli(
-        capsys,
-        "solve",
-        str(known),
-        "--lever",
-        "channels[Agents].enrollments_per_agent_per_month",
-        "--range",
-        "100:200",
-        "--steps",
-        "2",
-        "--lever",
-        "channels[Agents].agents",
-        "--range",
-        "1:100",
-        "--probability",
-        "0.8",
-        "--workers",
-        "1",
-        "--out",
-        str(out),
-    )
+    rate = ["--lever", "channels[Agents].enrollments_per_agent_per_month", "--range", "100:200", "--steps", "2"]
+    done = sim_cli(capsys, "solve", str(known), *rate, *AGENTS_TO_80, "--out", str(out))
     assert done.returncode == 0, done.stderr
     answers = json.loads((out / "solve.json").read_text())["answers"]
     assert [a["fixed"]["channels[Agents].enrollments_per_agent_per_month"] for a in answers] == [100.0, 200.0]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import platform
-import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +9,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim import __version__
 from sim.cli.diff import diff_table, scenario_diff
-from sim.cli.long_run import long_run, resume_option, workers_option
+from sim.cli.long_run import (
+    destination,
+    long_run,
+    out_option,
+    results_dir_option,
+    resume_option,
+    workers_option,
+    write_result,
+)
 from sim.compare import comparison, rows
 from sim.loader import Loaded, load_scenario
 from sim.output import (
-    check_destination,
-    default_destination,
     scenario_data,
-    slug,
-    write_atomically,
     write_csv,
     write_json,
 )
@@ -75,8 +75,8 @@ def compare(
     reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the base's)"),
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed for all (default: the base's)"),
     workers: int = workers_option(),
-    out: Path | None = typer.Option(None, "--out", help="result folder (default results/compare/<base>/<time>/)"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    out: Path | None = out_option("compare"),
+    results_dir: Path = results_dir_option(),
     resume: bool = resume_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
@@ -85,9 +85,7 @@ def compare(
     first = loaded[0].scenario
     n = reps if reps is not None else first.replications
     root = seed if seed is not None else first.seed
-    dest = out if out is not None else default_destination(results_dir / "compare", first)
-    check_destination(dest)
-    parent = out.parent if out is not None else results_dir / "compare" / slug(first.name)
+    dest, parent = destination(out, results_dir, "compare", first)
     identity = {
         "kind": "compare",
         "scenarios": [scenario_data(x.scenario) for x in loaded],
@@ -105,22 +103,14 @@ def compare(
             [(str(f), ev, c) for f, ev, c in zip(variants, evaluations[1:], changes, strict=True)],
             root,
         )
-        info = {
-            "version": __version__,
-            "command": ["sim", *sys.argv[1:]],
-            "written": datetime.now().isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-        }
-
         def fill(folder: Path) -> None:
             from sim.charts import compare_chart  # matplotlib is slow to import; only when writing
 
             write_json(folder / "compare.json", data)
             write_csv(folder / "compare.csv", rows(data))
             compare_chart(folder / "compare.png", data)
-            write_json(folder / "run.json", info)
 
-        written = write_atomically(dest, fill)
+        written = write_result(dest, fill)
     console = Console()
     console.print(_table(data))
     for v in data["variants"]:

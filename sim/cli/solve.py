@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import platform
-import sys
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +11,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim import __version__
 from sim.cli.common import load_with, set_option, single_overrides
-from sim.cli.long_run import long_run, resume_option, workers_option
+from sim.cli.long_run import (
+    destination,
+    long_run,
+    out_option,
+    results_dir_option,
+    resume_option,
+    workers_option,
+    write_result,
+)
 from sim.errors import ScenarioError
 from sim.evaluation import Evaluator
 from sim.loader import Loaded
 from sim.output import (
-    check_destination,
-    default_destination,
     scenario_data,
-    slug,
-    write_atomically,
     write_csv,
     write_json,
 )
@@ -114,8 +114,8 @@ def solve_cmd(
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
     sets: list[str] = set_option(),
     workers: int = workers_option(),
-    out: Path | None = typer.Option(None, "--out", help="result folder (default results/solve/<name>/<time>/)"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    out: Path | None = out_option("solve"),
+    results_dir: Path = results_dir_option(),
     resume: bool = resume_option(),
 ) -> None:
     """Find the smallest (or largest) lever value at which the target is reached with --probability."""
@@ -137,9 +137,7 @@ def solve_cmd(
             load_with(scenario, [*fixed, *_overrides(combo), Override(inner.path, inner.shown(end))])
     s = loaded.scenario
     root = seed if seed is not None else s.seed
-    dest = out if out is not None else default_destination(results_dir / "solve", s)
-    check_destination(dest)
-    parent = out.parent if out is not None else results_dir / "solve" / slug(s.name)
+    dest, parent = destination(out, results_dir, "solve", s)
     identity = {
         "kind": "solve",
         "scenario": scenario_data(s),
@@ -168,19 +166,11 @@ def solve_cmd(
             ],
             "answers": [{"fixed": row.fixed, **row.answer.to_data()} for row in answers],
         }
-        info = {
-            "version": __version__,
-            "command": ["sim", *sys.argv[1:]],
-            "written": datetime.now().isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-        }
-
         def fill(folder: Path) -> None:
             write_json(folder / "solve.json", data)
             write_csv(folder / "solve.csv", [_row(a) for a in data["answers"]])
-            write_json(folder / "run.json", info)
 
-        written = write_atomically(dest, fill)
+        written = write_result(dest, fill)
     console = Console()
     _report(answers, [lv.path for lv in outer], inner, probability, console)
     console.print(f"Results written to {written}")

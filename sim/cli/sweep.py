@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import platform
-import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +9,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim import __version__
 from sim.cli.common import grid, load_with, set_option
-from sim.cli.long_run import long_run, resume_option, workers_option
+from sim.cli.long_run import (
+    destination,
+    long_run,
+    out_option,
+    results_dir_option,
+    resume_option,
+    workers_option,
+    write_result,
+)
 from sim.errors import ScenarioError
 from sim.output import (
-    check_destination,
-    default_destination,
     scenario_data,
-    slug,
-    write_atomically,
     write_csv,
     write_json,
 )
@@ -54,8 +54,8 @@ def sweep(
     reps: int | None = typer.Option(None, "--reps", min=1, help="replications per point (default: the scenario's)"),
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
     workers: int = workers_option(),
-    out: Path | None = typer.Option(None, "--out", help="result folder (default results/sweep/<name>/<time>/)"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    out: Path | None = out_option("sweep"),
+    results_dir: Path = results_dir_option(),
     resume: bool = resume_option(),
 ) -> None:
     """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
@@ -67,9 +67,7 @@ def sweep(
     s = loaded[0].scenario
     n = reps if reps is not None else s.replications
     root = seed if seed is not None else s.seed
-    dest = out if out is not None else default_destination(results_dir / "sweep", s)
-    check_destination(dest)
-    parent = out.parent if out is not None else results_dir / "sweep" / slug(s.name)
+    dest, parent = destination(out, results_dir, "sweep", s)
     identity = {"kind": "sweep", "points": [scenario_data(x.scenario) for x in loaded], "replications": n, "seed": root}
     err = Console(stderr=True)
     with long_run("sweep", parent, identity, resume, workers) as evaluate:
@@ -88,21 +86,13 @@ def sweep(
             "parameters": paths,
             "points": done,
         }
-        info = {
-            "version": __version__,
-            "command": ["sim", *sys.argv[1:]],
-            "written": datetime.now().isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-        }
-
         def fill(folder: Path) -> None:
             from sim.charts import sweep_chart  # matplotlib is slow to import; only when writing
 
             write_json(folder / "sweep.json", data)
             write_csv(folder / "sweep.csv", [point_row(p) for p in done])
             sweep_chart(folder / "sweep.png", data)
-            write_json(folder / "run.json", info)
 
-        written = write_atomically(dest, fill)
+        written = write_result(dest, fill)
     Console().print(_table(data))
     Console().print(f"Results written to {written}")
