@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,16 @@ def identity(scenario: Scenario, seed: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+@dataclass(frozen=True)
+class Request:
+    """One scenario to evaluate, with its replications and seed."""
+
+    scenario: Scenario
+    replications: int
+    seed: int
+    warnings: tuple[str, ...] = ()
+
+
 @dataclass
 class Evaluator:
     """Runs scenarios block by block, reading finished blocks back from ``checkpoint``.
@@ -103,30 +114,53 @@ class Evaluator:
     def __call__(
         self, scenario: Scenario, replications: int, seed: int, warnings: tuple[str, ...] = ()
     ) -> Evaluation:
-        check_interrupt()
-        key = identity(scenario, seed)
-        check_interrupt()
-        blocks = plan_blocks(replications)
-        cp = self.checkpoint
-        outcomes: dict[int, BlockOutcome] = {}
-        for b in blocks:
-            kept = cp.load_block(key, b) if cp is not None else None
-            if kept is not None:
-                outcomes[b.index] = kept
-                self.reused += 1
-        for b, out in self._run([b for b in blocks if b.index not in outcomes], scenario, seed):
-            if cp is not None:
-                cp.save_block(key, b, out)
-            outcomes[b.index] = out
-            self.computed += 1
-            check_interrupt()
-        r = combine(scenario, seed, (outcomes[b.index] for b in blocks))
-        return evaluation_of(r, warnings)
+        return self.many([Request(scenario, replications, seed, warnings)])[0]
 
-    def _run(self, blocks: list[Block], scenario: Scenario, seed: int) -> Iterator[tuple[Block, BlockOutcome]]:
-        if self.executor is None or len(blocks) <= 1:
-            yield from ((b, run_block(scenario, seed, b)) for b in blocks)
+    def many(self, requests: list[Request], on_done: Callable[[int], None] | None = None) -> list[Evaluation]:
+        """Evaluate every request, running all their missing blocks together (so workers stay busy).
+
+        ``on_done(i)`` is called as soon as every block of request ``i`` is finished.
+        """
+        check_interrupt()
+        cp = self.checkpoint
+        keys = [identity(r.scenario, r.seed) for r in requests]
+        plans = [plan_blocks(r.replications) for r in requests]
+        outcomes: list[dict[int, BlockOutcome]] = [{} for _ in requests]
+        for i, blocks in enumerate(plans):
+            for b in blocks:
+                kept = cp.load_block(keys[i], b) if cp is not None else None
+                if kept is not None:
+                    outcomes[i][b.index] = kept
+                    self.reused += 1
+        tasks = [(i, b) for i, blocks in enumerate(plans) for b in blocks if b.index not in outcomes[i]]
+        left = Counter(i for i, _ in tasks)
+        for i in range(len(requests)):
+            if not left[i] and on_done is not None:
+                on_done(i)
+        check_interrupt()
+        for (i, b), out in self._run(tasks, requests):
+            if cp is not None:
+                cp.save_block(keys[i], b, out)
+            outcomes[i][b.index] = out
+            self.computed += 1
+            left[i] -= 1
+            if not left[i] and on_done is not None:
+                on_done(i)
+            check_interrupt()
+        return [
+            evaluation_of(combine(r.scenario, r.seed, (outcomes[i][b.index] for b in plans[i])), r.warnings)
+            for i, r in enumerate(requests)
+        ]
+
+    def _run(
+        self, tasks: list[tuple[int, Block]], requests: list[Request]
+    ) -> Iterator[tuple[tuple[int, Block], BlockOutcome]]:
+        if self.executor is None or len(tasks) <= 1:
+            for i, b in tasks:
+                yield (i, b), run_block(requests[i].scenario, requests[i].seed, b)
             return
-        futures = {self.executor.submit(run_block, scenario, seed, b): b for b in blocks}
+        futures = {
+            self.executor.submit(run_block, requests[i].scenario, requests[i].seed, b): (i, b) for i, b in tasks
+        }
         for f in as_completed(futures):
             yield futures[f], f.result()

@@ -84,7 +84,7 @@ CASES = {
     ),
     "compare-SIGINT-2-workers": (
         ["compare", BALI, "{more}", "{batch}", "--reps", "2000", "--workers", "2"],
-        "running more",
+        "done: Bali 2025, current channels",
         signal.SIGINT,
     ),
     "solve-SIGTERM": (

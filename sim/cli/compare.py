@@ -20,6 +20,7 @@ from sim.cli.long_run import (
     write_result,
 )
 from sim.compare import comparison, rows
+from sim.evaluation import Request
 from sim.loader import Loaded, load_scenario
 from sim.output import (
     scenario_data,
@@ -94,10 +95,11 @@ def compare(
     }
     err = Console(stderr=True)
     with long_run("compare", parent, identity, resume, workers) as evaluate:
-        evaluations = []
-        for x in loaded:
-            err.print(f"running {x.scenario.name} ({n:,} replications)", highlight=False)
-            evaluations.append(evaluate(x.scenario, n, root, x.warnings))
+        err.print(f"{len(loaded)} scenarios of {n:,} replications", highlight=False)
+        evaluations = evaluate.many(
+            [Request(x.scenario, n, root, x.warnings) for x in loaded],
+            lambda i: err.print(f"done: {loaded[i].scenario.name}", highlight=False),
+        )
         data = comparison(
             (str(base), evaluations[0]),
             [(str(f), ev, c) for f, ev, c in zip(variants, evaluations[1:], changes, strict=True)],

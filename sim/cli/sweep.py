@@ -20,6 +20,7 @@ from sim.cli.long_run import (
     write_result,
 )
 from sim.errors import ScenarioError
+from sim.evaluation import Request
 from sim.output import (
     scenario_data,
     write_csv,
@@ -70,13 +71,16 @@ def sweep(
     dest, parent = destination(out, results_dir, "sweep", s)
     identity = {"kind": "sweep", "points": [scenario_data(x.scenario) for x in loaded], "replications": n, "seed": root}
     err = Console(stderr=True)
+    values = [{o.path: o.value for o in overrides} for overrides in points]
+
+    def finished(i: int) -> None:
+        shown = ", ".join(f"{k}={plain(v)}" for k, v in values[i].items())
+        err.print(f"point {i + 1}/{len(points)} done: {shown}", highlight=False)
+
     with long_run("sweep", parent, identity, resume, workers) as evaluate:
-        done = []
-        for i, (overrides, x) in enumerate(zip(points, loaded, strict=True)):
-            values = {o.path: o.value for o in overrides}
-            shown = ", ".join(f"{k}={plain(v)}" for k, v in values.items())
-            err.print(f"point {i + 1}/{len(points)}: {shown}", highlight=False)
-            done.append(point(values, evaluate(x.scenario, n, root, x.warnings)))
+        err.print(f"{len(points)} points of {n:,} replications", highlight=False)
+        evaluations = evaluate.many([Request(x.scenario, n, root, x.warnings) for x in loaded], finished)
+        done = [point(v, ev) for v, ev in zip(values, evaluations, strict=True)]
         data = {
             "kind": "sweep",
             "scenario": s.name,
