@@ -49,18 +49,21 @@ def command_hash(identity: Any) -> str:
 class Checkpoint:
     """A folder of finished blocks of replications, one ``<scenario key>-<block>-<reps>.npz`` file each."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, discarded: int = 0) -> None:
         self.folder = folder
+        self.discarded = discarded
 
     @classmethod
     def open(cls, parent: Path, kind: str, identity: Any, resume: bool) -> tuple[Checkpoint, int]:
         """The partial folder of this command; returns it and how many blocks it already holds."""
         folder = parent / f"{PARTIAL_PREFIX}{kind}-{command_hash(identity)}"
+        discarded = 0
         if folder.exists() and not resume:
+            discarded = cls(folder).count()
             shutil.rmtree(folder)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "command.json").write_text(json.dumps(identity, indent=2, default=str) + "\n", encoding="utf-8")
-        cp = cls(folder)
+        cp = cls(folder, discarded)
         return cp, cp.count()
 
     def count(self) -> int:

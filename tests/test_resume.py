@@ -151,6 +151,6 @@ def test_without_resume_an_old_partial_folder_is_replaced(tmp_path: Path) -> Non
     again, kept = Checkpoint.open(tmp_path, "sweep", {"a": 1}, resume=True)
     assert (again.folder, kept) == (cp.folder, 1)
     fresh, kept = Checkpoint.open(tmp_path, "sweep", {"a": 1}, resume=False)
-    assert (fresh.folder, kept) == (cp.folder, 0)
+    assert (fresh.folder, kept, fresh.discarded) == (cp.folder, 0, 1)
     other, _ = Checkpoint.open(tmp_path, "sweep", {"a": 2}, resume=True)
     assert other.folder != cp.folder

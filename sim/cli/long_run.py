@@ -74,6 +74,12 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int)
     half way (it is written atomically inside the block). On success the checkpoint is removed.
     """
     cp, kept = Checkpoint.open(parent, kind, identity, resume)
+    if not resume and cp.discarded:
+        typer.echo(
+            f"note: discarded {cp.discarded} blocks an interrupted earlier run of this command kept "
+            "(add --resume to continue such a run instead)",
+            err=True,
+        )
     if resume:
         typer.echo(f"resuming: {kept} finished blocks of replications kept in {cp.folder}", err=True)
     try:
