@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from sim.money_view import render_money
+
 
 def _n(x: float) -> str:
     return f"{x:,.0f}"
@@ -46,7 +48,7 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         console.print("Target not crossed within the horizon in any replication")
     console.print(_channels(summary["channels"]))
     if "money" in summary:
-        _money(summary["money"], console)
+        render_money(summary["money"], console)
     console.print(_semesters(summary["semesters"]))
     for w in summary.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {w}")
@@ -102,21 +104,3 @@ def _semesters(semesters: list[dict[str, Any]]) -> Table:
             _n(s["closing_active_p95"]),
         )
     return table
-
-
-def _money(money: dict[str, Any], console: Console) -> None:
-    contrib = money["contributions"]
-    if contrib is not None:
-        console.print(
-            f"Contributions collected over the horizon: {money['currency']} {_n(contrib['mean'])} "
-            f"(5–95%: {_n(contrib['p05'])} – {_n(contrib['p95'])})"
-        )
-    if not money["channels"]:
-        return
-    table = Table(title=f"Channel costs ({money['currency']})")
-    for col in ("Channel", "Cost", "Net new active", "Cost per net member"):
-        table.add_column(col, justify="left" if col == "Channel" else "right")
-    for c in money["channels"]:
-        per = c["cost_per_net_member"]
-        table.add_row(c["name"], _n(c["cost_mean"]), _n(c["net_new_active_mean"]), "—" if per is None else _n(per))
-    console.print(table)
