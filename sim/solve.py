@@ -10,8 +10,8 @@ rate). The search is a stochastic bisection:
 2. At each value tried, replications double (from ``start_reps`` up to ``max_reps``) until the
    Wilson 95% interval of P(target) lies wholly above or wholly below the goal. A value whose
    interval still straddles the goal at ``max_reps`` is decided by its estimate and flagged unsure.
-3. The bracket halves until it is one step wide: 1 for whole-number levers such as agents, the
-   stated ``precision`` for rates.
+3. The bracket halves, on a grid of steps from the range's ends, until it is one step wide: 1
+   for whole-number levers such as agents, the stated ``precision`` for rates.
 
 The answer is the lever value on the good side of the final bracket, with P(target) and its
 interval there and at the neighbouring value on the other side. If the target cannot be reached
@@ -55,9 +55,9 @@ class Lever:
         return round(value, decimals)
 
     def midpoint(self, a: float, b: float) -> float:
-        if self.integer:
-            return a + (b - a) // 2 if b > a else a - (a - b) // 2
-        return (a + b) / 2
+        """A value half way from ``a`` to ``b`` on the grid of steps from ``a`` (either direction)."""
+        steps = max(1, int((abs(b - a) / self.step + 1e-9) // 2))
+        return a + math.copysign(steps * self.step, b - a)
 
 
 @dataclass(frozen=True)

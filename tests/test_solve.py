@@ -63,6 +63,14 @@ def test_noisy_threshold_is_decided_with_more_replications() -> None:
     assert a.neighbour.ci95[1] < 0.8
 
 
+def test_bisection_ends_when_the_range_is_not_a_whole_number_of_steps() -> None:
+    lever = Lever("r", 0.0, 1.03, integer=False, step=0.1)
+    a = solve(lambda v, n: n if v >= 0.42 else 0, lever, 0.5)
+    assert a.value == pytest.approx(0.5)
+    assert a.neighbour is not None
+    assert a.neighbour.value == pytest.approx(0.4)
+
+
 def test_grid_values_are_whole_and_distinct_for_integer_levers() -> None:
     assert grid_values(Lever("a", 22, 25, integer=True, step=1), 5) == [22, 23, 24, 25]
     assert grid_values(Lever("r", 0.1, 0.5, integer=False, step=0.01), 3) == [0.1, 0.3, 0.5]
@@ -171,3 +179,33 @@ def test_cli_bad_levers_are_one_line_errors(
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == [known]
+
+
+def test_cli_rate_lever_answers_to_its_precision(
+    known: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 20 agents: enrolments are Poisson(60 r); the smallest r with P(≥ 5,900) ≥ 0.8 is r* ≈ 99.4.
+    # P rises by ~0.2 per unit of r there, so Monte Carlo error (±0.01 at 4,000 replications)
+    # moves the answer by well under the precision of 0.5.
+    r_star = next(r / 100 for r in range(9000, 11000) if stats.poisson.sf(5899, 0.6 * r) >= 0.8)
+    out = tmp_path / "rate"
+    lever = ["--lever", "channels[Agents].enrollments_per_agent_per_month", "--range", "50:150", "--precision", "0.5"]
+    done = sim_cli(
+        capsys,
+        "solve",
+        str(known),
+        "--set",
+        "channels[Agents].agents=20",
+        *lever,
+        "--probability",
+        "0.8",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads((out / "solve.json").read_text())["answers"][0]
+    assert r_star <= answer["value"] <= r_star + 0.5 + 0.1
+    assert answer["neighbour"]["value"] == pytest.approx(answer["value"] - 0.5)
+    assert (answer["value"] * 2) % 1 == 0  # on the grid 50, 50.5, 51, ...

@@ -55,11 +55,22 @@ def parse_range(text: str, path: str) -> tuple[float, float]:
     return low, high
 
 
-def make_lever(loaded: Loaded, path: str, text: str, precision: float | None) -> Lever:
-    """A lever for ``path``: whole-number when the scenario's value there is a whole number."""
+def make_lever(
+    file: Path, fixed: list[Override], loaded: Loaded, path: str, text: str, precision: float | None
+) -> Lever:
+    """A lever for ``path``: whole-number when the scenario accepts only whole numbers there.
+
+    ``agents: 22`` and ``target.members`` are counts; ``enrollments_per_agent_per_month: 100`` is
+    a rate written as a whole number, which a value such as 100.5 shows.
+    """
     current = get_path(loaded.raw, path)
-    integer = isinstance(current, int) and not isinstance(current, bool)
     lo, hi = parse_range(text, path)
+    integer = False
+    if isinstance(current, int) and not isinstance(current, bool):
+        try:
+            load_with(file, [*fixed, Override(path, current + 0.5)])
+        except ScenarioError:
+            integer = True
     if integer and not (lo.is_integer() and hi.is_integer()):
         raise ScenarioError(f"{path} is a whole number; give a whole-number range, got {text!r}", field="--range")
     step = 1.0 if integer else (precision if precision is not None else (hi - lo) / 100)
@@ -127,7 +138,7 @@ def solve_cmd(
         raise ScenarioError(f"must be in (0, 1], got {probability}", field="--probability")
     fixed = single_overrides(sets)
     loaded = load_with(scenario, fixed)
-    lever_list = [make_lever(loaded, p, r, precision) for p, r in zip(levers, ranges, strict=True)]
+    lever_list = [make_lever(scenario, fixed, loaded, p, r, precision) for p, r in zip(levers, ranges, strict=True)]
     *outer, inner = lever_list
     grids = [grid_values(lv, steps) for lv in outer]
     combos = [dict(zip([lv.path for lv in outer], c, strict=True)) for c in itertools.product(*grids)]
@@ -166,6 +177,7 @@ def solve_cmd(
             ],
             "answers": [{"fixed": row.fixed, **row.answer.to_data()} for row in answers],
         }
+
         def fill(folder: Path) -> None:
             write_json(folder / "solve.json", data)
             write_csv(folder / "solve.csv", [_row(a) for a in data["answers"]])
