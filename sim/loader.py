@@ -20,12 +20,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim import checks, paths
+from sim import checks, costs, paths
 from sim.channels import REGISTRY
 from sim.channels.agent_network import RolloutStep
 from sim.channels.base import PolicySwitch
 from sim.channels.funded_batch import Batch
-from sim.costs import ChannelCosts, Contributions
 from sim.errors import Location, ScenarioError
 from sim.paths import Override
 from sim.scenario import Baseline, LapseRates, Population, Scenario, Target
@@ -40,12 +39,10 @@ _MODELS: tuple[type[BaseModel], ...] = (
     RolloutStep,
     Batch,
     PolicySwitch,
-    ChannelCosts,
-    Contributions,
+    costs.ChannelCosts,
+    costs.Contributions,
     *(model for model, _ in REGISTRY.values()),
 )
-
-_BY_KEY: dict[Hashable, type[BaseModel]] = {"costs": ChannelCosts, "contributions": Contributions}
 
 
 @dataclass(frozen=True)
@@ -164,6 +161,9 @@ def _data_path(raw: Any, loc: tuple[Hashable, ...]) -> tuple[tuple[Hashable, ...
         else:
             full.append(step)
     return tuple(found), tuple(full)
+
+
+_BY_KEY: dict[Hashable, type[BaseModel]] = {"costs": costs.ChannelCosts, "contributions": costs.Contributions}
 
 
 def _allowed_keys(raw: Any, parent: tuple[Hashable, ...], loc: tuple[Hashable, ...]) -> list[str]:
