@@ -47,8 +47,9 @@ def reanchor_overrides(scenario: Scenario, observations: tuple[Observation, ...]
     on_day = [o for o in observations if o.when == when and o.metric == "active"]
     if not on_day:
         dates = sorted({o.when.isoformat() for o in observations if o.metric == "active"})
-        raise ScenarioError(f"no active-member observation on {when}; dated: {', '.join(dates) or 'none'}",
-                            field="--reanchor")
+        raise ScenarioError(
+            f"no active-member observation on {when}; dated: {', '.join(dates) or 'none'}", field="--reanchor"
+        )
     by_segment = {o.segment: round(o.value) for o in on_day if o.segment}
     totals = [round(o.value) for o in on_day if not o.segment]
     overrides = [Override("start", (when + timedelta(days=1)).isoformat())]
@@ -58,8 +59,11 @@ def reanchor_overrides(scenario: Scenario, observations: tuple[Observation, ...]
     if set(scenario.groups) <= set(by_segment):
         return [*overrides, Override("baseline.active", {g: by_segment[g] for g in scenario.groups})]
     if not totals:
-        raise ScenarioError(f"{when}: active members are given for {', '.join(sorted(by_segment))} only; "
-                            "give every segment or the total", field="--reanchor")
+        raise ScenarioError(
+            f"{when}: active members are given for {', '.join(sorted(by_segment))} only; "
+            "give every segment or the total",
+            field="--reanchor",
+        )
     parts = apportion(totals[0], scenario.per_group(scenario.baseline.active))
     return [*overrides, Override("baseline.active", dict(zip(scenario.groups, parts, strict=True)))]
 
@@ -88,10 +92,21 @@ class Score:
     def row(self) -> dict[str, Any]:
         o = self.observation
         return {
-            "line": o.line, "date": o.when.isoformat(), "series": o.series, "observed": o.value,
-            "mean": self.mean, "median": self.median, "p05": self.band90[0], "p25": self.band50[0],
-            "p75": self.band50[1], "p95": self.band90[1], "pit": self.pit, "inside50": self.inside50,
-            "inside90": self.inside90, "interval_score90": self.interval_score90, "crps": self.crps,
+            "line": o.line,
+            "date": o.when.isoformat(),
+            "series": o.series,
+            "observed": o.value,
+            "mean": self.mean,
+            "median": self.median,
+            "p05": self.band90[0],
+            "p25": self.band50[0],
+            "p75": self.band50[1],
+            "p95": self.band90[1],
+            "pit": self.pit,
+            "inside50": self.inside50,
+            "inside90": self.inside90,
+            "interval_score90": self.interval_score90,
+            "crps": self.crps,
             "source": o.source,
         }
 

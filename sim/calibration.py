@@ -127,8 +127,9 @@ class Evaluation:
 
 def noise_sd(observations: Sequence[Observation], c: float) -> FloatArray:
     """Each figure's own noise: its ``sd``, or ``c·|y|/√weight`` when no ``sd`` is given."""
-    return np.array([o.sd if o.sd is not None else c * max(abs(o.value), 1e-12) / math.sqrt(o.weight)
-                     for o in observations])
+    return np.array(
+        [o.sd if o.sd is not None else c * max(abs(o.value), 1e-12) / math.sqrt(o.weight) for o in observations]
+    )
 
 
 def gaussian_nll(y: FloatArray, mean: FloatArray, cov: FloatArray, sd: FloatArray) -> float:
@@ -188,8 +189,9 @@ class Objective:
         def nll(log_c: float) -> float:
             return gaussian_nll(y, mean, cov, noise_sd(self.observations, math.exp(log_c)))
 
-        best = optimize.minimize_scalar(nll, bounds=(math.log(1e-5), math.log(10.0)), method="bounded",
-                                        options={"xatol": 1e-4})
+        best = optimize.minimize_scalar(
+            nll, bounds=(math.log(1e-5), math.log(10.0)), method="bounded", options={"xatol": 1e-4}
+        )
         return math.exp(float(best.x))
 
     def __call__(self, x: Point) -> float:
@@ -303,12 +305,18 @@ def optimise(objective: Objective) -> tuple[FloatArray, str]:
     x0 = np.array([p.to_x(p.start) for p in params])
     bounds = [p.bounds for p in params]
     if len(params) == 1:
-        best = optimize.minimize_scalar(lambda v: objective([v]), bounds=bounds[0], method="bounded",
-                                        options={"xatol": 1e-4})
+        best = optimize.minimize_scalar(
+            lambda v: objective([v]), bounds=bounds[0], method="bounded", options={"xatol": 1e-4}
+        )
         return np.array([best.x]), "maximum likelihood, bounded Brent search (scipy minimize_scalar)"
     simplex = np.vstack([x0, *[x0 + 0.3 * np.eye(len(x0))[i] for i in range(len(x0))]])
-    best = optimize.minimize(objective, x0, method="Nelder-Mead", bounds=bounds,
-                             options={"xatol": 2e-3, "fatol": 1e-2, "initial_simplex": simplex, "maxfev": 400})
+    best = optimize.minimize(
+        objective,
+        x0,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"xatol": 2e-3, "fatol": 1e-2, "initial_simplex": simplex, "maxfev": 400},
+    )
     return np.asarray(best.x, dtype=np.float64), "maximum likelihood, Nelder–Mead with bounds (scipy minimize)"
 
 
@@ -340,10 +348,15 @@ def calibrate(
     dof = len(used) - len(params) - 1
     warnings: list[str] = []
     if objective.noise_estimated and dof < 1:
-        warnings.append(f"{len(used)} observations leave no degree of freedom to estimate their noise; "
-                        "give an sd column, or more observations")
-    q = float(stats.t.ppf(0.5 + LEVEL / 2, dof)) if objective.noise_estimated and dof >= 1 else float(
-        stats.norm.ppf(0.5 + LEVEL / 2))
+        warnings.append(
+            f"{len(used)} observations leave no degree of freedom to estimate their noise; "
+            "give an sd column, or more observations"
+        )
+    q = (
+        float(stats.t.ppf(0.5 + LEVEL / 2, dof))
+        if objective.noise_estimated and dof >= 1
+        else float(stats.norm.ppf(0.5 + LEVEL / 2))
+    )
     estimates = tuple(Estimate(p, float(v), float(s), q) for p, v, s in zip(params, x, se, strict=True))
     for e in estimates:
         if not e.identified:
@@ -359,8 +372,19 @@ def calibrate(
         Residual(o, float(ev.mean[i]), float(math.sqrt(max(cov[i, i], 0.0))), float(noise[i]))
         for i, o in enumerate(used)
     )
-    return Fit(estimates, c, objective.noise_estimated, nll, residuals, skipped, len(objective.cache), method,
-               replications, objective.seed, tuple(warnings))
+    return Fit(
+        estimates,
+        c,
+        objective.noise_estimated,
+        nll,
+        residuals,
+        skipped,
+        len(objective.cache),
+        method,
+        replications,
+        objective.seed,
+        tuple(warnings),
+    )
 
 
 def observation_dates(observations: Sequence[Observation]) -> tuple[date, ...]:

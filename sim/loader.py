@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim import checks, paths
+from sim import checks, costs, paths
 from sim.channels import REGISTRY
 from sim.channels.agent_network import RolloutStep
 from sim.channels.base import PolicySwitch
@@ -40,6 +40,8 @@ _MODELS: tuple[type[BaseModel], ...] = (
     RolloutStep,
     Batch,
     PolicySwitch,
+    costs.ChannelCosts,
+    costs.Contributions,
     *(model for model, _ in REGISTRY.values()),
 )
 
@@ -168,6 +170,9 @@ def _data_path(raw: Any, loc: tuple[Hashable, ...]) -> tuple[tuple[Hashable, ...
     return tuple(found), tuple(full)
 
 
+_BY_KEY: dict[Hashable, type[BaseModel]] = {"costs": costs.ChannelCosts, "contributions": costs.Contributions}
+
+
 def _allowed_keys(raw: Any, parent: tuple[Hashable, ...], loc: tuple[Hashable, ...]) -> list[str]:
     """Field names of the model the mapping at ``parent`` was validated against."""
     for step in loc:
@@ -180,6 +185,8 @@ def _allowed_keys(raw: Any, parent: tuple[Hashable, ...], loc: tuple[Hashable, .
     best = max(_MODELS, key=lambda m: len(keys & set(m.model_fields)))
     if not parent:
         best = Scenario
+    elif parent[-1] in _BY_KEY:
+        best = _BY_KEY[parent[-1]]
     return list(best.model_fields)
 
 

@@ -104,9 +104,7 @@ class Recorder:
             yield env.timeout(1)
 
 
-def simulate_block(
-    s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()
-) -> BlockOutcome:
+def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()) -> BlockOutcome:
     """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
     horizon = horizon_of(s, marks)
     env = simpy.Environment()

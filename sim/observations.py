@@ -166,11 +166,13 @@ def check_against(observations: tuple[Observation, ...], scenario: Scenario, fil
         where = Location(file, o.line)
         if o.segment and o.segment not in scenario.groups:
             allowed = ", ".join(scenario.groups) if scenario.segmented else "none (the scenario has no segments)"
-            raise ScenarioError(f"segment {o.segment!r} is not in the scenario; allowed: {allowed}", where=where,
-                                field="segment")
+            raise ScenarioError(
+                f"segment {o.segment!r} is not in the scenario; allowed: {allowed}", where=where, field="segment"
+            )
         if o.channel and o.channel not in channels:
-            raise ScenarioError(f"no channel named {o.channel!r}; channels: {', '.join(channels)}", where=where,
-                                field="channel")
+            raise ScenarioError(
+                f"no channel named {o.channel!r}; channels: {', '.join(channels)}", where=where, field="channel"
+            )
 
 
 def within(observations: tuple[Observation, ...], scenario: Scenario) -> tuple[Observation, ...]:

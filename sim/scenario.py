@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from sim.channels import Channel
+from sim.costs import Contributions
 from sim.distributions import Constant, Distribution
 from sim.fields import Count, Date, Frozen, PositiveCount, Probability, Segment
 
@@ -79,6 +80,7 @@ class Scenario(Frozen):
         default_factory=lambda: LapseRates.model_validate(NO_LAPSE_DATA), description="in total or per segment"
     )
     channels: list[Channel] = Field(min_length=1)
+    contributions: Contributions | None = Field(default=None, description="rupiah an active member pays a month")
 
     @property
     def segmented(self) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from sim.money_view import render_money
+
 
 def _n(x: float) -> str:
     return f"{x:,.0f}"
@@ -51,6 +53,8 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
     else:
         console.print("Target not crossed within the horizon in any replication")
     console.print(_channels(summary["channels"]))
+    if "money" in summary:
+        render_money(summary["money"], console)
     console.print(_semesters(summary["semesters"]))
     for w in summary.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {w}")

@@ -48,31 +48,50 @@ def small_run(folder: Path, money: dict[str, Any] | None = None) -> Path:
 MONEY = {
     "currency": "IDR",
     "contributions": {"mean": 1_234_567_890.0, "p05": 1_100_000_000.0, "p95": 1_300_000_000.0},
-    "channels": [{"name": "Employers", "cost_mean": 5_000_000.0, "net_new_active_mean": 2500.0,
-                  "cost_per_net_member": 2000.0}],
+    "channels": [
+        {"name": "Employers", "cost_mean": 5_000_000.0, "net_new_active_mean": 2500.0, "cost_per_net_member": 2000.0}
+    ],
 }
 
 
 def _summary(final_mean: float, probability: float) -> dict[str, Any]:
     return {
         "final": {"mean": final_mean, "p05": final_mean - 500, "p95": final_mean + 500},
-        "target": {"members": 36000, "by": "2025-12-31", "metric": "active", "probability": probability,
-                   "verdict": "at risk"},
+        "target": {
+            "members": 36000,
+            "by": "2025-12-31",
+            "metric": "active",
+            "probability": probability,
+            "verdict": "at risk",
+        },
     }
 
 
 def compare_folder(folder: Path) -> Path:
     """A compare.json folder: variant B beats A, A beats the base."""
+
     def variant(name: str, diff: float, pdiff: float, beats: float) -> dict[str, Any]:
         return {
-            "name": name, "file": f"{name}.yaml", "summary": _summary(35000 + diff, 0.3 + pdiff),
-            "paired": {"final": {"mean_diff": diff, "ci95": [diff - 100, diff + 100]},
-                       "probability": {"diff": pdiff, "ci95": [pdiff - 0.02, pdiff + 0.02]}, "channels": []},
+            "name": name,
+            "file": f"{name}.yaml",
+            "summary": _summary(35000 + diff, 0.3 + pdiff),
+            "paired": {
+                "final": {"mean_diff": diff, "ci95": [diff - 100, diff + 100]},
+                "probability": {"diff": pdiff, "ci95": [pdiff - 0.02, pdiff + 0.02]},
+                "channels": [],
+            },
             "p_beats_base": beats,
         }
-    data = {"kind": "compare", "base": {"name": "Base", "file": "base.yaml", "summary": _summary(35000, 0.3)},
-            "variants": [variant("More agents", 800.0, 0.1, 0.9), variant("KUR push", 2400.0, 0.35, 0.99),
-                         variant("Cut budget", -600.0, -0.1, 0.05)]}
+
+    data = {
+        "kind": "compare",
+        "base": {"name": "Base", "file": "base.yaml", "summary": _summary(35000, 0.3)},
+        "variants": [
+            variant("More agents", 800.0, 0.1, 0.9),
+            variant("KUR push", 2400.0, 0.35, 0.99),
+            variant("Cut budget", -600.0, -0.1, 0.05),
+        ],
+    }
     folder.mkdir(parents=True)
     write_json(folder / "compare.json", data)
     (folder / COMPLETE).write_text("test\n")
@@ -89,9 +108,14 @@ def sweep_folder(folder: Path, two: bool = False) -> Path:
             values: dict[str, Any] = {params[0]: agents}
             if rate is not None:
                 values[params[1]] = rate
-            points.append({"values": values, "probability": p, "probability_ci95": [max(0, p - 0.05), min(1, p + 0.05)],
-                           "final": {"mean": 30000 + 50 * agents, "p05": 29000 + 50 * agents,
-                                     "p95": 31000 + 50 * agents}})
+            points.append(
+                {
+                    "values": values,
+                    "probability": p,
+                    "probability_ci95": [max(0, p - 0.05), min(1, p + 0.05)],
+                    "final": {"mean": 30000 + 50 * agents, "p05": 29000 + 50 * agents, "p95": 31000 + 50 * agents},
+                }
+            )
     folder.mkdir(parents=True)
     write_json(folder / "sweep.json", {"kind": "sweep", "parameters": params, "points": points})
     (folder / COMPLETE).write_text("test\n")

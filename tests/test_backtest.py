@@ -72,8 +72,10 @@ def test_reanchoring_uses_segments_when_given_and_apportions_a_total_otherwise()
     start, active = reanchor_overrides(s, total, date(2025, 3, 31))
     assert start == Override("start", "2025-04-01")
     assert active.value == dict(zip(("pu", "bpu"), apportion(935_079, [538_504, 298_595]), strict=True))
-    parts = (Observation(date(2024, 1, 31), "active", 540_000, segment="pu"),
-             Observation(date(2024, 1, 31), "active", 300_000, segment="bpu"))
+    parts = (
+        Observation(date(2024, 1, 31), "active", 540_000, segment="pu"),
+        Observation(date(2024, 1, 31), "active", 300_000, segment="bpu"),
+    )
     assert reanchor_overrides(s, parts, date(2024, 1, 31))[1].value == {"pu": 540_000, "bpu": 300_000}
     with pytest.raises(ScenarioError, match=r"--reanchor: no active-member observation on 2025-05-31; dated: 2025-03"):
         reanchor_overrides(s, total, date(2025, 5, 31))
@@ -81,11 +83,14 @@ def test_reanchoring_uses_segments_when_given_and_apportions_a_total_otherwise()
 
 def test_cli_backtest_reanchored_prints_and_writes_the_scores(tmp_path: Path) -> None:
     history = tmp_path / "actuals.csv"
-    history.write_text("date,metric,value,source\n2024-03,active,44000,a\n2024-06,active,47500,b\n"
-                       "2024-09,active,50000,c\n2024-12,active,52000,d\n")
+    history.write_text(
+        "date,metric,value,source\n2024-03,active,44000,a\n2024-06,active,47500,b\n"
+        "2024-09,active,50000,c\n2024-12,active,52000,d\n"
+    )
     out = tmp_path / "bt"
-    result = run_cli("backtest", str(TINY), "--actuals", str(history), "--reanchor", "2024-06", "--reps", "200",
-                     "--out", str(out))
+    result = run_cli(
+        "backtest", str(TINY), "--actuals", str(history), "--reanchor", "2024-06", "--reps", "200", "--out", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert "projected from 2024-07-01, 2 observations scored" in result.stdout
     assert "mean PIT" in result.stdout
@@ -95,7 +100,8 @@ def test_cli_backtest_reanchored_prints_and_writes_the_scores(tmp_path: Path) ->
     assert (out / "scores.csv").read_text().splitlines()[0].startswith("line,date,series,observed,mean,median")
     assert "active: 47500" in (out / "scenario.yaml").read_text()
     assert (out / "backtest.png").stat().st_size > 0
-    bad = run_cli("backtest", str(TINY), "--actuals", str(history), "--reanchor", "2024-05",
-                  "--out", str(tmp_path / "bad"))
+    bad = run_cli(
+        "backtest", str(TINY), "--actuals", str(history), "--reanchor", "2024-05", "--out", str(tmp_path / "bad")
+    )
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: --reanchor: no active-member observation on 2024-05-31")

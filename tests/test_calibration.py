@@ -117,14 +117,34 @@ def test_fitted_distributions_carry_the_interval() -> None:
 
 def test_cli_writes_fit_residuals_plot_and_a_calibrated_scenario_that_runs(tmp_path: Path) -> None:
     history = tmp_path / "history.csv"
-    history.write_text("date,metric,value,sd,source\n2023-12,active,40000,,before the start\n"
-                       "2024-06,active,47000,300,a\n2024-12,active,53000,300,b\n2024-12,active,60000,300,c\n")
+    history.write_text(
+        "date,metric,value,sd,source\n2023-12,active,40000,,before the start\n"
+        "2024-06,active,47000,300,a\n2024-12,active,53000,300,b\n2024-12,active,60000,300,c\n"
+    )
     out, written = tmp_path / "fit", tmp_path / "calibrated.yaml"
-    result = run_cli("calibrate", str(TINY), "--observed", str(history), "--fit", "channels[Walk-in].per_month",
-                     "--reps", "50", "--out", str(out), "--scenario-out", str(written))
+    result = run_cli(
+        "calibrate",
+        str(TINY),
+        "--observed",
+        str(history),
+        "--fit",
+        "channels[Walk-in].per_month",
+        "--reps",
+        "50",
+        "--out",
+        str(out),
+        "--scenario-out",
+        str(written),
+    )
     assert result.returncode == 0, result.stderr
-    assert {p.name for p in out.iterdir()} == {"COMPLETE", "calibrated.yaml", "fit.json", "fit.png", "residuals.csv",
-                                                "run.json"}
+    assert {p.name for p in out.iterdir()} == {
+        "COMPLETE",
+        "calibrated.yaml",
+        "fit.json",
+        "fit.png",
+        "residuals.csv",
+        "run.json",
+    }
     facts = json.loads((out / "fit.json").read_text())
     assert facts["observations_used"] == 3
     assert facts["observations_outside_horizon"] == 1
@@ -178,6 +198,7 @@ def test_extends_replaces_a_distribution_whole(tmp_path: Path) -> None:
     tiny = TINY.read_text().replace("per_month: 2000", "per_month: {triangular: [1500, 2000, 2500]}")
     (tmp_path / "parent.yaml").write_text(tiny)
     (tmp_path / "child2.yaml").write_text(
-        "extends: parent.yaml\nchannels:\n  - name: Walk-in\n    per_month: {lognormal: {mean: 2100, sd: 300}}\n")
+        "extends: parent.yaml\nchannels:\n  - name: Walk-in\n    per_month: {lognormal: {mean: 2100, sd: 300}}\n"
+    )
     child = load_scenario(tmp_path / "child2.yaml").scenario
     assert child.channels[0].rate_fields()["per_month"] == Lognormal(2100, 300)

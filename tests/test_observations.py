@@ -22,11 +22,20 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_rows_are_read_with_month_dates_as_month_ends_and_comments_skipped(tmp_path: Path) -> None:
-    path = write(tmp_path, "# a note\ndate,metric,value,segment,channel,sd,weight,source\n"
-                 "2024-02,active,\"41,000\",,,500,,press\n2024-03-15,enrolled,12,,Walk-in,,0.5,\n")
+    path = write(
+        tmp_path,
+        "# a note\ndate,metric,value,segment,channel,sd,weight,source\n"
+        '2024-02,active,"41,000",,,500,,press\n2024-03-15,enrolled,12,,Walk-in,,0.5,\n',
+    )
     first, second = read_observations(path)
     assert (first.when, first.series, first.value, first.sd, first.weight, first.line) == (
-        date(2024, 2, 29), "active", 41000.0, 500.0, 1.0, 3)
+        date(2024, 2, 29),
+        "active",
+        41000.0,
+        500.0,
+        1.0,
+        3,
+    )
     assert (second.when, second.series, second.sd, second.weight) == (date(2024, 3, 15), "enrolled[Walk-in]", None, 0.5)
     assert parse_date("2023-11") == date(2023, 11, 30)
 
@@ -65,8 +74,11 @@ def test_rows_naming_what_the_scenario_lacks_are_refused(tmp_path: Path) -> None
 @pytest.mark.parametrize("command", ["calibrate", "backtest"])
 def test_cli_reports_a_bad_csv_in_one_line_with_exit_2_and_writes_nothing(tmp_path: Path, command: str) -> None:
     path = write(tmp_path, "date,metric,value\n2024-01-31,active,5\n2024-13-01,active,6\n")
-    option = ["--observed", str(path), "--fit", "channels[Walk-in].per_month"] if command == "calibrate" else [
-        "--actuals", str(path)]
+    option = (
+        ["--observed", str(path), "--fit", "channels[Walk-in].per_month"]
+        if command == "calibrate"
+        else ["--actuals", str(path)]
+    )
     out = tmp_path / "out"
     result = run_cli(command, str(TINY), *option, "--out", str(out))
     assert result.returncode == 2

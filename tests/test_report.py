@@ -71,8 +71,14 @@ def test_markdown_has_the_verdict_every_section_and_real_charts(report_dir: Path
     md = (report_dir / "report.md").read_text()
     verdicts = "Sesuai jalur|Lebih mungkin tercapai daripada tidak|Berisiko|Tidak sesuai jalur"
     assert re.search(rf"\*\*({verdicts}): peluang mencapai target 36\.000 peserta aktif pada 31 Desember 2025", md)
-    for title in ("Proyeksi peserta aktif", "Tambahan per semester", "Dari peserta awal ke proyeksi akhir",
-                  "Cakupan penduduk bekerja", "Iuran terkumpul dan biaya", "Asumsi dan sumber"):
+    for title in (
+        "Proyeksi peserta aktif",
+        "Tambahan per semester",
+        "Dari peserta awal ke proyeksi akhir",
+        "Cakupan penduduk bekerja",
+        "Iuran terkumpul dan biaya",
+        "Asumsi dan sumber",
+    ):
         assert f"## {title}" in md
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert images == ["fan.png", "waterfall.png"]
@@ -140,11 +146,29 @@ def test_run_with_report_writes_both(tmp_path: Path) -> None:
     scenario = tmp_path / "s.yaml"
     scenario.write_text(SMALL)
     out = tmp_path / "run"
-    done = run_cli("run", str(scenario), "--reps", "100", "--workers", "1", "--out", str(out), "--quiet",
-                   "--report", "--lang", "en")
+    done = run_cli(
+        "run",
+        str(scenario),
+        "--reps",
+        "100",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+        "--report",
+        "--lang",
+        "en",
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (out / "report-en").iterdir()) == [
-        "COMPLETE", "fan.png", "report.html", "report.md", "report.pdf", "report.xlsx", "waterfall.png"
+        "COMPLETE",
+        "fan.png",
+        "report.html",
+        "report.md",
+        "report.pdf",
+        "report.xlsx",
+        "waterfall.png",
     ]
     assert "## Verdict" in (out / "report-en" / "report.md").read_text()
 
@@ -180,8 +204,16 @@ def _chromium() -> str | None:
 
 
 def _headless(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ]
     return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -200,8 +232,14 @@ def test_html_renders_in_headless_chromium(run_dir: Path, tmp_path: Path, lang: 
     for key in RUN_SECTIONS:
         assert re.search(rf'<section id="{key}"><h2>[^<]+</h2>', dom), f"section {key} is missing"
     shot = tmp_path / "report.png"
-    _headless(binary, tmp_path / "profile", "--window-size=1280,2400", "--hide-scrollbars", f"--screenshot={shot}",
-              page.as_uri())
+    _headless(
+        binary,
+        tmp_path / "profile",
+        "--window-size=1280,2400",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        page.as_uri(),
+    )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
 

@@ -143,12 +143,26 @@ def test_tornado_swings_match_the_closed_form_and_rank_the_dominant_parameter_fi
 def test_sensitivity_cli_writes_its_folder(additive: Path, tmp_path: Path) -> None:
     out = tmp_path / "sens"
     done = run_cli(
-        "sensitivity", str(additive), "--samples", "32", "--reps", "5", "--tornado-reps", "100",
-        "--workers", "1", "--out", str(out),
+        "sensitivity",
+        str(additive),
+        "--samples",
+        "32",
+        "--reps",
+        "5",
+        "--tornado-reps",
+        "100",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "COMPLETE", "scenario.yaml", "sensitivity.csv", "sensitivity.json", "tornado.png"
+        "COMPLETE",
+        "scenario.yaml",
+        "sensitivity.csv",
+        "sensitivity.json",
+        "tornado.png",
     ]
     report = json.loads((out / "sensitivity.json").read_text())
     assert report["tornado"][0]["parameter"] == A
@@ -174,7 +188,6 @@ def test_a_param_outside_its_allowed_range_names_the_field(additive: Path, tmp_p
     done = run_cli("sensitivity", str(additive), "--param", f"{A}=-5:10", "--out", str(tmp_path / "x"))
     assert done.returncode == 2
     assert "channels[A].per_month" in done.stderr
-
 
 
 def test_samples_must_be_a_power_of_two(additive: Path, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from pydantic import Field, TypeAdapter, ValidationError, field_serializer, field_validator
 
 from sim.calendar import Horizon
+from sim.costs import ChannelCosts
 from sim.distributions import Distribution
 from sim.fields import Date, Frozen, Probability, Segment
 
@@ -68,6 +69,7 @@ class ChannelBase(Frozen):
         "when omitted, the uncovered share of the segment",
     )
     policy: list[PolicySwitch] = Field(default_factory=list, description="dated rate changes")
+    costs: ChannelCosts | None = Field(default=None, description="rupiah: commission, fixed and funding costs")
     source: str = Field(default="", description="where the figures come from, or 'assumption: why'")
 
     @field_validator("policy")

@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from sim.cli import backtest, bench, calibrate, diff, report, run, schema, sensitivity, validate
+from sim.cli import backtest, bench, calibrate, compare, diff, report, run, schema, sensitivity, solve, sweep, validate
 from sim.errors import ScenarioError
 
 app = typer.Typer(
@@ -31,6 +31,9 @@ app.command("sensitivity")(sensitivity.sensitivity)
 app.command("report")(report.report)
 app.command("calibrate")(calibrate.calibrate_command)
 app.command("backtest")(backtest.backtest_command)
+app.command("compare")(compare.compare)
+app.command("sweep")(sweep.sweep)
+app.command("solve")(solve.solve_cmd)
 
 
 @app.callback()

@@ -49,8 +49,9 @@ def backtest_command(
         try:
             when = parse_date(reanchor)
         except ValueError:
-            raise ScenarioError(f"expected a date YYYY-MM-DD or YYYY-MM, got {reanchor!r}",
-                                field="--reanchor") from None
+            raise ScenarioError(
+                f"expected a date YYYY-MM-DD or YYYY-MM, got {reanchor!r}", field="--reanchor"
+            ) from None
         s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
@@ -60,14 +61,21 @@ def backtest_command(
         raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
     overall = summary(scores)
     rows = [x.row() for x in scores]
-    info = {"version": __version__, "command": ["sim", *sys.argv[1:]], "seed": seed if seed is not None else s.seed,
-            "replications": reps or s.replications, "reanchored_on": reanchor,
-            "written": datetime.now().isoformat(timespec="seconds")}
+    info = {
+        "version": __version__,
+        "command": ["sim", *sys.argv[1:]],
+        "seed": seed if seed is not None else s.seed,
+        "replications": reps or s.replications,
+        "reanchored_on": reanchor,
+        "written": datetime.now().isoformat(timespec="seconds"),
+    }
 
     def fill(folder: Path) -> None:
         write_csv(folder / "scores.csv", rows)
-        write_json(folder / "scores.json", {"scenario": s.name, "start": s.start.isoformat(), "summary": overall,
-                                             "scores": rows})
+        write_json(
+            folder / "scores.json",
+            {"scenario": s.name, "start": s.start.isoformat(), "summary": overall, "scores": rows},
+        )
         used = [(x.observation, 0.0, f"PIT={x.pit:.2f}") for x in scores]
         skipped = [o for o in observations if o not in later(observations, s)]
         plot_fit(folder / "backtest.png", results, used, skipped, f"{s.name}: projected from {s.start}")
@@ -76,18 +84,26 @@ def backtest_command(
 
     written = write_atomically(dest, fill)
     typer.echo(f"{s.name}: projected from {s.start}, {len(scores)} observations scored")
-    typer.echo(f"  {'line':>4} {'date':<10} {'series':<24} {'observed':>12} {'p05':>12} {'median':>12} {'p95':>12}"
-               f" {'PIT':>5} {'50%':>3} {'90%':>3} {'CRPS':>10}")
+    typer.echo(
+        f"  {'line':>4} {'date':<10} {'series':<24} {'observed':>12} {'p05':>12} {'median':>12} {'p95':>12}"
+        f" {'PIT':>5} {'50%':>3} {'90%':>3} {'CRPS':>10}"
+    )
     for x in scores:
         o = x.observation
-        typer.echo(f"  {o.line:>4} {o.when.isoformat():<10} {o.series:<24} {o.value:>12.6g} {x.band90[0]:>12.6g}"
-                   f" {x.median:>12.6g} {x.band90[1]:>12.6g} {x.pit:>5.2f} {_yes(x.inside50):>3} {_yes(x.inside90):>3}"
-                   f" {x.crps:>10.4g}")
-    typer.echo(f"  mean PIT {overall['mean_pit']:.2f} (0.5 if calibrated); inside 50% band "
-               f"{100 * overall['inside50_share']:.0f}%, inside 90% band {100 * overall['inside90_share']:.0f}%")
+        typer.echo(
+            f"  {o.line:>4} {o.when.isoformat():<10} {o.series:<24} {o.value:>12.6g} {x.band90[0]:>12.6g}"
+            f" {x.median:>12.6g} {x.band90[1]:>12.6g} {x.pit:>5.2f} {_yes(x.inside50):>3} {_yes(x.inside90):>3}"
+            f" {x.crps:>10.4g}"
+        )
+    typer.echo(
+        f"  mean PIT {overall['mean_pit']:.2f} (0.5 if calibrated); inside 50% band "
+        f"{100 * overall['inside50_share']:.0f}%, inside 90% band {100 * overall['inside90_share']:.0f}%"
+    )
     for name, own in overall["by_series"].items():
-        typer.echo(f"  {name}: mean CRPS {own['mean_crps']:.4g}, mean 90% interval score "
-                   f"{own['mean_interval_score90']:.4g} ({own['observations']} observations)")
+        typer.echo(
+            f"  {name}: mean CRPS {own['mean_crps']:.4g}, mean 90% interval score "
+            f"{own['mean_interval_score90']:.4g} ({own['observations']} observations)"
+        )
     typer.echo(f"written: {written}")
 
 

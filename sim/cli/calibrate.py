@@ -53,13 +53,37 @@ def residual_rows(fit: Fit) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for r in fit.residuals:
         o = r.observation
-        rows.append({"line": o.line, "date": o.when.isoformat(), "series": o.series, "observed": o.value,
-                     "fitted_mean": r.mean, "process_sd": r.process_sd, "noise_sd": r.noise_sd, "z": r.z,
-                     "flag": r.flag, "weight": o.weight, "source": o.source})
+        rows.append(
+            {
+                "line": o.line,
+                "date": o.when.isoformat(),
+                "series": o.series,
+                "observed": o.value,
+                "fitted_mean": r.mean,
+                "process_sd": r.process_sd,
+                "noise_sd": r.noise_sd,
+                "z": r.z,
+                "flag": r.flag,
+                "weight": o.weight,
+                "source": o.source,
+            }
+        )
     for o in fit.skipped:
-        rows.append({"line": o.line, "date": o.when.isoformat(), "series": o.series, "observed": o.value,
-                     "fitted_mean": "", "process_sd": "", "noise_sd": "", "z": "", "flag": "outside horizon",
-                     "weight": o.weight, "source": o.source})
+        rows.append(
+            {
+                "line": o.line,
+                "date": o.when.isoformat(),
+                "series": o.series,
+                "observed": o.value,
+                "fitted_mean": "",
+                "process_sd": "",
+                "noise_sd": "",
+                "z": "",
+                "flag": "outside horizon",
+                "weight": o.weight,
+                "source": o.source,
+            }
+        )
     return rows
 
 
@@ -77,8 +101,10 @@ def header(fit: Fit, command: list[str], observed: Path, base: Loaded, into: Pat
         "Fitted rates (90% intervals), written as distributions whose 5th-95th percentiles match:",
         *(f"  {e.parameter.path}: {e.value:.6g} ({e.interval[0]:.6g} to {e.interval[1]:.6g})" for e in fit.estimates),
         "Residuals, z = (observed - fitted) / predictive sd:",
-        *(f"  {r.observation.label}: {r.observation.value:.6g} vs {r.mean:.6g}, z = {r.z:+.2f} {r.flag}".rstrip()
-          for r in fit.residuals),
+        *(
+            f"  {r.observation.label}: {r.observation.value:.6g} vs {r.mean:.6g}, z = {r.z:+.2f} {r.flag}".rstrip()
+            for r in fit.residuals
+        ),
         *(f"Warning: {w}" for w in fit.warnings),
     ]
     return "".join(f"# {line}\n" for line in lines)
@@ -124,8 +150,10 @@ def calibrate_command(
         write_csv(folder / "residuals.csv", residual_rows(result))
         used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
         plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
-        write_json(folder / "run.json", {"version": __version__, "command": command,
-                                         "written": datetime.now().isoformat(timespec="seconds")})
+        write_json(
+            folder / "run.json",
+            {"version": __version__, "command": command, "written": datetime.now().isoformat(timespec="seconds")},
+        )
 
     written = write_atomically(dest, fill)
     if scenario_out is not None:
@@ -168,8 +196,9 @@ def _write_file(path: Path, text: str) -> None:
         load_scenario(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        raise ScenarioError(f"cannot write: {exc.strerror or exc}", where=Location(path),
-                            field="--scenario-out") from None
+        raise ScenarioError(
+            f"cannot write: {exc.strerror or exc}", where=Location(path), field="--scenario-out"
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
 

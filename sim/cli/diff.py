@@ -58,7 +58,12 @@ def diff(
     if as_json:
         typer.echo(json.dumps([{"path": p, "base": x, "variant": y} for p, x, y in rows], indent=2, default=str))
         return
-    table = Table(title=f"{variant} against {base}")
+    Console().print(diff_table(rows, f"{variant} against {base}") if rows else "no differences")
+
+
+def diff_table(rows: list[tuple[str, Any, Any]], title: str) -> Table:
+    """The differences as a table of paths, base values and variant values."""
+    table = Table(title=title)
     for col in ("Path", "Base", "Variant"):
         table.add_column(col)
     for path, x, y in rows:
@@ -67,4 +72,4 @@ def diff(
             json.dumps(x, default=str) if x is not MISSING else x,
             json.dumps(y, default=str) if y is not MISSING else y,
         )
-    Console().print(table if rows else "no differences")
+    return table

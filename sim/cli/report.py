@@ -15,8 +15,9 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ScenarioError(f"unknown format {', '.join(unknown) or text!r}; allowed: {','.join(FORMATS)}",
-                            field="--format")
+        raise ScenarioError(
+            f"unknown format {', '.join(unknown) or text!r}; allowed: {','.join(FORMATS)}", field="--format"
+        )
     return formats
 
 

@@ -13,8 +13,9 @@ import simpy
 import typer
 
 from sim import __version__
+from sim.cli.common import load_with, set_option, single_overrides
 from sim.experiment import default_workers, run_scenario
-from sim.loader import load_scenario
+from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
 from sim.verdict import console as verdict_console
 from sim.verdict import render
@@ -31,26 +32,29 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
+    sets: list[str] = set_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     if report:  # imported here so that plain runs do not load matplotlib
         from sim.report.write import check_lang, write_report
 
         check_lang(lang)
-    loaded = load_scenario(scenario)
+    overrides = single_overrides(sets)
+    loaded = load_with(scenario, overrides)
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
     for w in loaded.warnings:
         typer.echo(f"warning: {w}", err=True)
     results = run_scenario(s, replications=reps, seed=seed, workers=workers or default_workers())
-    summary = results.summary(__version__, loaded.warnings)
+    summary = with_money(results.summary(__version__, loaded.warnings), results)
     info = {
         "version": __version__,
         "seed": results.seed,
         "replications": results.replications,
         "scenario_file": str(scenario),
         "extends_chain": [str(p) for p in loaded.chain],
+        "overrides": list(sets),
         "command": ["sim", *sys.argv[1:]],
         "written": datetime.now().isoformat(timespec="seconds"),
         "python": platform.python_version(),

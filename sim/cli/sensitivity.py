@@ -36,8 +36,9 @@ def sensitivity(
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
     if samples & (samples - 1):
-        raise ScenarioError(f"{samples} is not a power of two (Sobol' points balance only then), e.g. 64 or 128",
-                            field="--samples")
+        raise ScenarioError(
+            f"{samples} is not a power of two (Sobol' points balance only then), e.g. 64 or 128", field="--samples"
+        )
     loaded = load_scenario(scenario)
     s = loaded.scenario
     given = [parse_given(text, scenario, s) for text in param]

@@ -59,7 +59,10 @@ def rows(lang: Lang, scenario: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def assumptions_section(lang: Lang, scenario: dict[str, Any]) -> Section:
     """The assumptions table with its note."""
-    table = Table("Asumsi" if lang.code == "id" else "Assumptions", lang.t("assumptions"),
-                  (Column(lang.t("item"), "text"), Column(lang.t("value"), "text"), Column(lang.t("source"), "text")),
-                  tuple(rows(lang, scenario)))
+    table = Table(
+        "Asumsi" if lang.code == "id" else "Assumptions",
+        lang.t("assumptions"),
+        (Column(lang.t("item"), "text"), Column(lang.t("value"), "text"), Column(lang.t("source"), "text")),
+        tuple(rows(lang, scenario)),
+    )
     return Section("assumptions", lang.t("assumptions"), (lang.t("assumptions_note"),), tables=(table,))

@@ -93,8 +93,14 @@ def waterfall(lang: Lang, steps: Sequence[tuple[str, float]], start_label: str, 
     return _png(fig)
 
 
-def ranked(lang: Lang, names: Sequence[str], values: Sequence[float], lows: Sequence[float], highs: Sequence[float],
-           xlabel: str) -> bytes:
+def ranked(
+    lang: Lang,
+    names: Sequence[str],
+    values: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    xlabel: str,
+) -> bytes:
     """Horizontal bars with 95% intervals, best at the top."""
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * len(names)), constrained_layout=True)
     ys = list(range(len(names)))[::-1]
@@ -108,8 +114,9 @@ def ranked(lang: Lang, names: Sequence[str], values: Sequence[float], lows: Sequ
     return _png(fig)
 
 
-def sweep_line(lang: Lang, xs: Sequence[float], ps: Sequence[float], lows: Sequence[float], highs: Sequence[float],
-               xlabel: str) -> bytes:
+def sweep_line(
+    lang: Lang, xs: Sequence[float], ps: Sequence[float], lows: Sequence[float], highs: Sequence[float], xlabel: str
+) -> bytes:
     """P(target) against one parameter, with its 95% band."""
     fig, ax = plt.subplots(figsize=(9, 4.2), constrained_layout=True)
     ax.fill_between(xs, [x * 100 for x in lows], [x * 100 for x in highs], color=BAND, alpha=0.25)
@@ -121,12 +128,14 @@ def sweep_line(lang: Lang, xs: Sequence[float], ps: Sequence[float], lows: Seque
     return _png(fig)
 
 
-def sweep_heatmap(lang: Lang, grid: Sequence[Sequence[float]], xs: Sequence[object], ys: Sequence[object],
-                  xlabel: str, ylabel: str) -> bytes:
+def sweep_heatmap(
+    lang: Lang, grid: Sequence[Sequence[float]], xs: Sequence[object], ys: Sequence[object], xlabel: str, ylabel: str
+) -> bytes:
     """P(target) over two parameters."""
     fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
-    image = ax.imshow([[v * 100 for v in row] for row in grid], origin="lower", cmap="viridis", vmin=0, vmax=100,
-                      aspect="auto")
+    image = ax.imshow(
+        [[v * 100 for v in row] for row in grid], origin="lower", cmap="viridis", vmin=0, vmax=100, aspect="auto"
+    )
     for row, values in enumerate(grid):
         for col, v in enumerate(values):
             if v == v:

@@ -58,7 +58,7 @@ def render(report: Report) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{report.lang}"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)}</title><style>{STYLE}</style></head><body>\n"
-        f"<h1>{escape(report.title)}</h1><p class=\"subtitle\">{escape(report.subtitle)}</p>\n"
+        f'<h1>{escape(report.title)}</h1><p class="subtitle">{escape(report.subtitle)}</p>\n'
         f'<section id="headline"><h2>{escape(lang.t("headline"))}</h2>'
         f'<p class="headline">{escape(report.headline)}</p></section>\n{sections}\n</body></html>\n'
     )

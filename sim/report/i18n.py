@@ -12,10 +12,34 @@ from datetime import date
 LANGS = ("id", "en")
 
 MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -36,8 +60,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "metric.active": ("aktif", "active"),
     "metric.registered": ("terdaftar", "registered"),
-    "facts": ("{reps} replikasi, seed {seed}, {start} s.d. {end}, versi {version}.",
-              "{reps} replications, seed {seed}, {start} to {end}, version {version}."),
+    "facts": (
+        "{reps} replikasi, seed {seed}, {start} s.d. {end}, versi {version}.",
+        "{reps} replications, seed {seed}, {start} to {end}, version {version}.",
+    ),
     "fan": ("Proyeksi peserta aktif", "Projected active members"),
     "fan_note": (
         "Pita gelap: 50% replikasi di tengah (P25–P75); pita terang: 90% (P5–P95). Garis merah: target; "
@@ -87,8 +113,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "share": ("Cakupan", "Coverage"),
     "all": ("Semua", "All"),
     "money": ("Iuran terkumpul dan biaya", "Contributions collected and costs"),
-    "not_given": ("Tidak diberikan: skenario ini tidak memuat besaran iuran atau biaya.",
-                  "Not given: this scenario carries no contribution rates or costs."),
+    "not_given": (
+        "Tidak diberikan: skenario ini tidak memuat besaran iuran atau biaya.",
+        "Not given: this scenario carries no contribution rates or costs.",
+    ),
     "contributions": ("Iuran terkumpul ({currency})", "Contributions collected ({currency})"),
     "cost": ("Biaya (rata-rata)", "Cost (mean)"),
     "net_new": ("Tambahan bersih peserta aktif", "Net new active members"),
@@ -99,8 +127,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "share_enrol": ("Porsi", "Share"),
     "assumptions": ("Asumsi dan sumber", "Assumptions and sources"),
     "assumptions_note": (
-        "Setiap angka skenario dengan kunci sumbernya di published-figures.yaml, atau \"asumsi\".",
-        "Every scenario figure with its source key in published-figures.yaml, or \"assumption\".",
+        'Setiap angka skenario dengan kunci sumbernya di published-figures.yaml, atau "asumsi".',
+        'Every scenario figure with its source key in published-figures.yaml, or "assumption".',
     ),
     "item": ("Butir", "Item"),
     "value": ("Nilai", "Value"),
@@ -119,8 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_headline": (
         "Strategi terbaik adalah {best}: {diff} peserta akhir dibanding {base} (IK95% {lo} s.d. {hi}), "
         "peluang target {p}.",
-        "The best strategy is {best}: {diff} final members against {base} (95% CI {lo} to {hi}), "
-        "P(target) {p}.",
+        "The best strategy is {best}: {diff} final members against {base} (95% CI {lo} to {hi}), P(target) {p}.",
     ),
     "sweep_headline": (
         "Peluang target tertinggi {p} pada {values} (peserta akhir rata-rata {mean}).",

@@ -24,8 +24,9 @@ def _table(pdf: FPDF, lang: Lang, t: Table) -> None:
     pdf.multi_cell(0, 6, t.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 8)
     align = tuple("LEFT" if c.kind == "text" else "RIGHT" for c in t.columns)
-    with pdf.table(text_align=align, headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 247)),
-                   line_height=5) as out:
+    with pdf.table(
+        text_align=align, headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 247)), line_height=5
+    ) as out:
         head = out.row()
         for c in t.columns:
             head.cell(c.label)

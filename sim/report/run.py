@@ -52,8 +52,12 @@ def semester_tables(lang: Lang, summary: dict[str, Any]) -> tuple[Table, Table]:
     additions = Table(
         "Tambahan" if lang.code == "id" else "Additions",
         lang.t("by_channel"),
-        (Column(lang.t("semester"), "text"), Column(lang.t("segment"), "text"), Column(lang.t("channel"), "text"),
-         Column(lang.t("enrolled"))),
+        (
+            Column(lang.t("semester"), "text"),
+            Column(lang.t("segment"), "text"),
+            Column(lang.t("channel"), "text"),
+            Column(lang.t("enrolled")),
+        ),
         tuple(rows),
     )
     t = summary["target"]
@@ -64,14 +68,33 @@ def semester_tables(lang: Lang, summary: dict[str, Any]) -> tuple[Table, Table]:
         before = straight_path_share(summary["start"], t["by"], _day_before(sem["from"]))
         needed = gap * (share - before)
         ratio = sem["net_change_mean"] / needed if needed > 0 else None
-        achieved.append((sem["semester"], sem["opening_active_mean"], sem["enrolled_mean"], sem["lapsed_mean"],
-                         sem["reactivated_mean"], sem["net_change_mean"], needed, ratio, sem["closing_active_mean"]))
+        achieved.append(
+            (
+                sem["semester"],
+                sem["opening_active_mean"],
+                sem["enrolled_mean"],
+                sem["lapsed_mean"],
+                sem["reactivated_mean"],
+                sem["net_change_mean"],
+                needed,
+                ratio,
+                sem["closing_active_mean"],
+            )
+        )
     achievement = Table(
         "Capaian" if lang.code == "id" else "Achievement",
         lang.t("achievement"),
-        (Column(lang.t("semester"), "text"), Column(lang.t("opening")), Column(lang.t("enrolled")),
-         Column(lang.t("lapsed")), Column(lang.t("reactivated")), Column(lang.t("net"), "signed"),
-         Column(lang.t("needed")), Column(lang.t("achievement_pct"), "pct"), Column(lang.t("closing"))),
+        (
+            Column(lang.t("semester"), "text"),
+            Column(lang.t("opening")),
+            Column(lang.t("enrolled")),
+            Column(lang.t("lapsed")),
+            Column(lang.t("reactivated")),
+            Column(lang.t("net"), "signed"),
+            Column(lang.t("needed")),
+            Column(lang.t("achievement_pct"), "pct"),
+            Column(lang.t("closing")),
+        ),
         tuple(achieved),
     )
     return additions, achievement
@@ -106,11 +129,15 @@ def waterfall_section(lang: Lang, summary: dict[str, Any]) -> Section:
         running += change
         rows.append((label, change, running))
     rows.append((lang.t("end"), None, running))
-    table = Table("Waterfall", lang.t("waterfall"),
-                  (Column(lang.t("step"), "text"), Column(lang.t("change"), "signed"), Column(lang.t("running"))),
-                  tuple(rows))
-    return Section("waterfall", lang.t("waterfall"), charts=(Chart("waterfall.png", lang.t("waterfall"), png),),
-                   tables=(table,))
+    table = Table(
+        "Waterfall",
+        lang.t("waterfall"),
+        (Column(lang.t("step"), "text"), Column(lang.t("change"), "signed"), Column(lang.t("running"))),
+        tuple(rows),
+    )
+    return Section(
+        "waterfall", lang.t("waterfall"), charts=(Chart("waterfall.png", lang.t("waterfall"), png),), tables=(table,)
+    )
 
 
 def fan_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Section:
@@ -119,16 +146,28 @@ def fan_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Section:
     rows = folder.monthly(t["metric"])
     dates = [date.fromisoformat(r["date"]) for r in rows]
     bands = {k: [r[k] for r in rows] for k in ("p05", "p25", "p50", "p75", "p95")}
-    png = charts.fan(lang, dates, bands, date.fromisoformat(summary["start"]), t["baseline"], t["members"],
-                     date.fromisoformat(t["by"]))
+    png = charts.fan(
+        lang,
+        dates,
+        bands,
+        date.fromisoformat(summary["start"]),
+        t["baseline"],
+        t["members"],
+        date.fromisoformat(t["by"]),
+    )
     return Section("fan", lang.t("fan"), (lang.t("fan_note"),), (Chart("fan.png", lang.t("fan"), png),))
 
 
 def coverage_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Section:
     """Coverage at the target date, per segment and in all."""
     cov = summary["coverage"]
-    text = lang.t("coverage_text", by=lang.date(summary["target"]["by"]), mean=lang.percent(cov["mean"]),
-                  p05=lang.percent(cov["p05"]), p95=lang.percent(cov["p95"]))
+    text = lang.t(
+        "coverage_text",
+        by=lang.date(summary["target"]["by"]),
+        mean=lang.percent(cov["mean"]),
+        p05=lang.percent(cov["p05"]),
+        p95=lang.percent(cov["p95"]),
+    )
     workers = folder.scenario().get("population", {}).get("workers")
     rows: list[tuple[Any, ...]] = []
     if isinstance(workers, dict):
@@ -137,9 +176,17 @@ def coverage_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Sec
             if at_target:
                 rows.append((seg, float(n), at_target[0]["mean"], at_target[0]["mean"] / n))
     rows.append((lang.t("all"), summary["workers_at_target"], cov["mean"] * summary["workers_at_target"], cov["mean"]))
-    table = Table("Cakupan" if lang.code == "id" else "Coverage", lang.t("coverage"),
-                  (Column(lang.t("segment"), "text"), Column(lang.t("workers")), Column(lang.t("active_end")),
-                   Column(lang.t("share"), "pct")), tuple(rows))
+    table = Table(
+        "Cakupan" if lang.code == "id" else "Coverage",
+        lang.t("coverage"),
+        (
+            Column(lang.t("segment"), "text"),
+            Column(lang.t("workers")),
+            Column(lang.t("active_end")),
+            Column(lang.t("share"), "pct"),
+        ),
+        tuple(rows),
+    )
     return Section("coverage", lang.t("coverage"), (text,), tables=(table,))
 
 
@@ -158,21 +205,48 @@ def money_section(lang: Lang, summary: dict[str, Any]) -> Section:
     costs = Table(
         "Biaya" if lang.code == "id" else "Costs",
         lang.t("cost_per_member"),
-        (Column(lang.t("channel"), "text"), Column(lang.t("cost")), Column(lang.t("net_new")),
-         Column(lang.t("cost_per_member"))),
-        tuple((ch["name"], ch["cost_mean"], ch["net_new_active_mean"], ch["cost_per_net_member"])
-              for ch in money.get("channels", [])),
+        (
+            Column(lang.t("channel"), "text"),
+            Column(lang.t("cost")),
+            Column(lang.t("net_new")),
+            Column(lang.t("cost_per_member")),
+        ),
+        tuple(
+            (ch["name"], ch["cost_mean"], ch["net_new_active_mean"], ch["cost_per_net_member"])
+            for ch in money.get("channels", [])
+        ),
     )
     return Section("money", lang.t("money"), tables=(contributions, costs))
 
 
 def channels_section(lang: Lang, summary: dict[str, Any]) -> Section:
     """Enrolments by channel with their spread."""
-    rows = tuple((c["name"], c["kind"], c["segment"], c["enrolled_mean"], c["enrolled_p05"], c["enrolled_p95"],
-                  c["share_of_enrolments"]) for c in summary["channels"])
-    table = Table("Kanal" if lang.code == "id" else "Channels", lang.t("channels"),
-                  (Column(lang.t("channel"), "text"), Column(lang.t("kind"), "text"), Column(lang.t("segment"), "text"),
-                   Column(lang.t("mean")), Column("P5"), Column("P95"), Column(lang.t("share_enrol"), "pct")), rows)
+    rows = tuple(
+        (
+            c["name"],
+            c["kind"],
+            c["segment"],
+            c["enrolled_mean"],
+            c["enrolled_p05"],
+            c["enrolled_p95"],
+            c["share_of_enrolments"],
+        )
+        for c in summary["channels"]
+    )
+    table = Table(
+        "Kanal" if lang.code == "id" else "Channels",
+        lang.t("channels"),
+        (
+            Column(lang.t("channel"), "text"),
+            Column(lang.t("kind"), "text"),
+            Column(lang.t("segment"), "text"),
+            Column(lang.t("mean")),
+            Column("P5"),
+            Column("P95"),
+            Column(lang.t("share_enrol"), "pct"),
+        ),
+        rows,
+    )
     return Section("channels", lang.t("channels"), tables=(table,))
 
 
@@ -180,8 +254,14 @@ def run_report(lang: Lang, folder: Folder) -> Report:
     """Every section of a run's report, in meeting order."""
     summary = folder.json("summary.json")
     additions, achievement = semester_tables(lang, summary)
-    facts = lang.t("facts", reps=lang.number(summary["replications"]), seed=str(summary["seed"]),
-                   start=lang.date(summary["start"]), end=lang.date(summary["end"]), version=summary["version"])
+    facts = lang.t(
+        "facts",
+        reps=lang.number(summary["replications"]),
+        seed=str(summary["seed"]),
+        start=lang.date(summary["start"]),
+        end=lang.date(summary["end"]),
+        version=summary["version"],
+    )
     return Report(
         lang=lang.code,
         title=f"{lang.t('title')}: {summary['scenario']}",

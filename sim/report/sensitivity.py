@@ -16,15 +16,37 @@ def sensitivity_report(lang: Lang, folder: Folder) -> Report:
     rows: list[tuple[Any, ...]] = []
     for r in data["tornado"]:
         s = sobol.get(r["parameter"], {})
-        rows.append((r["rank"], r["parameter"], r["low"], r["high"], r["final_mean_low"], r["final_mean_high"],
-                     r["final_swing"], r["probability_low"], r["probability_high"], s.get("S1"), s.get("ST")))
+        rows.append(
+            (
+                r["rank"],
+                r["parameter"],
+                r["low"],
+                r["high"],
+                r["final_mean_low"],
+                r["final_mean_high"],
+                r["final_swing"],
+                r["probability_low"],
+                r["probability_high"],
+                s.get("S1"),
+                s.get("ST"),
+            )
+        )
     table = Table(
         "Tornado",
         lang.t("sensitivity"),
-        (Column(lang.t("rank")), Column(lang.t("parameter"), "text"), Column(lang.t("low"), "num"),
-         Column(lang.t("high"), "num"), Column(lang.t("final_low")), Column(lang.t("final_high")),
-         Column(lang.t("swing"), "signed"), Column(lang.t("p_low"), "pct"), Column(lang.t("p_high"), "pct"),
-         Column("S1", "num"), Column("ST", "num")),
+        (
+            Column(lang.t("rank")),
+            Column(lang.t("parameter"), "text"),
+            Column(lang.t("low"), "num"),
+            Column(lang.t("high"), "num"),
+            Column(lang.t("final_low")),
+            Column(lang.t("final_high")),
+            Column(lang.t("swing"), "signed"),
+            Column(lang.t("p_low"), "pct"),
+            Column(lang.t("p_high"), "pct"),
+            Column("S1", "num"),
+            Column("ST", "num"),
+        ),
         tuple(rows),
     )
     top = data["tornado"][0] if data["tornado"] else None
@@ -38,6 +60,13 @@ def sensitivity_report(lang: Lang, folder: Folder) -> Report:
         title=f"{lang.t('title_sensitivity')}: {data['scenario']}",
         subtitle=f"seed {data['seed']}; " + "; ".join(f"{k} = {v}" for k, v in data["settings"].items()),
         headline=lang.t("sensitivity_headline", name=name, swing=lang.signed(swing), st=st),
-        sections=(Section("sensitivity", lang.t("sensitivity"), (lang.t("sensitivity_note"),),
-                          (Chart("tornado.png", lang.t("sensitivity"), png),), (table,)),),
+        sections=(
+            Section(
+                "sensitivity",
+                lang.t("sensitivity"),
+                (lang.t("sensitivity_note"),),
+                (Chart("tornado.png", lang.t("sensitivity"), png),),
+                (table,),
+            ),
+        ),
     )

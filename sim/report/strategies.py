@@ -25,31 +25,69 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         reverse=True,
     )
     rows: list[tuple[Any, ...]] = [
-        (None, f"{base['name']} ({lang.t('base')})", base["summary"]["final"]["mean"], 0.0, None, None,
-         base["summary"]["target"]["probability"], 0.0, None)
+        (
+            None,
+            f"{base['name']} ({lang.t('base')})",
+            base["summary"]["final"]["mean"],
+            0.0,
+            None,
+            None,
+            base["summary"]["target"]["probability"],
+            0.0,
+            None,
+        )
     ]
     for rank, v in enumerate(variants, start=1):
         final, prob = v["paired"]["final"], v["paired"]["probability"]
-        rows.append((rank, v["name"], v["summary"]["final"]["mean"], final["mean_diff"], final["ci95"][0],
-                     final["ci95"][1], v["summary"]["target"]["probability"], prob["diff"], v["p_beats_base"]))
+        rows.append(
+            (
+                rank,
+                v["name"],
+                v["summary"]["final"]["mean"],
+                final["mean_diff"],
+                final["ci95"][0],
+                final["ci95"][1],
+                v["summary"]["target"]["probability"],
+                prob["diff"],
+                v["p_beats_base"],
+            )
+        )
     table = Table(
         "Peringkat" if lang.code == "id" else "Ranking",
         lang.t("ranked"),
-        (Column(lang.t("rank")), Column(lang.t("strategy"), "text"), Column(lang.t("final_mean")),
-         Column(lang.t("final_diff"), "signed"), Column(lang.t("ci_low"), "signed"),
-         Column(lang.t("ci_high"), "signed"),
-         Column(lang.t("probability"), "pct"), Column(lang.t("prob_diff"), "pp"), Column(lang.t("p_beats"), "pct")),
+        (
+            Column(lang.t("rank")),
+            Column(lang.t("strategy"), "text"),
+            Column(lang.t("final_mean")),
+            Column(lang.t("final_diff"), "signed"),
+            Column(lang.t("ci_low"), "signed"),
+            Column(lang.t("ci_high"), "signed"),
+            Column(lang.t("probability"), "pct"),
+            Column(lang.t("prob_diff"), "pp"),
+            Column(lang.t("p_beats"), "pct"),
+        ),
         tuple(rows),
     )
-    png = charts.ranked(lang, [v["name"] for v in variants], [v["paired"]["final"]["mean_diff"] for v in variants],
-                        [v["paired"]["final"]["ci95"][0] for v in variants],
-                        [v["paired"]["final"]["ci95"][1] for v in variants], lang.t("final_diff"))
+    png = charts.ranked(
+        lang,
+        [v["name"] for v in variants],
+        [v["paired"]["final"]["mean_diff"] for v in variants],
+        [v["paired"]["final"]["ci95"][0] for v in variants],
+        [v["paired"]["final"]["ci95"][1] for v in variants],
+        lang.t("final_diff"),
+    )
     if variants:
         best = variants[0]
         final = best["paired"]["final"]
-        verdict = lang.t("compare_headline", best=best["name"], diff=lang.signed(final["mean_diff"]), base=base["name"],
-                         lo=lang.signed(final["ci95"][0]), hi=lang.signed(final["ci95"][1]),
-                         p=lang.percent(best["summary"]["target"]["probability"]))
+        verdict = lang.t(
+            "compare_headline",
+            best=best["name"],
+            diff=lang.signed(final["mean_diff"]),
+            base=base["name"],
+            lo=lang.signed(final["ci95"][0]),
+            hi=lang.signed(final["ci95"][1]),
+            p=lang.percent(best["summary"]["target"]["probability"]),
+        )
     else:
         verdict = headline(lang, base["summary"])
     return Report(
@@ -57,8 +95,9 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         title=f"{lang.t('title_compare')}: {base['name']}",
         subtitle=headline(lang, base["summary"]),
         headline=verdict,
-        sections=(Section("ranked", lang.t("ranked"), charts=(Chart("ranked.png", lang.t("ranked"), png),),
-                          tables=(table,)),),
+        sections=(
+            Section("ranked", lang.t("ranked"), charts=(Chart("ranked.png", lang.t("ranked"), png),), tables=(table,)),
+        ),
     )
 
 
@@ -74,17 +113,28 @@ def sweep_chart(lang: Lang, parameters: list[str], points: list[dict[str, Any]])
     """A line for one numeric parameter, a heatmap for two, ranked bars otherwise."""
     if len(parameters) == 1 and all(_numeric(p["values"][parameters[0]]) for p in points):
         ordered = sorted(points, key=lambda p: p["values"][parameters[0]])
-        return charts.sweep_line(lang, [p["values"][parameters[0]] for p in ordered],
-                                 [p["probability"] for p in ordered], [p["probability_ci95"][0] for p in ordered],
-                                 [p["probability_ci95"][1] for p in ordered], parameters[0])
+        return charts.sweep_line(
+            lang,
+            [p["values"][parameters[0]] for p in ordered],
+            [p["probability"] for p in ordered],
+            [p["probability_ci95"][0] for p in ordered],
+            [p["probability_ci95"][1] for p in ordered],
+            parameters[0],
+        )
     if len(parameters) == 2:
         xs = list(dict.fromkeys(p["values"][parameters[0]] for p in points))
         ys = list(dict.fromkeys(p["values"][parameters[1]] for p in points))
         at = {(p["values"][parameters[0]], p["values"][parameters[1]]): p["probability"] for p in points}
         grid = [[at.get((x, y), float("nan")) for x in xs] for y in ys]
         return charts.sweep_heatmap(lang, grid, xs, ys, parameters[0], parameters[1])
-    return charts.ranked(lang, [_values_text(lang, p["values"]) for p in points], [p["final"]["mean"] for p in points],
-                         [p["final"]["p05"] for p in points], [p["final"]["p95"] for p in points], lang.t("final_mean"))
+    return charts.ranked(
+        lang,
+        [_values_text(lang, p["values"]) for p in points],
+        [p["final"]["mean"] for p in points],
+        [p["final"]["p05"] for p in points],
+        [p["final"]["p95"] for p in points],
+        lang.t("final_mean"),
+    )
 
 
 def sweep_report(lang: Lang, folder: Folder) -> Report:
@@ -95,21 +145,45 @@ def sweep_report(lang: Lang, folder: Folder) -> Report:
     table = Table(
         "Peringkat" if lang.code == "id" else "Ranking",
         lang.t("ranked"),
-        (Column(lang.t("rank")), *(Column(name, "num") for name in parameters), Column(lang.t("probability"), "pct"),
-         Column(lang.t("ci_low"), "pct"), Column(lang.t("ci_high"), "pct"), Column(lang.t("final_mean")),
-         Column("P5"), Column("P95")),
-        tuple((rank, *(p["values"][name] for name in parameters), p["probability"], *p["probability_ci95"],
-               p["final"]["mean"], p["final"]["p05"], p["final"]["p95"]) for rank, p in enumerate(points, start=1)),
+        (
+            Column(lang.t("rank")),
+            *(Column(name, "num") for name in parameters),
+            Column(lang.t("probability"), "pct"),
+            Column(lang.t("ci_low"), "pct"),
+            Column(lang.t("ci_high"), "pct"),
+            Column(lang.t("final_mean")),
+            Column("P5"),
+            Column("P95"),
+        ),
+        tuple(
+            (
+                rank,
+                *(p["values"][name] for name in parameters),
+                p["probability"],
+                *p["probability_ci95"],
+                p["final"]["mean"],
+                p["final"]["p05"],
+                p["final"]["p95"],
+            )
+            for rank, p in enumerate(points, start=1)
+        ),
     )
     best = points[0]
-    verdict = lang.t("sweep_headline", p=lang.percent(best["probability"]), values=_values_text(lang, best["values"]),
-                     mean=lang.number(best["final"]["mean"]))
+    verdict = lang.t(
+        "sweep_headline",
+        p=lang.percent(best["probability"]),
+        values=_values_text(lang, best["values"]),
+        mean=lang.number(best["final"]["mean"]),
+    )
     png = sweep_chart(lang, parameters, data["points"])
     return Report(
         lang=lang.code,
         title=f"{lang.t('title_sweep')}: {', '.join(parameters)}",
         subtitle=data.get("scenario", ""),
         headline=verdict,
-        sections=(Section("ranked", lang.t("ranked"), charts=(Chart("sweep.png", lang.t("sweep_chart"), png),),
-                          tables=(table,)),),
+        sections=(
+            Section(
+                "ranked", lang.t("ranked"), charts=(Chart("sweep.png", lang.t("sweep_chart"), png),), tables=(table,)
+            ),
+        ),
     )

@@ -13,9 +13,7 @@ from sim.sensitivity.chart import draw
 def table_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """One CSV row per parameter: its tornado line and its Sobol' indices (blank when not run)."""
     sobol = report.get("sobol") or {}
-    by_name = {
-        (kind, r["parameter"]): r for kind in ("final", "probability") for r in (sobol.get(kind) or [])
-    }
+    by_name = {(kind, r["parameter"]): r for kind in ("final", "probability") for r in (sobol.get(kind) or [])}
     rows = []
     for t in report["tornado"]:
         row = {k: v for k, v in t.items() if not k.endswith("_ci95")}

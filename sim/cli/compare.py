@@ -1,0 +1,122 @@
+"""``sim compare BASE VARIANT...``: strategies against a base, on common random numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.cli.diff import diff_table, scenario_diff
+from sim.cli.long_run import (
+    destination,
+    long_run,
+    out_option,
+    results_dir_option,
+    resume_option,
+    workers_option,
+    write_result,
+)
+from sim.compare import comparison, rows
+from sim.evaluation import Request
+from sim.loader import Loaded, load_scenario
+from sim.output import (
+    scenario_data,
+    write_csv,
+    write_json,
+)
+
+
+def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
+    """What ``variant`` changes against ``base``, as ``sim diff`` shows it."""
+    return [{"path": p, "base": b, "variant": v} for p, b, v in scenario_diff(base, variant)]
+
+
+def _changes_table(v: dict[str, Any]) -> Table:
+    rows = [(c["path"], c["base"], c["variant"]) for c in v["changes"] if c["path"] not in ("name", "description")]
+    return diff_table(rows, f"{v['name']}: what it changes")
+
+
+def _n(x: float) -> str:
+    return f"{x:+,.0f}"
+
+
+def _table(data: dict[str, Any]) -> Table:
+    table = Table(title=f"Against {data['base']['name']} ({data['replications']:,} paired replications)")
+    for col in ("Variant", "Final members (diff, 95% CI)", "P(target) (diff, 95% CI)", "P(beats base)"):
+        table.add_column(col, justify="left" if col == "Variant" else "right")
+    for v in data["variants"]:
+        f, p = v["paired"]["final"], v["paired"]["probability"]
+        table.add_row(
+            v["name"],
+            f"{_n(f['mean_diff'])} ({_n(f['ci95'][0])} – {_n(f['ci95'][1])})",
+            f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})",
+            f"{v['p_beats_base']:.1%}",
+        )
+    return table
+
+
+def _channel_table(v: dict[str, Any]) -> Table:
+    table = Table(title=f"{v['name']}: enrolments and cost per net member against the base")
+    for col in ("Channel", "Enrolments (diff, 95% CI)", "Cost per net member (diff, 95% CI)"):
+        table.add_column(col, justify="left" if col == "Channel" else "right")
+    costs = {c["name"]: c for c in v["paired"]["cost_per_net_member"]}
+    for c in v["paired"]["channels"]:
+        cost = costs.get(c["name"])
+        shown = "—" if cost is None else f"{_n(cost['mean_diff'])} ({_n(cost['ci95'][0])} – {_n(cost['ci95'][1])})"
+        table.add_row(c["name"], f"{_n(c['mean_diff'])} ({_n(c['ci95'][0])} – {_n(c['ci95'][1])})", shown)
+    return table
+
+
+def compare(
+    base: Path = typer.Argument(..., help="base scenario"),
+    variants: list[Path] = typer.Argument(..., help="variant scenarios"),
+    reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the base's)"),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed for all (default: the base's)"),
+    workers: int = workers_option(),
+    out: Path | None = out_option("compare"),
+    results_dir: Path = results_dir_option(),
+    resume: bool = resume_option(),
+) -> None:
+    """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
+    loaded: list[Loaded] = [load_scenario(f) for f in (base, *variants)]
+    changes = [changes_of(base, v) for v in variants]
+    first = loaded[0].scenario
+    n = reps if reps is not None else first.replications
+    root = seed if seed is not None else first.seed
+    dest, parent = destination(out, results_dir, "compare", first)
+    identity = {
+        "kind": "compare",
+        "scenarios": [scenario_data(x.scenario) for x in loaded],
+        "replications": n,
+        "seed": root,
+    }
+    err = Console(stderr=True)
+    with long_run("compare", parent, identity, resume, workers) as evaluate:
+        err.print(f"{len(loaded)} scenarios of {n:,} replications", highlight=False)
+        evaluations = evaluate.many(
+            [Request(x.scenario, n, root, x.warnings) for x in loaded],
+            lambda i: err.print(f"done: {loaded[i].scenario.name}", highlight=False),
+        )
+        data = comparison(
+            (str(base), evaluations[0]),
+            [(str(f), ev, c) for f, ev, c in zip(variants, evaluations[1:], changes, strict=True)],
+            root,
+        )
+
+        def fill(folder: Path) -> None:
+            from sim.charts import compare_chart  # matplotlib is slow to import; only when writing
+
+            write_json(folder / "compare.json", data)
+            write_csv(folder / "compare.csv", rows(data))
+            compare_chart(folder / "compare.png", data)
+
+        written = write_result(dest, fill)
+    console = Console()
+    console.print(_table(data))
+    for v in data["variants"]:
+        console.print(_changes_table(v))
+        console.print(_channel_table(v))
+    console.print(f"Results written to {written}")
