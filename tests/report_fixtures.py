@@ -20,7 +20,7 @@ population:
   source: "bali_2025.working_population_june_2025"
 baseline:
   active: {pu: 20000, bpu: 10000}
-  inactive: {pu: 0, bpu: 0}  # (omitting it trips an IndexError in sim/checks.py; reported)
+  inactive: {pu: 0, bpu: 0}
   source: "bali_2025.members_june_2025"
 target: {members: 36000, by: 2025-12-31, source: bali_2025.target_2025}
 lapse:

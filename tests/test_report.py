@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from sim.cli import main
 from sim.cli.report import parse_formats
 from sim.errors import ScenarioError
 from sim.report.i18n import Lang
@@ -266,3 +267,42 @@ def test_coverage_per_segment_adds_up_to_the_whole(run_dir: Path) -> None:
     assert (pu[0], pu[1], bpu[1], total[1]) == ("pu", 40000, 60000, 100000)
     assert pu[2] + bpu[2] == pytest.approx(total[2])
     assert total[3] == pytest.approx(total[2] / 100000)
+
+
+def test_money_without_contribution_rates_says_so(tmp_path: Path) -> None:
+    money = {**MONEY, "contributions": None}
+    report = build(small_run(tmp_path, money), Lang("en"))
+    section = next(s for s in report.sections if s.key == "money")
+    assert [t.rows for t in section.tables] == [(("Employers", 5_000_000.0, 2500.0, 2000.0),)]
+    assert "no contribution rates" in section.paragraphs[0]
+
+
+def test_solve_folder_reports_the_answer_and_the_values_tried(tmp_path: Path) -> None:
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "solve"
+    with pytest.raises(SystemExit) as done:
+        main(
+            [
+                "solve",
+                str(scenario),
+                "--lever",
+                "channels[Walk-in].per_month",
+                "--range",
+                "0:3000",
+                "--probability",
+                "0.8",
+                "--precision",
+                "100",
+                "--out",
+                str(out),
+            ]
+        )
+    assert done.value.code == 0
+    answer = json.loads((out / "solve.json").read_text())["answers"][0]
+    report = build(out, Lang("en"))
+    value = f"{answer['value']:,.0f}"
+    assert report.headline.startswith(f"The smallest channels[Walk-in].per_month that reaches P(target) 80% is {value}")
+    probes = next(s for s in report.sections if s.key == "probes").tables[0]
+    assert sorted(row[1] for row in probes.rows) == sorted(p["value"] for p in answer["probes"])
+    assert report.sections[1].charts[0].png[:4] == b"\x89PNG"

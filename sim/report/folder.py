@@ -13,11 +13,12 @@ import yaml
 from sim.errors import Location, ScenarioError
 from sim.output import is_complete
 
-FolderKind = Literal["run", "compare", "sweep", "sensitivity"]
+FolderKind = Literal["run", "compare", "sweep", "sensitivity", "solve"]
 MARKERS: dict[str, FolderKind] = {
     "compare.json": "compare",
     "sweep.json": "sweep",
     "sensitivity.json": "sensitivity",
+    "solve.json": "solve",
     "summary.json": "run",
 }
 

@@ -113,6 +113,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "share": ("Cakupan", "Coverage"),
     "all": ("Semua", "All"),
     "money": ("Iuran terkumpul dan biaya", "Contributions collected and costs"),
+    "no_contribution_rates": (
+        "Iuran terkumpul tidak dihitung: skenario ini tidak memuat besaran iuran.",
+        "Contributions collected are not given: this scenario carries no contribution rates.",
+    ),
     "not_given": (
         "Tidak diberikan: skenario ini tidak memuat besaran iuran atau biaya.",
         "Not given: this scenario carries no contribution rates or costs.",
@@ -154,6 +158,28 @@ TEXT: dict[str, tuple[str, str]] = {
         "The highest P(target) is {p} at {values} (mean final members {mean}).",
     ),
     "base": ("Dasar", "Base"),
+    "title_solve": ("Pencarian sasaran", "Goal-seeking"),
+    "solve_goal": ("Sasaran: peluang target sekurang-kurangnya {goal}", "Goal: P(target) of at least {goal}"),
+    "solve_smallest": (
+        "Nilai terkecil {lever} yang mencapai peluang target {goal} adalah {value} "
+        "(peluang {p}, IK95% {lo} s.d. {hi}).",
+        "The smallest {lever} that reaches P(target) {goal} is {value} (P {p}, 95% CI {lo} to {hi}).",
+    ),
+    "solve_largest": (
+        "Nilai terbesar {lever} yang masih mencapai peluang target {goal} adalah {value} "
+        "(peluang {p}, IK95% {lo} s.d. {hi}).",
+        "The largest {lever} that still reaches P(target) {goal} is {value} (P {p}, 95% CI {lo} to {hi}).",
+    ),
+    "solve_between": ("Belum pasti antara {lo} dan {hi}.", "Not certain between {lo} and {hi}."),
+    "solve_unreachable": (
+        "Peluang target {goal} tidak tercapai dengan {lever} di rentang ini; terbaik {p} pada {value}.",
+        "P(target) {goal} cannot be reached with {lever} in this range; the best is {p} at {value}.",
+    ),
+    "solve_answers": ("Jawaban", "Answers"),
+    "solve_probes": ("Nilai yang dicoba", "Values tried"),
+    "solve_fixed": ("Tuas lain", "Other levers"),
+    "solve_lever": ("Tuas", "Lever"),
+    "solve_reps": ("Replikasi", "Replications"),
     "sweep_chart": ("Peluang target menurut nilai parameter", "P(target) by parameter value"),
     "point": ("Titik", "Point"),
     "title_sensitivity": ("Kepekaan proyeksi", "Sensitivity of the projection"),

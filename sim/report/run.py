@@ -195,12 +195,17 @@ def money_section(lang: Lang, summary: dict[str, Any]) -> Section:
     money = summary.get("money")
     if not money:
         return Section("money", lang.t("money"), (lang.t("not_given"),))
-    c = money["contributions"]
-    contributions = Table(
-        "Iuran" if lang.code == "id" else "Contributions",
-        lang.t("contributions", currency=money["currency"]),
-        (Column(lang.t("mean")), Column("P5"), Column("P95")),
-        ((c["mean"], c["p05"], c["p95"]),),
+    c = money.get("contributions")
+    paragraphs = () if c else (lang.t("no_contribution_rates"),)
+    contributions = (
+        Table(
+            "Iuran" if lang.code == "id" else "Contributions",
+            lang.t("contributions", currency=money["currency"]),
+            (Column(lang.t("mean")), Column("P5"), Column("P95")),
+            ((c["mean"], c["p05"], c["p95"]),),
+        )
+        if c
+        else None
     )
     costs = Table(
         "Biaya" if lang.code == "id" else "Costs",
@@ -216,7 +221,8 @@ def money_section(lang: Lang, summary: dict[str, Any]) -> Section:
             for ch in money.get("channels", [])
         ),
     )
-    return Section("money", lang.t("money"), tables=(contributions, costs))
+    tables = (contributions, costs) if contributions is not None else (costs,)
+    return Section("money", lang.t("money"), paragraphs=paragraphs, tables=tables)
 
 
 def channels_section(lang: Lang, summary: dict[str, Any]) -> Section:

@@ -13,13 +13,14 @@ from sim.report.i18n import LANGS, Lang
 from sim.report.model import Report
 from sim.report.run import run_report
 from sim.report.sensitivity import sensitivity_report
+from sim.report.solve import solve_report
 from sim.report.strategies import compare_report, sweep_report
 
 FORMATS = ("md", "html", "xlsx", "pdf")
 
 
 def build(results: Path, lang: Lang) -> Report:
-    """The report of a run, comparison, sweep or sensitivity folder."""
+    """The report of a run, comparison, sweep, sensitivity or solve folder."""
     folder = open_folder(results)
     if folder.kind == "compare":
         return compare_report(lang, folder)
@@ -27,6 +28,8 @@ def build(results: Path, lang: Lang) -> Report:
         return sweep_report(lang, folder)
     if folder.kind == "sensitivity":
         return sensitivity_report(lang, folder)
+    if folder.kind == "solve":
+        return solve_report(lang, folder)
     return run_report(lang, folder)
 
 
