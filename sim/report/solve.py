@@ -32,9 +32,9 @@ def answer_sentence(lang: Lang, answer: dict[str, Any]) -> str:
             lever=answer["lever"],
             goal=goal,
             value=lang.short(answer["value"]),
-            p=lang.percent(at["probability"]),
-            lo=lang.percent(at["ci95"][0]),
-            hi=lang.percent(at["ci95"][1]),
+            p=lang.percent(at["probability"], 1),
+            lo=lang.percent(at["ci95"][0], 1),
+            hi=lang.percent(at["ci95"][1], 1),
         )
         between = answer.get("uncertain_between")
         if between:
@@ -45,7 +45,7 @@ def answer_sentence(lang: Lang, answer: dict[str, Any]) -> str:
         "solve_unreachable",
         lever=answer["lever"],
         goal=goal,
-        p=lang.percent(best["probability"]),
+        p=lang.percent(best["probability"], 1),
         value=lang.short(best["value"]),
     )
 
