@@ -27,11 +27,12 @@ from sim.channels.base import PolicySwitch
 from sim.channels.funded_batch import Batch
 from sim.errors import Location, ScenarioError
 from sim.paths import Override
-from sim.scenario import Baseline, LapseRates, Population, Scenario, Target
+from sim.scenario import Baseline, LapseRates, Population, Region, Scenario, Target
 from sim.yamlio import MarkedDict, MarkedList, location_of, read_yaml
 
 _MODELS: tuple[type[BaseModel], ...] = (
     Scenario,
+    Region,
     Population,
     Baseline,
     Target,
@@ -63,7 +64,8 @@ def format_path(raw: Any, path: tuple[Hashable, ...]) -> str:
             name = None
             if isinstance(node, list) and 0 <= step < len(node) and isinstance(node[step], dict):
                 name = node[step].get("name")
-            out += f"[{name}]" if isinstance(name, str) and out == "channels" else f"[{step}]"
+            named = out == "regions" or out.endswith("channels")
+            out += f"[{name}]" if isinstance(name, str) and named else f"[{step}]"
         else:
             out += f".{step}" if out else str(step)
         try:

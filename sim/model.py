@@ -19,6 +19,7 @@ from sim import lapse
 from sim.calendar import Horizon
 from sim.channels import ChannelContext, start_channel
 from sim.channels.base import RECORD_PHASE
+from sim.layout import layout_of
 from sim.rates import annual_growth_factor
 from sim.scenario import Scenario
 from sim.state import Stocks
@@ -42,15 +43,21 @@ class BlockOutcome:
 
 
 def horizon_of(s: Scenario) -> Horizon:
-    """The scenario's days, with ``target.by`` recorded as well as month ends."""
-    return Horizon(s.start, s.end, (s.target.by,))
+    """The scenario's days, with every ``target.by`` (national and regional) recorded as well as month ends."""
+    regional = tuple(r.target.by for r in s.regions if r.target is not None)
+    return Horizon(s.start, s.end, (s.target.by, *regional))
 
 
 def workforce(s: Scenario, days: int) -> FloatArray:
-    """Workers per day and group, growing at ``growth_per_year`` compound."""
-    base = np.asarray(s.per_group(s.population.workers), dtype=np.float64)
-    growth = np.array([annual_growth_factor(s.population.growth_per_year, d) for d in range(days)])
-    return growth[:, None] * base[None, :]
+    """Workers per day and group, each growing at its ``growth_per_year`` compound."""
+    layout = layout_of(s)
+    base = np.asarray(layout.workers, dtype=np.float64)
+    out = np.empty((days, len(base)))
+    for rate in set(layout.growth):
+        growth = np.array([annual_growth_factor(rate, d) for d in range(days)])
+        cols = [g for g, r in enumerate(layout.growth) if r == rate]
+        out[:, cols] = growth[:, None] * base[None, cols]
+    return out
 
 
 class Recorder:
@@ -106,35 +113,36 @@ class Recorder:
 def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
     """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
     horizon = horizon_of(s)
+    layout = layout_of(s)
     env = simpy.Environment()
     stocks = Stocks.at_baseline(
         workforce(s, horizon.days),
-        np.asarray(s.per_group(s.baseline.active), dtype=np.int64),
-        np.asarray(s.per_group(s.baseline.inactive), dtype=np.int64),
-        len(s.channels),
+        np.asarray(layout.active, dtype=np.int64),
+        np.asarray(layout.inactive, dtype=np.int64),
+        len(layout.channels),
         reps,
     )
-    for g, group in enumerate(s.groups):
+    for g, group in enumerate(layout.groups):
         lapse.start(
             env,
             stocks,
             g,
-            s.lapse_for(group),
+            layout.lapse[g],
             horizon.days,
             stream(seed, f"lapse:{group}:params"),
             stream(seed, f"lapse:{group}"),
         )
-    for i, channel in enumerate(s.channels):
+    for i, placed in enumerate(layout.channels):
         ctx = ChannelContext(
             env,
             stocks,
             horizon,
             i,
-            s.group_of(channel.segment),
-            stream(seed, f"channel:{channel.name}:params"),
-            stream(seed, f"channel:{channel.name}"),
+            placed.group,
+            stream(seed, f"channel:{placed.stream}:params"),
+            stream(seed, f"channel:{placed.stream}"),
         )
-        start_channel(ctx, channel)
+        start_channel(ctx, placed.channel)
     recorder = Recorder(s, horizon, stocks)
     env.process(recorder.process(env, horizon.days))
     env.run(until=horizon.days)
