@@ -1,0 +1,62 @@
+"""A progress bar for runs long enough to wonder about: replications done, rate and time left.
+
+The bar is drawn on stderr with rich and only once a run has taken :data:`DELAY` seconds, so a
+quick preview prints nothing extra. It stays off with ``--quiet`` or ``--json`` and whenever
+stdout or stderr is not a terminal (pipes, files, CI logs).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+DELAY = 1.0
+
+
+def wanted(quiet: bool, as_json: bool, streams: tuple[TextIO, ...] = (sys.stdout, sys.stderr)) -> bool:
+    """Whether to draw a bar: not asked to be quiet, and both outputs are terminals."""
+    return not quiet and not as_json and all(s.isatty() for s in streams)
+
+
+@contextmanager
+def progress_bar(
+    total: int | None, enabled: bool, file: TextIO | None = None, delay: float = DELAY
+) -> Iterator[Callable[[int], None]]:
+    """A ``progress(reps_done)`` callback for :func:`sim.experiment.run_scenario`; draws after ``delay``."""
+    if not enabled:
+        yield lambda _reps: None
+        return
+    from rich.console import Console  # imported here: a preview should not pay for rich's bar
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} replications"),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=Console(file=file or sys.stderr),
+        transient=True,
+    )
+    task = bar.add_task("simulating", total=total, rate="")
+    started = time.perf_counter()
+    done = 0
+    shown = False
+
+    def advance(reps: int) -> None:
+        nonlocal done, shown
+        done += reps
+        elapsed = time.perf_counter() - started
+        if not shown and elapsed >= delay:
+            bar.start()
+            shown = True
+        bar.update(task, completed=done, rate=f"{done / max(elapsed, 1e-9):,.0f}/s")
+
+    try:
+        yield advance
+    finally:
+        if shown:
+            bar.stop()
