@@ -63,15 +63,20 @@ def run_blocks(scenario: Scenario, seed: int, blocks: list[Block]) -> list[Block
     return [run_block(scenario, seed, b) for b in blocks]
 
 
-def tasks_of(blocks: list[Block]) -> list[list[Block]]:
-    """Consecutive blocks grouped into tasks of at least :data:`MIN_TASK_REPS` replications."""
+def tasks_of(blocks: list[Block], workers: int = 1) -> list[list[Block]]:
+    """Consecutive blocks grouped into tasks of at least :data:`MIN_TASK_REPS` replications.
+
+    There are at least ``workers`` tasks while there are blocks enough, so that no worker idles.
+    """
     per_task = max(1, -(-MIN_TASK_REPS // BLOCK_SIZE))
-    return batches(blocks, -(-len(blocks) // per_task)) if blocks else []
+    return batches(blocks, max(-(-len(blocks) // per_task), workers)) if blocks else []
 
 
-def submit_blocks(pool: Executor, scenario: Scenario, seed: int, blocks: list[Block]) -> Iterator[BlockOutcome]:
+def submit_blocks(
+    pool: Executor, scenario: Scenario, seed: int, blocks: list[Block], workers: int = 1
+) -> Iterator[BlockOutcome]:
     """Run ``blocks`` on ``pool`` in batched tasks; outcomes come back in block order."""
-    futures = [pool.submit(run_blocks, scenario, seed, task) for task in tasks_of(blocks)]
+    futures = [pool.submit(run_blocks, scenario, seed, task) for task in tasks_of(blocks, workers)]
     for future in futures:
         yield from future.result()
 
@@ -81,13 +86,13 @@ def block_outcomes(
 ) -> Iterator[BlockOutcome]:
     """Outcomes of ``blocks`` in block order: on ``executor``, a local pool of ``workers``, or here."""
     if executor is not None:
-        yield from submit_blocks(executor, scenario, seed, blocks)
+        yield from submit_blocks(executor, scenario, seed, blocks, workers)
     elif workers <= 1 or len(blocks) <= 1:
         yield from (run_block(scenario, seed, b) for b in blocks)
     else:
         with make_executor(min(workers, len(blocks))) as pool:
             assert pool is not None  # workers > 1 always gives a pool
-            yield from submit_blocks(pool, scenario, seed, blocks)
+            yield from submit_blocks(pool, scenario, seed, blocks, workers)
 
 
 def combine(
@@ -129,7 +134,8 @@ def run_scenario(
     """Run ``scenario`` over Monte Carlo replications and return the projections.
 
     ``replications`` and ``seed`` default to the scenario's own; ``workers`` > 1 runs blocks in a
-    local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence.
+    local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence;
+    ``workers`` then says how many tasks at least to cut the blocks into.
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed

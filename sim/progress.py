@@ -11,7 +11,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DELAY = 1.0
 
@@ -23,7 +26,7 @@ def wanted(quiet: bool, as_json: bool, streams: tuple[TextIO, ...] = (sys.stdout
 
 @contextmanager
 def progress_bar(
-    total: int | None, enabled: bool, file: TextIO | None = None, delay: float = DELAY
+    total: int | None, enabled: bool, console: Console | None = None, delay: float = DELAY
 ) -> Iterator[Callable[[int], None]]:
     """A ``progress(reps_done)`` callback for :func:`sim.experiment.run_scenario`; draws after ``delay``."""
     if not enabled:
@@ -38,7 +41,7 @@ def progress_bar(
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} replications"),
         TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(),
-        console=Console(file=file or sys.stderr),
+        console=console or Console(file=sys.stderr),
         transient=True,
     )
     task = bar.add_task("simulating", total=total, rate="")

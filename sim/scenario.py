@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.channels import Channel
 from sim.distributions import Constant, Distribution
@@ -89,10 +89,10 @@ class Area(Frozen):
         return tuple(workers) if isinstance(workers, dict) else ("all",)
 
     def per_segment(self, value: int | dict[Segment, int]) -> list[int]:
-        """A total or per-segment figure, as one number per segment (absent segments are 0)."""
+        """A total or per-segment figure, as one number per segment (absent segments, and a plain 0, are 0)."""
         if isinstance(value, dict):
             return [value.get(g, 0) for g in self.segments]  # type: ignore[call-overload]
-        return [value]
+        return [value] if value or not self.segmented else [0] * len(self.segments)
 
     def lapse_for(self, group: str) -> LapseRates:
         """Lapse rates of a segment: its own, or the one set for everyone."""
@@ -157,6 +157,14 @@ class Scenario(Frozen):
         default_factory=list, description="provinces or offices of a national scenario; top-level target = national"
     )
 
+    @field_validator("regions")
+    @classmethod
+    def _not_both(cls, regions: list[Region], info: ValidationInfo) -> list[Region]:
+        given = [f for f in ("population", "baseline", "channels") if info.data.get(f) is not None]
+        if regions and given:
+            raise ValueError(f"a scenario with regions gives {', '.join(given)} per region, not at the top")
+        return regions
+
     @model_validator(mode="after")
     def _regions_or_one_area(self) -> Scenario:
         if self.regions:
@@ -184,10 +192,10 @@ class Scenario(Frozen):
         return tuple(workers) if isinstance(workers, dict) else ("all",)
 
     def per_group(self, value: int | dict[Segment, int]) -> list[int]:
-        """A total or per-segment figure, as one number per group (absent segments are 0)."""
+        """A total or per-segment figure, as one number per group (absent segments, and a plain 0, are 0)."""
         if isinstance(value, dict):
             return [value.get(g, 0) for g in self.groups]  # type: ignore[call-overload]
-        return [value]
+        return [value] if value or not self.segmented else [0] * len(self.groups)
 
     def lapse_for(self, group: str) -> LapseRates:
         """Lapse rates of a group: its own, or the one set for everyone."""

@@ -62,18 +62,22 @@ def run(
     total = None if precision is not None else (reps or s.replications)
     # A run short enough to finish before a pool has started runs in this process.
     local = scheduler is None and executor == "local" and (total or max_reps) <= IN_PROCESS_REPS
+    if local:
+        n_workers = 1
     with (
-        make_executor(1 if local else n_workers, scheduler, executor) as pool,
+        make_executor(n_workers, scheduler, executor) as pool,
         progress_bar(total, show) as progress,
     ):
         adaptive = None
         if precision is not None:
             adaptive = run_to_precision(
-                s, precision, max_replications=max_reps, seed=seed, executor=pool, progress=progress
+                s, precision, max_replications=max_reps, seed=seed, workers=n_workers, executor=pool, progress=progress
             )
             results = adaptive.results
         else:
-            results = run_scenario(s, replications=reps, seed=seed, executor=pool, progress=progress)
+            results = run_scenario(
+                s, replications=reps, seed=seed, workers=n_workers, executor=pool, progress=progress
+            )
     summary = results.summary(__version__, loaded.warnings)
     if adaptive is not None:
         summary["precision"] = {
@@ -94,7 +98,7 @@ def run(
         "python": platform.python_version(),
         "numpy": np.__version__,
         "simpy": simpy.__version__,
-        "workers": 1 if local else n_workers,
+        "workers": n_workers,
         "scheduler": scheduler or executor,
     }
     written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
