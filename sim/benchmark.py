@@ -65,6 +65,8 @@ def state_bytes(outs: Sequence[BlockOutcome]) -> int:
 def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> Comparison:
     """SimPy model time as a ratio to the NumPy reference on the same blocks; medians over ``repeats``."""
     blocks = plan_blocks(reps)
+    for simulate in (simulate_block, simulate_block_numpy):
+        _timed(simulate, s, seed, Block(0, 10))  # warm-up: first calls pay for lazy set-up
     simpy_t, numpy_t, ratios = [], [], []
     state = 0.0
     for i in range(repeats):

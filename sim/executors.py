@@ -21,6 +21,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sim.errors import ScenarioError
+
 T = TypeVar("T")
 
 EXECUTORS = ("local", "dask")
@@ -43,7 +45,10 @@ def make_executor(workers: int = 1, scheduler: str | None = None, executor: str 
 
 @contextmanager
 def _dask(workers: int, scheduler: str | None) -> Iterator[Executor]:
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ScenarioError("Dask is not installed; pip install 'sim[dask]'", field="--executor") from None
 
     if scheduler is not None:
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]

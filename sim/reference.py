@@ -2,10 +2,10 @@
 
 It holds the same stocks (:class:`~sim.state.Stocks`), the same channel kinds and lapse, the same
 daily step and the same distributions, drawn from the same named streams, but no SimPy: each day
-applies that day's calendar events, then every channel's recruiting in channel order, then each
-group's lapse, then the end-of-day record. What is left is the cost of the random draws and the
-array arithmetic, the limit a lock-step model can approach; ``sim bench`` reports the SimPy
-model's time as a ratio to it. Tests check that the two agree in distribution.
+applies that day's calendar events, then every channel's recruiting in channel order and each
+group's lapse (in the order of the model's day phases), then the end-of-day record. What is left
+is the cost of the random draws and the array arithmetic, the limit a lock-step model can
+approach; ``sim bench`` reports the SimPy model's time as a ratio to it. Tests check that the two agree in distribution.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.calendar import Horizon, add_months, days_in_month
 from sim.channels.agent_network import AgentNetwork, Partners, productivity
-from sim.channels.base import ChannelBase
+from sim.channels.base import FLOW_PHASE, LAPSE_PHASE, ChannelBase
 from sim.channels.funded_batch import FundedBatch
 from sim.channels.loan_linked import LoanLinked, enrol_probability
 from sim.channels.organic import Organic, daily_mean
@@ -177,12 +177,20 @@ def simulate_block_numpy(s: Scenario, seed: np.random.SeedSequence, reps: int) -
         _common(plan, h, ch, placed.channel)
         KINDS[type(placed.channel)](plan, h, ch, placed.channel)
     recorder = Recorder(s, h, stocks)
+    lapse_first = LAPSE_PHASE < FLOW_PHASE  # the same order within a day as the SimPy model's
     for day in range(h.days):
         for event in plan.events.get(day, ()):
             event()
+        if lapse_first:
+            _lapse_all(plan)
         for flow in plan.flows:
             flow(day)
-        for lapse in plan.lapses:
-            lapse()
+        if not lapse_first:
+            _lapse_all(plan)
         recorder.end_of_day(day)
     return recorder.out
+
+
+def _lapse_all(plan: Plan) -> None:
+    for lapse in plan.lapses:
+        lapse()

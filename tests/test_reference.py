@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from conftest import SCENARIOS
 from sim.loader import load_scenario
 from sim.model import BlockOutcome, simulate_block
 from sim.reference import simulate_block_numpy
 from sim.streams import block_seed
-from tests.conftest import SCENARIOS
 
 
 def _finals(simulate: object, scenario: object, seed: int, blocks: int) -> np.ndarray:

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import yaml
 
+from conftest import REGIONAL, SCENARIOS, run_cli
 from sim.experiment import run_scenario
 from sim.layout import layout_of
 from sim.loader import load_scenario
-from tests.conftest import REGIONAL, SCENARIOS, run_cli
 
 
 def test_layout_flattens_regions_to_region_segment_groups(regional_file: Path) -> None:

@@ -41,23 +41,29 @@ def bench(
     reps: int | None = typer.Option(None, "--reps", min=1, help="replications per timing (default per scenario)"),
     repeat: int = typer.Option(3, "--repeat", min=1, help="timings per figure; medians are shown"),
     workers: int = typer.Option(0, "--workers", min=0, help="processes for sweeps and runs; 0 = one per core"),
-    sweep_points: int = typer.Option(50, "--sweep-points", min=0, help="points of the sweep; 0 skips it"),
-    big: int = typer.Option(100_000, "--big", min=0, help="replications of the memory run; 0 skips it"),
+    sweep_points: int | None = typer.Option(
+        None, "--sweep-points", min=0, help="points of the sweep (default 50 with the default scenarios, else 0)"
+    ),
+    big: int | None = typer.Option(
+        None, "--big", min=0, help="replications of the memory run (default 100,000 with the default scenarios, else 0)"
+    ),
 ) -> None:
     """Time the model on SCENARIOS and print the figures."""
     n_workers = workers or default_workers()
+    sweep_points = sweep_points if sweep_points is not None else (0 if scenarios else 50)
+    big = big if big is not None else (0 if scenarios else 100_000)
     typer.echo(f"machine: {_machine()}")
-    chosen = [(f, reps or 10_000) for f in scenarios] if scenarios else list(DEFAULT_SCENARIOS)
+    chosen = [(f, reps or 10_000) for f in scenarios] if scenarios else [(f, reps or n) for f, n in DEFAULT_SCENARIOS]
     for file, n in chosen:
         s = load_scenario(file).scenario
-        c = benchmark.model_vs_reference(s, reps if reps else n, repeat)
+        c = benchmark.model_vs_reference(s, n, repeat)
         wall = benchmark.cli_run(file, n, repeat, ["--workers", str(n_workers)])
         typer.echo(
             f"{file}: {n:,} replications\n"
-            f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000)\n"
+            f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
             f"  NumPy reference, same run:  {c.numpy_s:.3f} s  ->  SimPy/NumPy ratio {c.ratio:.3f}\n"
             f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
-            f"({wall.seconds / n * 1000:.3f} s per 1,000); peak memory {wall.peak_mb:.0f} MB\n"
+            f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"
             f"  state per replication: {c.state_bytes_per_rep / 1024:.2f} KB  (medians over {repeat} runs)"
         )
     first = chosen[0][0]

@@ -15,12 +15,14 @@ from rich.console import Console
 
 from sim import __version__
 from sim.adaptive import DEFAULT_MAX_REPS, run_to_precision
+from sim.errors import ScenarioError
 from sim.executors import EXECUTORS, make_executor
 from sim.experiment import default_workers, run_scenario
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination, write_run
 from sim.progress import progress_bar, wanted
 from sim.verdict import render
+from sim.verdict_scale import render_scale
 
 # Up to this many replications a run is quicker in this process than starting a pool (measured
 # with `sim bench`: a 2-process pool costs ~0.3 s to start on the 2-core machine).
@@ -54,9 +56,9 @@ def run(
     for w in loaded.warnings:
         err.print(f"warning: {w}", highlight=False)
     if executor not in EXECUTORS:
-        raise typer.BadParameter(f"choose one of {', '.join(EXECUTORS)}", param_hint="--executor")
+        raise ScenarioError(f"choose one of {', '.join(EXECUTORS)}, got {executor!r}", field="--executor")
     if precision is not None and reps is not None:
-        raise typer.BadParameter("give --reps or --precision, not both", param_hint="--precision")
+        raise ScenarioError("give --reps or --precision, not both", field="--precision")
     n_workers = workers or default_workers()
     show = wanted(quiet, as_json)
     total = None if precision is not None else (reps or s.replications)
@@ -108,9 +110,4 @@ def run(
         typer.echo(str(written))
     else:
         render(summary, Console(), written)
-        if adaptive is not None:
-            word = "reached" if adaptive.reached else "NOT reached (stopped at --max-reps)"
-            typer.echo(
-                f"Precision ±{precision:g} {word}: ±{adaptive.half_width:.4f} "
-                f"after {results.replications:,} replications"
-            )
+        render_scale(summary, Console())
