@@ -72,3 +72,10 @@ def test_cli_scheduler_option_runs_on_a_running_cluster(tmp_path: Path) -> None:
     local = run_cli("run", file, "--reps", "2500", "--workers", "2", "--out", str(tmp_path / "local"), "--json")
     assert json.loads(done.stdout)["final"] == json.loads(local.stdout)["final"]
     assert json.loads((out / "run.json").read_text())["scheduler"] == cluster.scheduler_address
+
+
+def test_cli_refuses_an_unknown_executor(tmp_path: Path) -> None:
+    done = run_cli("run", str(SCENARIOS / "bali-2025.yaml"), "--executor", "spark", "--out", str(tmp_path / "x"))
+    assert done.returncode == 2
+    assert done.stderr == "error: --executor: choose one of local, dask, got 'spark'\n"
+    assert not (tmp_path / "x").exists()
