@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiment import Block, plan_blocks
+from sim.layout import layout_of
 from sim.model import BlockOutcome, simulate_block
 from sim.reference import simulate_block_numpy
 from sim.scenario import Scenario
@@ -39,7 +40,8 @@ class Comparison:
     numpy_s: float
     ratio: float
     repeats: int
-    state_bytes_per_rep: float
+    state_bytes_per_rep: float  # recorded: month-end series and target facts, kept for the results
+    live_bytes_per_rep: float  # while simulating: stocks and the rates drawn for the replication
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ def _timed(simulate: Simulate, s: Scenario, seed: int, block: Block) -> tuple[fl
     t0 = time.perf_counter()
     out = simulate(s, block_seed(seed, block.index), block.reps)
     return time.perf_counter() - t0, out
+
+
+def live_bytes(s: Scenario) -> int:
+    """Bytes a replication holds while it runs: 5 stocks per group, 1 per channel, its drawn rates."""
+    layout = layout_of(s)
+    return 8 * (5 * len(layout.groups) + len(layout.channels) + len(s.uncertain()))
 
 
 def state_bytes(outs: Sequence[BlockOutcome]) -> int:
@@ -88,7 +96,7 @@ def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> C
         ratios.append(a / b)
         state = state_bytes(outs) / reps
     return Comparison(
-        statistics.median(simpy_t), statistics.median(numpy_t), statistics.median(ratios), repeats, state
+        statistics.median(simpy_t), statistics.median(numpy_t), statistics.median(ratios), repeats, state, live_bytes(s)
     )
 
 

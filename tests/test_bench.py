@@ -20,6 +20,8 @@ def test_comparison_reports_both_times_and_their_ratio() -> None:
     # A replication keeps, per record day (6 month ends), 4 group series × 2 segments and 5 channel
     # counts, plus 2 target facts: (6 × 13 + 2) int64 = 640 bytes, far below the 10 KB budget.
     assert c.state_bytes_per_rep == 8 * (6 * (4 * 2 + 5) + 2)
+    # Live: 5 stocks × 2 segments, 5 channel counters, and the 12 rates drawn per replication.
+    assert c.live_bytes_per_rep == 8 * (5 * 2 + 5 + len(s.uncertain()))
 
 
 @pytest.mark.slow

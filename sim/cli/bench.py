@@ -64,7 +64,8 @@ def bench(
             f"  NumPy reference, same run:  {c.numpy_s:.3f} s  ->  SimPy/NumPy ratio {c.ratio:.3f}\n"
             f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
             f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"
-            f"  state per replication: {c.state_bytes_per_rep / 1024:.2f} KB  (medians over {repeat} runs)"
+            f"  state per replication: {c.live_bytes_per_rep / 1024:.2f} KB live, "
+            f"{c.state_bytes_per_rep / 1024:.2f} KB recorded  (medians over {repeat} runs)"
         )
     first = chosen[0][0]
     preview = benchmark.cli_run(first, 200, repeat, ["--workers", str(n_workers)])
@@ -76,4 +77,7 @@ def bench(
         typer.echo(f"sweep: {sweep_points} points × 1,000 replications of {SWEEP_PATH}: {seconds:.3f} s")
     if big:
         run = benchmark.cli_run(first, big, 1, ["--workers", str(n_workers)])
-        typer.echo(f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, peak memory {run.peak_mb:.0f} MB")
+        typer.echo(
+            f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
+            f"peak memory {run.peak_mb:.0f} MB (largest process)"
+        )
