@@ -33,7 +33,11 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return f"{model}; {default_workers()} usable cores of {os.cpu_count()}; Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{model}; {default_workers()} usable cores of {os.cpu_count()}; Python {platform.python_version()}; "
+        f"load average {load} at start (other work on the machine inflates wall times)"
+    )
 
 
 def bench(
