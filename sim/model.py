@@ -110,18 +110,24 @@ class Recorder:
             yield env.timeout(1)
 
 
-def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
-    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
-    horizon = horizon_of(s)
+def baseline_stocks(s: Scenario, horizon: Horizon, reps: int) -> Stocks:
+    """Stocks of ``reps`` replications on the start date, one group per region × segment."""
     layout = layout_of(s)
-    env = simpy.Environment()
-    stocks = Stocks.at_baseline(
+    return Stocks.at_baseline(
         workforce(s, horizon.days),
         np.asarray(layout.active, dtype=np.int64),
         np.asarray(layout.inactive, dtype=np.int64),
         len(layout.channels),
         reps,
     )
+
+
+def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
+    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
+    horizon = horizon_of(s)
+    layout = layout_of(s)
+    env = simpy.Environment()
+    stocks = baseline_stocks(s, horizon, reps)
     for g, group in enumerate(layout.groups):
         lapse.start(
             env,

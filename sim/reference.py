@@ -23,7 +23,7 @@ from sim.channels.funded_batch import FundedBatch
 from sim.channels.loan_linked import LoanLinked, enrol_probability
 from sim.channels.organic import Organic, daily_mean
 from sim.layout import Layout, layout_of
-from sim.model import BlockOutcome, FloatArray, IntArray, Recorder, horizon_of, workforce
+from sim.model import BlockOutcome, FloatArray, IntArray, Recorder, baseline_stocks, horizon_of
 from sim.rates import DAYS_PER_MONTH, daily_allocation, daily_probability, ramp_factor
 from sim.scenario import Scenario
 from sim.state import Stocks
@@ -162,13 +162,7 @@ def simulate_block_numpy(s: Scenario, seed: np.random.SeedSequence, reps: int) -
     """Run ``reps`` replications of ``s`` as a plain day loop; same outcome shape as the SimPy model."""
     h = horizon_of(s)
     layout = layout_of(s)
-    stocks = Stocks.at_baseline(
-        workforce(s, h.days),
-        np.asarray(layout.active, dtype=np.int64),
-        np.asarray(layout.inactive, dtype=np.int64),
-        len(layout.channels),
-        reps,
-    )
+    stocks = baseline_stocks(s, h, reps)
     plan = Plan()
     for g in range(len(layout.groups)):
         _lapse(plan, stocks, layout, g, seed)

@@ -90,16 +90,26 @@ class Area(Frozen):
 
     def per_segment(self, value: int | dict[Segment, int]) -> list[int]:
         """A total or per-segment figure, as one number per segment (absent segments, and a plain 0, are 0)."""
-        if isinstance(value, dict):
-            return [value.get(g, 0) for g in self.segments]  # type: ignore[call-overload]
-        return [value] if value or not self.segmented else [0] * len(self.segments)
+        return spread(value, self.segments, self.segmented)
 
     def lapse_for(self, group: str) -> LapseRates:
         """Lapse rates of a segment: its own, or the one set for everyone."""
-        if isinstance(self.lapse, dict):
-            own = self.lapse.get(group)  # type: ignore[call-overload]
-            return own if isinstance(own, LapseRates) else LapseRates.model_validate(NO_LAPSE_DATA)
-        return self.lapse
+        return rates_of(self.lapse, group)
+
+
+def spread(value: int | dict[Segment, int], names: tuple[str, ...], segmented: bool) -> list[int]:
+    """One number per segment name from a total or a per-segment mapping."""
+    if isinstance(value, dict):
+        return [value.get(g, 0) for g in names]  # type: ignore[call-overload]
+    return [value] if value or not segmented else [0] * len(names)
+
+
+def rates_of(lapse: LapseRates | dict[Segment, LapseRates], group: str) -> LapseRates:
+    """A group's own lapse rates, the ones set for everyone, or none."""
+    if isinstance(lapse, dict):
+        own = lapse.get(group)  # type: ignore[call-overload]
+        return own if isinstance(own, LapseRates) else LapseRates.model_validate(NO_LAPSE_DATA)
+    return lapse
 
 
 class Region(Area):
@@ -193,16 +203,11 @@ class Scenario(Frozen):
 
     def per_group(self, value: int | dict[Segment, int]) -> list[int]:
         """A total or per-segment figure, as one number per group (absent segments, and a plain 0, are 0)."""
-        if isinstance(value, dict):
-            return [value.get(g, 0) for g in self.groups]  # type: ignore[call-overload]
-        return [value] if value or not self.segmented else [0] * len(self.groups)
+        return spread(value, self.groups, self.segmented)
 
     def lapse_for(self, group: str) -> LapseRates:
         """Lapse rates of a group: its own, or the one set for everyone."""
-        if isinstance(self.lapse, dict):
-            own = self.lapse.get(group)  # type: ignore[call-overload]
-            return own if isinstance(own, LapseRates) else LapseRates.model_validate(NO_LAPSE_DATA)
-        return self.lapse
+        return rates_of(self.lapse, group)
 
     def group_of(self, channel_segment: str | None) -> int:
         return 0 if channel_segment is None else self.groups.index(channel_segment)

@@ -20,20 +20,15 @@ def _n(x: float) -> str:
 def regions_table(regions: list[dict[str, Any]]) -> Table:
     """One row per region: baseline, projection (mean, 5%, 95%), target and its verdict."""
     table = Table(title="Regions")
-    for col in ("Region", "Baseline", "Projected", "5%", "95%", "Target", "P(target)", "Verdict"):
-        table.add_column(col, justify="left" if col in ("Region", "Verdict") else "right")
+    table.add_column("Region")
+    for col in ("Baseline", "Projected", "5%", "95%", "Target", "P(target)"):
+        table.add_column(col, justify="right")
+    table.add_column("Verdict")
     for r in regions:
-        t, f = r["target"], r["final"]
-        table.add_row(
-            r["name"],
-            _n(r["baseline"]),
-            _n(f["mean"]),
-            _n(f["p05"]),
-            _n(f["p95"]),
-            _n(t["members"]) if t else "–",
-            f"{t['probability']:.1%}" if t else "–",
-            t["verdict"] if t else "–",
-        )
+        t, f = r["target"] or {}, r["final"]
+        figures = [_n(x) for x in (r["baseline"], f["mean"], f["p05"], f["p95"])]
+        goal = [_n(t["members"]), f"{t['probability']:.1%}", t["verdict"]] if t else ["–"] * 3
+        table.add_row(r["name"], *figures, *goal)
     return table
 
 
