@@ -44,8 +44,6 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         )
     else:
         console.print("Target not crossed within the horizon in any replication")
-    if summary.get("regions"):
-        console.print(_regions(summary["regions"]))
     console.print(_channels(summary["channels"]))
     console.print(_semesters(summary["semesters"]))
     for w in summary.get("warnings", []):
@@ -67,25 +65,6 @@ def _channels(channels: list[dict[str, Any]]) -> Table:
             _n(c["enrolled_p05"]),
             _n(c["enrolled_p95"]),
             f"{c['share_of_enrolments']:.1%}",
-        )
-    return table
-
-
-def _regions(regions: list[dict[str, Any]]) -> Table:
-    table = Table(title="Regions")
-    for col in ("Region", "Baseline", "Projected", "5%", "95%", "Target", "P(target)", "Verdict"):
-        table.add_column(col, justify="left" if col in ("Region", "Verdict") else "right")
-    for r in regions:
-        t, f = r["target"], r["final"]
-        table.add_row(
-            r["name"],
-            _n(r["baseline"]),
-            _n(f["mean"]),
-            _n(f["p05"]),
-            _n(f["p95"]),
-            _n(t["members"]) if t else "–",
-            f"{t['probability']:.1%}" if t else "–",
-            t["verdict"] if t else "–",
         )
     return table
 
