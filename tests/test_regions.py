@@ -144,3 +144,21 @@ def test_national_scenario_runs_and_reports_every_region(tmp_path: Path) -> None
     summary = json.loads(done.stdout)
     assert len(summary["regions"]) == 38
     assert all(r["target"] is not None for r in summary["regions"])
+
+
+def test_terminal_shows_a_table_of_regions(regional_file: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from sim.verdict_scale import render_scale
+
+    summary = run_scenario(load_scenario(regional_file).scenario, replications=100).summary()
+    buf = io.StringIO()
+    render_scale(summary, Console(file=buf, width=150))
+    lines = buf.getvalue().splitlines()
+    north = next(line for line in lines if "North" in line)
+    south = next(line for line in lines if "South" in line)
+    assert "75,000" in north
+    assert summary["regions"][0]["target"]["verdict"] in north
+    assert south.count("–") == 3
