@@ -76,7 +76,7 @@ def format_path(raw: Any, path: tuple[Hashable, ...]) -> str:
 
 
 def _merge(parent: Any, child: Any, key: Hashable = None) -> Any:
-    """``child`` over ``parent``: mappings key by key, channels by name, anything else replaced."""
+    """``child`` over ``parent``: mappings key by key, channels and regions by name, anything else replaced."""
     if isinstance(parent, dict) and isinstance(child, dict):
         merged = MarkedDict(parent)
         merged.marks = dict(parent.marks) if isinstance(parent, MarkedDict) else {}
@@ -86,7 +86,7 @@ def _merge(parent: Any, child: Any, key: Hashable = None) -> Any:
             if isinstance(child, MarkedDict) and k in child.marks:
                 merged.marks[k] = child.marks[k]
         return merged
-    if key == "channels" and isinstance(parent, list) and isinstance(child, list):
+    if key in ("channels", "regions") and isinstance(parent, list) and isinstance(child, list):
         return _merge_channels(parent, child)
     return child
 

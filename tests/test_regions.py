@@ -162,3 +162,24 @@ def test_terminal_shows_a_table_of_regions(regional_file: Path) -> None:
     assert "75,000" in north
     assert summary["regions"][0]["target"]["verdict"] in north
     assert south.count("–") == 3
+
+
+def test_variants_merge_regions_by_name(tmp_path: Path, regional_file: Path) -> None:
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(
+        f"extends: {regional_file}\n"
+        "regions:\n"
+        "  - name: North\n"
+        "    channels:\n"
+        "      - {name: Employers, per_month: 2400}\n"
+        "  - {name: South, remove: true}\n",
+        encoding="utf-8",
+    )
+    s = load_scenario(variant).scenario
+    assert [r.name for r in s.regions] == ["North"]
+    assert [c.name for c in s.regions[0].channels] == ["Walk-ins", "KUR", "Employers"]
+    from sim.cli.diff import scenario_diff
+
+    changes = {path: (a, b) for path, a, b in scenario_diff(regional_file, variant)}
+    assert changes["regions[North].channels[Employers].per_month"] == (1200.0, 2400.0)
+    assert "regions[South].population.workers" in changes
