@@ -8,6 +8,7 @@ stdout or stderr is not a terminal (pipes, files, CI logs).
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,33 +34,39 @@ def progress_bar(
         yield lambda _reps: None
         return
     from rich.console import Console  # imported here: a preview should not pay for rich's bar
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} replications"),
         TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
         TimeRemainingColumn(),
         console=console or Console(file=sys.stderr),
         transient=True,
     )
     task = bar.add_task("simulating", total=total, rate="")
     started = time.perf_counter()
+    # Outcomes arrive a block at a time, so the bar is started by a timer rather than by the first
+    # outcome: it appears after ``delay`` and its elapsed time shows a long block is still running.
+    timer = threading.Timer(delay, bar.start)
+    timer.daemon = True
+    timer.start()
     done = 0
-    shown = False
 
     def advance(reps: int) -> None:
-        nonlocal done, shown
+        nonlocal done
         done += reps
         elapsed = time.perf_counter() - started
-        if not shown and elapsed >= delay:
-            bar.start()
-            shown = True
         bar.update(task, completed=done, rate=f"{done / max(elapsed, 1e-9):,.0f}/s")
 
     try:
         yield advance
     finally:
-        if shown:
+        timer.cancel()
+        timer.join()
+        if bar.live.is_started:
+            bar.refresh()
             bar.stop()

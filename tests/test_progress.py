@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from rich.console import Console
 
@@ -27,11 +28,20 @@ def test_bar_shows_replications_done_and_rate() -> None:
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, width=120)
     with progress_bar(1000, True, console=console, delay=0) as progress:
+        time.sleep(0.2)  # let the timer start the bar
         progress(500)
         progress(500)
     text = buf.getvalue()
     assert "1,000/1,000 replications" in text
     assert "/s" in text
+
+
+def test_bar_appears_before_the_first_block_is_done() -> None:
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=120)
+    with progress_bar(1000, True, console=console, delay=0.05):
+        time.sleep(0.5)
+    assert "0/1,000 replications" in buf.getvalue()
 
 
 def test_bar_waits_for_its_delay() -> None:
