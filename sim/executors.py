@@ -16,7 +16,7 @@ dwarf the scheduler's ~1.5 ms a task: :func:`batches` groups small items into fe
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from sim.errors import ScenarioError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 EXECUTORS = ("local", "dask")
 
@@ -75,9 +76,17 @@ def batches(items: Sequence[T], tasks: int) -> list[list[T]]:
     return out
 
 
-def describe(pool: Executor | None) -> str:
-    """Where tasks run, for run facts and bench output."""
+def _apply_all(fn: Callable[[T], R], items: list[T]) -> list[R]:
+    return [fn(x) for x in items]
+
+
+def map_batched(pool: Executor | None, fn: Callable[[T], R], items: Sequence[T], tasks: int) -> list[R]:
+    """``[fn(x) for x in items]``, in order, run as at most ``tasks`` tasks on ``pool`` (or here).
+
+    For many small evaluations (sweep points, solver steps): each task runs a consecutive batch,
+    so the scheduler sees a few tasks instead of one per item. ``fn`` must be picklable.
+    """
     if pool is None:
-        return "in-process"
-    name: Any = type(pool).__name__
-    return str(name)
+        return [fn(x) for x in items]
+    futures = [pool.submit(_apply_all, fn, batch) for batch in batches(items, tasks)]
+    return [y for f in futures for y in f.result()]
