@@ -11,7 +11,9 @@ this process", whichever of these is asked for:
 Dask is imported only when asked for. Its client offers the same ``submit``/``map`` interface
 (``Client.get_executor()``), so callers never know where their tasks ran; because every block has
 its own seed, the results are identical wherever they ran. A task should carry enough work to
-dwarf the scheduler's ~1.5 ms a task: :func:`batches` groups small items into fewer tasks.
+dwarf the scheduler's ~1.5 ms a task: :func:`batches` groups small items into fewer tasks, and
+:func:`map_batched` maps a function over many small items (sweep points, solver evaluations)
+that way.
 """
 
 from __future__ import annotations
