@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -43,9 +44,9 @@ def plan_blocks(replications: int, block_size: int = BLOCK_SIZE) -> list[Block]:
     return [Block(i, block_size) for i in range(full)] + ([Block(full, rest)] if rest else [])
 
 
-def run_block(scenario: Scenario, seed: int, block: Block) -> BlockOutcome:
+def run_block(scenario: Scenario, seed: int, block: Block, marks: tuple[date, ...] = ()) -> BlockOutcome:
     """Simulate one block; a plain top-level function so that any executor can ship it."""
-    return simulate_block(scenario, block_seed(seed, block.index), block.reps)
+    return simulate_block(scenario, block_seed(seed, block.index), block.reps, marks)
 
 
 def default_workers() -> int:
@@ -58,9 +59,11 @@ def default_workers() -> int:
 MIN_TASK_REPS = 1000
 
 
-def run_blocks(scenario: Scenario, seed: int, blocks: list[Block]) -> list[BlockOutcome]:
+def run_blocks(
+    scenario: Scenario, seed: int, blocks: list[Block], marks: tuple[date, ...] = ()
+) -> list[BlockOutcome]:
     """Simulate several blocks in one task (one round trip to a worker)."""
-    return [run_block(scenario, seed, b) for b in blocks]
+    return [run_block(scenario, seed, b, marks) for b in blocks]
 
 
 def tasks_of(blocks: list[Block], workers: int = 1) -> list[list[Block]]:
@@ -73,30 +76,44 @@ def tasks_of(blocks: list[Block], workers: int = 1) -> list[list[Block]]:
 
 
 def submit_blocks(
-    pool: Executor, scenario: Scenario, seed: int, blocks: list[Block], workers: int = 1
+    pool: Executor,
+    scenario: Scenario,
+    seed: int,
+    blocks: list[Block],
+    workers: int = 1,
+    marks: tuple[date, ...] = (),
 ) -> Iterator[BlockOutcome]:
     """Run ``blocks`` on ``pool`` in batched tasks; outcomes come back in block order."""
-    futures = [pool.submit(run_blocks, scenario, seed, task) for task in tasks_of(blocks, workers)]
+    futures = [pool.submit(run_blocks, scenario, seed, task, marks) for task in tasks_of(blocks, workers)]
     for future in futures:
         yield from future.result()
 
 
 def block_outcomes(
-    scenario: Scenario, seed: int, blocks: list[Block], workers: int, executor: Executor | None
+    scenario: Scenario,
+    seed: int,
+    blocks: list[Block],
+    workers: int,
+    executor: Executor | None,
+    marks: tuple[date, ...] = (),
 ) -> Iterator[BlockOutcome]:
     """Outcomes of ``blocks`` in block order: on ``executor``, a local pool of ``workers``, or here."""
     if executor is not None:
-        yield from submit_blocks(executor, scenario, seed, blocks, workers)
+        yield from submit_blocks(executor, scenario, seed, blocks, workers, marks)
     elif workers <= 1 or len(blocks) <= 1:
-        yield from (run_block(scenario, seed, b) for b in blocks)
+        yield from (run_block(scenario, seed, b, marks) for b in blocks)
     else:
         with make_executor(min(workers, len(blocks))) as pool:
             assert pool is not None  # workers > 1 always gives a pool
-            yield from submit_blocks(pool, scenario, seed, blocks, workers)
+            yield from submit_blocks(pool, scenario, seed, blocks, workers, marks)
 
 
 def combine(
-    scenario: Scenario, seed: int, outcomes: Iterable[BlockOutcome], progress: Progress | None = None
+    scenario: Scenario,
+    seed: int,
+    outcomes: Iterable[BlockOutcome],
+    progress: Progress | None = None,
+    marks: tuple[date, ...] = (),
 ) -> Results:
     """Join block outcomes, in block order, into one :class:`~sim.results.Results`."""
     parts: list[BlockOutcome] = []
@@ -111,7 +128,7 @@ def combine(
     return Results(
         scenario=scenario,
         seed=seed,
-        horizon=horizon_of(scenario),
+        horizon=horizon_of(scenario, marks),
         active=cat("active"),
         inactive=cat("inactive"),
         enrolled=cat("enrolled"),
@@ -130,14 +147,17 @@ def run_scenario(
     workers: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    marks: tuple[date, ...] = (),
 ) -> Results:
     """Run ``scenario`` over Monte Carlo replications and return the projections.
 
     ``replications`` and ``seed`` default to the scenario's own; ``workers`` > 1 runs blocks in a
     local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence;
     ``workers`` then says how many tasks at least to cut the blocks into.
+    ``marks`` are extra dates to record besides month ends (e.g. the dates of observations).
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     blocks = plan_blocks(reps)
-    return combine(scenario, root, block_outcomes(scenario, root, blocks, workers, executor), progress)
+    outcomes = block_outcomes(scenario, root, blocks, workers, executor, marks)
+    return combine(scenario, root, outcomes, progress, marks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -42,10 +43,10 @@ class BlockOutcome:
     crossed_on: IntArray  # (reps,): first day the target metric reached the target, or -1
 
 
-def horizon_of(s: Scenario) -> Horizon:
-    """The scenario's days, with every ``target.by`` (national and regional) recorded as well as month ends."""
+def horizon_of(s: Scenario, marks: tuple[date, ...] = ()) -> Horizon:
+    """The scenario's days, with every target date (national, regional) and ``marks`` recorded."""
     regional = tuple(r.target.by for r in s.regions if r.target is not None)
-    return Horizon(s.start, s.end, (s.target.by, *regional))
+    return Horizon(s.start, s.end, (s.target.by, *regional, *marks))
 
 
 def workforce(s: Scenario, days: int) -> FloatArray:
@@ -122,9 +123,11 @@ def baseline_stocks(s: Scenario, horizon: Horizon, reps: int) -> Stocks:
     )
 
 
-def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
+def simulate_block(
+    s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()
+) -> BlockOutcome:
     """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
-    horizon = horizon_of(s)
+    horizon = horizon_of(s, marks)
     layout = layout_of(s)
     env = simpy.Environment()
     stocks = baseline_stocks(s, horizon, reps)

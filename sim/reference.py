@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 
 import numpy as np
@@ -158,9 +159,11 @@ def _lapse(plan: Plan, stocks: Stocks, layout: Layout, g: int, seed: np.random.S
     plan.lapses.append(step)
 
 
-def simulate_block_numpy(s: Scenario, seed: np.random.SeedSequence, reps: int) -> BlockOutcome:
+def simulate_block_numpy(
+    s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()
+) -> BlockOutcome:
     """Run ``reps`` replications of ``s`` as a plain day loop; same outcome shape as the SimPy model."""
-    h = horizon_of(s)
+    h = horizon_of(s, marks)
     layout = layout_of(s)
     stocks = baseline_stocks(s, h, reps)
     plan = Plan()
