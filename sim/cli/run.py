@@ -24,8 +24,8 @@ from sim.progress import progress_bar, wanted
 from sim.verdict import render
 from sim.verdict_scale import render_scale
 
-# Up to this many replications a run is quicker in this process than starting a pool (measured
-# with `sim bench`: a 2-process pool costs ~0.3 s to start on the 2-core machine).
+# Up to this many replications a pool does not pay for itself: on the 2-core machine, 2,000
+# replications of bali-2025 took 0.28 s in this process and 0.30 s with 2 processes.
 IN_PROCESS_REPS = 2000
 
 
