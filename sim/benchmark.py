@@ -4,7 +4,8 @@
   NumPy reference (:func:`sim.reference.simulate_block_numpy`) on the same blocks, one after the
   other in the same process, several times, and gives the median of each and of their ratio.
 * :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the
-  run and writing the result folder) and reads that process's peak resident memory.
+  run and writing the result folder) and reads that process's peak resident memory (VmHWM; the
+  pool's worker processes are not included).
 * :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
 """
 
@@ -100,17 +101,34 @@ def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> C
     )
 
 
+# Run ``sim`` in a child that reports its own high-water mark (VmHWM) when it exits. The child's
+# ru_maxrss cannot be used: Linux starts it at the parent's RSS when the child is forked, and this
+# benchmark's own process has grown by the time it launches runs.
+_REPORT_PEAK = """
+import atexit, os, sys
+def _peak():
+    with open("/proc/self/status") as status, open(os.environ["SIM_BENCH_PEAK"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+atexit.register(_peak)
+from sim.cli import main
+main(sys.argv[1:])
+"""
+
+
 def _peak_mb(args: list[str]) -> tuple[float, float]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))}
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"{' '.join(args)} failed: {err.strip()}")
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds of ``sim ARGS`` in a fresh interpreter, and its peak resident memory (MB)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        path = os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "SIM_BENCH_PEAK": str(peak_file)}
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORT_PEAK, *args], capture_output=True, text=True, env=env, check=False
+        )
+        wall = time.perf_counter() - t0
+        if done.returncode != 0:
+            raise RuntimeError(f"sim {' '.join(args)} failed: {done.stderr.strip()}")
+        return wall, int(peak_file.read_text()) / 1024
 
 
 def _root() -> str:
@@ -122,7 +140,7 @@ def cli_run(file: Path, reps: int, repeats: int, extra: Sequence[str] = ()) -> W
     walls, peaks = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):
-            args = [sys.executable, "-m", "sim", "run", str(file), "--reps", str(reps), "--quiet"]
+            args = ["run", str(file), "--reps", str(reps), "--quiet"]
             wall, peak = _peak_mb([*args, "--out", str(Path(tmp) / str(i)), *extra])
             walls.append(wall)
             peaks.append(peak)

@@ -19,8 +19,11 @@ from sim.executors import make_executor
 from sim.experiment import default_workers
 from sim.loader import load_scenario
 
+# The shipped scenarios beside the package (an editable install), else under the current folder.
+_SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+_HERE = _SHIPPED if _SHIPPED.is_dir() else Path("scenarios")
 # (scenario, replications): bali-2025's target is 10,000 in 4 s; the national one's 1,000 in 30 s.
-DEFAULT_SCENARIOS = ((Path("scenarios/bali-2025.yaml"), 10_000), (Path("scenarios/national-2026.yaml"), 1_000))
+DEFAULT_SCENARIOS = ((_HERE / "bali-2025.yaml", 10_000), (_HERE / "national-2026.yaml", 1_000))
 SWEEP_PATH = "channels[BPR agents].agents"
 
 
