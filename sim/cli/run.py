@@ -14,19 +14,13 @@ import typer
 from rich.console import Console
 
 from sim import __version__
-from sim.adaptive import DEFAULT_MAX_REPS, run_to_precision
-from sim.errors import ScenarioError
-from sim.executors import EXECUTORS, make_executor
-from sim.experiment import default_workers, run_scenario
+from sim.adaptive import DEFAULT_MAX_REPS
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination, write_run
-from sim.progress import progress_bar, wanted
+from sim.progress import wanted
+from sim.projection import project
 from sim.verdict import render
 from sim.verdict_scale import render_scale
-
-# Up to this many replications a pool does not pay for itself: on the 2-core machine, 2,000
-# replications of bali-2025 took 0.28 s in this process and 0.30 s with 2 processes.
-IN_PROCESS_REPS = 2000
 
 
 def run(
@@ -55,40 +49,19 @@ def run(
     err = Console(stderr=True)
     for w in loaded.warnings:
         err.print(f"warning: {w}", highlight=False)
-    if executor not in EXECUTORS:
-        raise ScenarioError(f"choose one of {', '.join(EXECUTORS)}, got {executor!r}", field="--executor")
-    if precision is not None and reps is not None:
-        raise ScenarioError("give --reps or --precision, not both", field="--precision")
-    n_workers = workers or default_workers()
-    show = wanted(quiet, as_json)
-    total = None if precision is not None else (reps or s.replications)
-    # A run short enough to finish before a pool has started runs in this process.
-    local = scheduler is None and executor == "local" and (total or max_reps) <= IN_PROCESS_REPS
-    if local:
-        n_workers = 1
-    with (
-        make_executor(n_workers, scheduler, executor) as pool,
-        progress_bar(total, show) as progress,
-    ):
-        adaptive = None
-        if precision is not None:
-            adaptive = run_to_precision(
-                s, precision, max_replications=max_reps, seed=seed, workers=n_workers, executor=pool, progress=progress
-            )
-            results = adaptive.results
-        else:
-            results = run_scenario(
-                s, replications=reps, seed=seed, workers=n_workers, executor=pool, progress=progress
-            )
+    done = project(
+        s,
+        reps=reps,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        executor=executor,
+        precision=precision,
+        max_reps=max_reps,
+        show_progress=wanted(quiet, as_json),
+    )
+    results = done.results
     summary = results.summary(__version__, loaded.warnings)
-    if adaptive is not None:
-        summary["precision"] = {
-            "asked": adaptive.precision,
-            "half_width": adaptive.half_width,
-            "reached": adaptive.reached,
-            "replications": results.replications,
-            "max_replications": max_reps,
-        }
     info = {
         "version": __version__,
         "seed": results.seed,
@@ -100,9 +73,10 @@ def run(
         "python": platform.python_version(),
         "numpy": np.__version__,
         "simpy": simpy.__version__,
-        "workers": n_workers,
-        "scheduler": scheduler or executor,
     }
+    summary.update(done.summary)
+    info.update(done.facts)
+
     written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
