@@ -6,7 +6,7 @@ point at the YAML line. Problems stop a run; :func:`warnings` only print a warni
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,8 @@ from sim.channels.agent_network import AgentNetwork
 from sim.channels.base import ChannelBase
 from sim.channels.funded_batch import FundedBatch
 from sim.channels.loan_linked import LoanLinked
-from sim.scenario import Scenario
+from sim.fields import Segment
+from sim.scenario import Region, Scenario
 
 Path = tuple[Hashable, ...]
 
@@ -31,7 +32,30 @@ class Problem:
 
 def problems(s: Scenario) -> list[Problem]:
     """Every way the scenario's fields contradict each other, in file order."""
-    return [*_horizon(s), *_segments(s), *_channels(s)]
+    if s.regions:
+        return [*_horizon(s), *_regions(s)]
+    return [*_horizon(s), *_segments(s), *_channels(s, s)]
+
+
+def _names(area: Scenario | Region) -> tuple[str, ...]:
+    return area.segments if isinstance(area, Region) else area.groups
+
+
+def _per(area: Scenario | Region) -> Callable[[int | dict[Segment, int]], list[int]]:
+    return area.per_segment if isinstance(area, Region) else area.per_group
+
+
+def _regions(s: Scenario) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, region in enumerate(s.regions):
+        at: Path = ("regions", i)
+        if region.name in seen or "/" in region.name:
+            yield Problem((*at, "name"), f"region name {region.name!r} must be unique and without '/'")
+        seen.add(region.name)
+        yield from _segments(region, at)
+        yield from _channels(s, region, at)
+        if region.target is not None:
+            yield from _within(s, region.target.by, (*at, "target", "by"), "target.by")
 
 
 def _within(s: Scenario, when: date, path: Path, what: str) -> Iterator[Problem]:
@@ -48,18 +72,19 @@ def _horizon(s: Scenario) -> Iterator[Problem]:
     yield from _within(s, s.target.by, ("target", "by"), "target.by")
 
 
-def _segments(s: Scenario) -> Iterator[Problem]:
-    groups = s.groups
+def _segments(area: Scenario | Region, at: Path = ()) -> Iterator[Problem]:
+    groups = _names(area)
+    per = _per(area)
     for field in ("active", "inactive"):
-        value = getattr(s.baseline, field)
-        if s.segmented and not isinstance(value, dict) and not (field == "inactive" and value == 0):
+        value = getattr(area.baseline, field)
+        if area.segmented and not isinstance(value, dict) and not (field == "inactive" and value == 0):
             yield Problem(
-                ("baseline", field),
+                (*at, "baseline", field),
                 f"population is split by segment ({', '.join(groups)}); give baseline.{field} per segment too",
             )
-        if not s.segmented and isinstance(value, dict):
+        if not area.segmented and isinstance(value, dict):
             yield Problem(
-                ("baseline", field),
+                (*at, "baseline", field),
                 "population.workers is one figure; give baseline."
                 f"{field} as one figure too, or split population.workers by segment",
             )
@@ -67,44 +92,45 @@ def _segments(s: Scenario) -> Iterator[Problem]:
             for seg in value:
                 if seg not in groups:
                     yield Problem(
-                        ("baseline", field, seg),
+                        (*at, "baseline", field, seg),
                         f"segment {seg!r} is not in population.workers; allowed: {', '.join(groups)}",
                     )
-    if isinstance(s.lapse, dict):
-        for seg in s.lapse:
+    if isinstance(area.lapse, dict):
+        for seg in area.lapse:
             if seg not in groups:
                 yield Problem(
-                    ("lapse", seg), f"segment {seg!r} is not in population.workers; allowed: {', '.join(groups)}"
+                    (*at, "lapse", seg), f"segment {seg!r} is not in population.workers; allowed: {', '.join(groups)}"
                 )
-    workers = s.per_group(s.population.workers)
-    active = s.per_group(s.baseline.active)
-    inactive = s.per_group(s.baseline.inactive)
+    workers = per(area.population.workers)
+    active = per(area.baseline.active)
+    inactive = per(area.baseline.inactive)
     for g, name in enumerate(groups):
         if active[g] + inactive[g] > workers[g]:
             where = "" if name == "all" else f" in segment {name}"
             yield Problem(
-                ("baseline", "active"),
+                (*at, "baseline", "active"),
                 f"baseline members{where} ({active[g] + inactive[g]:,}) exceed the working population ({workers[g]:,})",
             )
 
 
-def _channels(s: Scenario) -> Iterator[Problem]:
+def _channels(s: Scenario, area: Scenario | Region, at: Path = ()) -> Iterator[Problem]:
+    groups = _names(area)
     seen: dict[str, int] = {}
-    for i, ch in enumerate(s.channels):
-        here: Path = ("channels", i)
+    for i, ch in enumerate(area.channels):
+        here: Path = (*at, "channels", i)
         if ch.name in seen:
             yield Problem(
                 (*here, "name"),
                 f"duplicate channel name {ch.name!r} (also channel {seen[ch.name] + 1}); names must be unique",
             )
         seen.setdefault(ch.name, i)
-        if s.segmented and ch.segment is None:
+        if area.segmented and ch.segment is None:
             yield Problem(
                 (*here, "segment"),
-                f"population is split by segment; give this channel a segment: {', '.join(s.groups)}",
+                f"population is split by segment; give this channel a segment: {', '.join(groups)}",
             )
-        elif ch.segment is not None and ch.segment not in s.groups:
-            allowed = ", ".join(s.groups) if s.segmented else "none (population is not split by segment)"
+        elif ch.segment is not None and ch.segment not in groups:
+            allowed = ", ".join(groups) if area.segmented else "none (population is not split by segment)"
             yield Problem(
                 (*here, "segment"), f"segment {ch.segment!r} is not in population.workers; allowed: {allowed}"
             )
@@ -138,13 +164,18 @@ def _kind_checks(s: Scenario, ch: ChannelBase, here: Path) -> Iterator[Problem]:
 def warnings(s: Scenario) -> list[Problem]:
     """Valid but suspicious choices, worth a second look before a meeting."""
     out: list[Problem] = []
-    for i, ch in enumerate(s.channels):
+    placed: list[tuple[Path, ChannelBase]] = (
+        [(("regions", r, "channels", i), ch) for r, area in enumerate(s.regions) for i, ch in enumerate(area.channels)]
+        if s.regions
+        else [(("channels", i), ch) for i, ch in enumerate(s.channels)]
+    )
+    for here, ch in placed:
         for field in ("conversion_rate", "enrollment_rate"):
             dist = getattr(ch, field, None)
             if dist is not None and dist.mean > 0.9:
                 out.append(
                     Problem(
-                        ("channels", i, field),
+                        (*here, field),
                         f"{field} averages {dist.mean:.0%}; conversion that high is rarely seen, check the figure",
                     )
                 )

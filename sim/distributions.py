@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
-from scipy import stats
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -95,6 +94,8 @@ class Beta:
         return rng.beta(self.a, self.b, size=n)
 
     def ppf(self, q: float) -> float:
+        from scipy import stats  # imported here: scipy.stats costs ~0.4 s at start-up
+
         return float(stats.beta(self.a, self.b).ppf(q))
 
     def to_data(self) -> Any:
@@ -157,6 +158,8 @@ class Triangular:
     def ppf(self, q: float) -> float:
         width = self.hi - self.lo
         c = (self.mode - self.lo) / width
+        from scipy import stats
+
         return float(stats.triang(c, loc=self.lo, scale=width).ppf(q))
 
     def to_data(self) -> Any:
@@ -194,6 +197,8 @@ class Lognormal:
         return rng.lognormal(self.mu, self.sigma, size=n)
 
     def ppf(self, q: float) -> float:
+        from scipy import stats
+
         return float(stats.lognorm(self.sigma, scale=math.exp(self.mu)).ppf(q))
 
     def to_data(self) -> Any:

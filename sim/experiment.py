@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
+from sim.executors import batches, make_executor
 from sim.model import BlockOutcome, horizon_of, simulate_block
 from sim.results import Results
 from sim.scenario import Scenario
@@ -53,7 +54,40 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _outcomes(
+# A task carries at least this many replications (~0.1 s of work), so that a Dask scheduler's
+# ~1.5 ms a task stays about 1% of the run, while 10,000 replications still make 10 tasks to share.
+MIN_TASK_REPS = 1000
+
+
+def run_blocks(scenario: Scenario, seed: int, blocks: list[Block], marks: tuple[date, ...] = ()) -> list[BlockOutcome]:
+    """Simulate several blocks in one task (one round trip to a worker)."""
+    return [run_block(scenario, seed, b, marks) for b in blocks]
+
+
+def tasks_of(blocks: list[Block], workers: int = 1) -> list[list[Block]]:
+    """Consecutive blocks grouped into tasks of at least :data:`MIN_TASK_REPS` replications.
+
+    There are at least ``workers`` tasks while there are blocks enough, so that no worker idles.
+    """
+    per_task = max(1, -(-MIN_TASK_REPS // BLOCK_SIZE))
+    return batches(blocks, max(-(-len(blocks) // per_task), workers)) if blocks else []
+
+
+def submit_blocks(
+    pool: Executor,
+    scenario: Scenario,
+    seed: int,
+    blocks: list[Block],
+    workers: int = 1,
+    marks: tuple[date, ...] = (),
+) -> Iterator[BlockOutcome]:
+    """Run ``blocks`` on ``pool`` in batched tasks; outcomes come back in block order."""
+    futures = [pool.submit(run_blocks, scenario, seed, task, marks) for task in tasks_of(blocks, workers)]
+    for future in futures:
+        yield from future.result()
+
+
+def block_outcomes(
     scenario: Scenario,
     seed: int,
     blocks: list[Block],
@@ -61,14 +95,15 @@ def _outcomes(
     executor: Executor | None,
     marks: tuple[date, ...] = (),
 ) -> Iterator[BlockOutcome]:
+    """Outcomes of ``blocks`` in block order: on ``executor``, a local pool of ``workers``, or here."""
     if executor is not None:
-        futures = [executor.submit(run_block, scenario, seed, b, marks) for b in blocks]
-        yield from (f.result() for f in futures)
+        yield from submit_blocks(executor, scenario, seed, blocks, workers, marks)
     elif workers <= 1 or len(blocks) <= 1:
         yield from (run_block(scenario, seed, b, marks) for b in blocks)
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
-            yield from pool.map(run_block, *zip(*((scenario, seed, b, marks) for b in blocks), strict=True))
+        with make_executor(min(workers, len(blocks))) as pool:
+            assert pool is not None  # workers > 1 always gives a pool
+            yield from submit_blocks(pool, scenario, seed, blocks, workers, marks)
 
 
 def combine(
@@ -115,11 +150,12 @@ def run_scenario(
     """Run ``scenario`` over Monte Carlo replications and return the projections.
 
     ``replications`` and ``seed`` default to the scenario's own; ``workers`` > 1 runs blocks in a
-    local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence.
+    local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence;
+    ``workers`` then says how many tasks at least to cut the blocks into.
     ``marks`` are extra dates to record besides month ends (e.g. the dates of observations).
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     blocks = plan_blocks(reps)
-    outcomes = _outcomes(scenario, root, blocks, workers, executor, marks)
+    outcomes = block_outcomes(scenario, root, blocks, workers, executor, marks)
     return combine(scenario, root, outcomes, progress, marks)

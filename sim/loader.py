@@ -28,11 +28,12 @@ from sim.channels.funded_batch import Batch
 from sim.distributions import KINDS
 from sim.errors import Location, ScenarioError
 from sim.paths import Override
-from sim.scenario import Baseline, LapseRates, Population, Scenario, Target
+from sim.scenario import Baseline, LapseRates, Population, Region, Scenario, Target
 from sim.yamlio import MarkedDict, MarkedList, location_of, read_yaml
 
 _MODELS: tuple[type[BaseModel], ...] = (
     Scenario,
+    Region,
     Population,
     Baseline,
     Target,
@@ -70,7 +71,8 @@ def format_path(raw: Any, path: tuple[Hashable, ...]) -> str:
             name = None
             if isinstance(node, list) and 0 <= step < len(node) and isinstance(node[step], dict):
                 name = node[step].get("name")
-            out += f"[{name}]" if isinstance(name, str) and out == "channels" else f"[{step}]"
+            named = out == "regions" or out.endswith("channels")
+            out += f"[{name}]" if isinstance(name, str) and named else f"[{step}]"
         else:
             out += f".{step}" if out else str(step)
         try:
@@ -81,7 +83,7 @@ def format_path(raw: Any, path: tuple[Hashable, ...]) -> str:
 
 
 def _merge(parent: Any, child: Any, key: Hashable = None) -> Any:
-    """``child`` over ``parent``: mappings key by key, channels by name, anything else replaced."""
+    """``child`` over ``parent``: mappings key by key, channels and regions by name, anything else replaced."""
     if isinstance(child, dict) and len(child) == 1 and next(iter(child)) in KINDS:
         return child  # a distribution replaces the parent's value whole, whatever its kind
     if isinstance(parent, dict) and isinstance(child, dict):
@@ -93,7 +95,7 @@ def _merge(parent: Any, child: Any, key: Hashable = None) -> Any:
             if isinstance(child, MarkedDict) and k in child.marks:
                 merged.marks[k] = child.marks[k]
         return merged
-    if key == "channels" and isinstance(parent, list) and isinstance(child, list):
+    if key in ("channels", "regions") and isinstance(parent, list) and isinstance(child, list):
         return _merge_channels(parent, child)
     return child
 

@@ -20,6 +20,7 @@ from sim import lapse
 from sim.calendar import Horizon
 from sim.channels import ChannelContext, start_channel
 from sim.channels.base import RECORD_PHASE
+from sim.layout import layout_of
 from sim.rates import annual_growth_factor
 from sim.scenario import Scenario
 from sim.state import Stocks
@@ -43,15 +44,21 @@ class BlockOutcome:
 
 
 def horizon_of(s: Scenario, marks: tuple[date, ...] = ()) -> Horizon:
-    """The scenario's days, with ``target.by`` (and any ``marks``) recorded as well as month ends."""
-    return Horizon(s.start, s.end, (s.target.by, *marks))
+    """The scenario's days, with every target date (national, regional) and ``marks`` recorded."""
+    regional = tuple(r.target.by for r in s.regions if r.target is not None)
+    return Horizon(s.start, s.end, (s.target.by, *regional, *marks))
 
 
 def workforce(s: Scenario, days: int) -> FloatArray:
-    """Workers per day and group, growing at ``growth_per_year`` compound."""
-    base = np.asarray(s.per_group(s.population.workers), dtype=np.float64)
-    growth = np.array([annual_growth_factor(s.population.growth_per_year, d) for d in range(days)])
-    return growth[:, None] * base[None, :]
+    """Workers per day and group, each growing at its ``growth_per_year`` compound."""
+    layout = layout_of(s)
+    base = np.asarray(layout.workers, dtype=np.float64)
+    out = np.empty((days, len(base)))
+    for rate in set(layout.growth):
+        growth = np.array([annual_growth_factor(rate, d) for d in range(days)])
+        cols = [g for g, r in enumerate(layout.growth) if r == rate]
+        out[:, cols] = growth[:, None] * base[None, cols]
+    return out
 
 
 class Recorder:
@@ -104,38 +111,45 @@ class Recorder:
             yield env.timeout(1)
 
 
+def baseline_stocks(s: Scenario, horizon: Horizon, reps: int) -> Stocks:
+    """Stocks of ``reps`` replications on the start date, one group per region × segment."""
+    layout = layout_of(s)
+    return Stocks.at_baseline(
+        workforce(s, horizon.days),
+        np.asarray(layout.active, dtype=np.int64),
+        np.asarray(layout.inactive, dtype=np.int64),
+        len(layout.channels),
+        reps,
+    )
+
+
 def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()) -> BlockOutcome:
     """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
     horizon = horizon_of(s, marks)
+    layout = layout_of(s)
     env = simpy.Environment()
-    stocks = Stocks.at_baseline(
-        workforce(s, horizon.days),
-        np.asarray(s.per_group(s.baseline.active), dtype=np.int64),
-        np.asarray(s.per_group(s.baseline.inactive), dtype=np.int64),
-        len(s.channels),
-        reps,
-    )
-    for g, group in enumerate(s.groups):
+    stocks = baseline_stocks(s, horizon, reps)
+    for g, group in enumerate(layout.groups):
         lapse.start(
             env,
             stocks,
             g,
-            s.lapse_for(group),
+            layout.lapse[g],
             horizon.days,
             stream(seed, f"lapse:{group}:params"),
             stream(seed, f"lapse:{group}"),
         )
-    for i, channel in enumerate(s.channels):
+    for i, placed in enumerate(layout.channels):
         ctx = ChannelContext(
             env,
             stocks,
             horizon,
             i,
-            s.group_of(channel.segment),
-            stream(seed, f"channel:{channel.name}:params"),
-            stream(seed, f"channel:{channel.name}"),
+            placed.group,
+            stream(seed, f"channel:{placed.stream}:params"),
+            stream(seed, f"channel:{placed.stream}"),
         )
-        start_channel(ctx, channel)
+        start_channel(ctx, placed.channel)
     recorder = Recorder(s, horizon, stocks)
     env.process(recorder.process(env, horizon.days))
     env.run(until=horizon.days)

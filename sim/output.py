@@ -137,8 +137,9 @@ def write_yaml(path: Path, data: Any, header: str = "") -> None:
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The resolved scenario as plain YAML-ready data."""
-    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
+    """The resolved scenario as plain YAML-ready data (a national scenario without its derived totals)."""
+    derived = {"population", "baseline", "lapse", "channels"} if scenario.regions else {"regions"}
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True, exclude=derived)
     return data
 
 

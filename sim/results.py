@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim.calendar import Horizon
+from sim.layout import Layout, layout_of
 from sim.rates import DAYS_PER_MONTH, wilson_interval
 from sim.scenario import Scenario
 
@@ -74,11 +75,15 @@ class Results:
         days: Array = workforce(self.scenario, self.horizon.days)[list(self.horizon.record_days)]
         return days
 
+    @cached_property
+    def layout(self) -> Layout:
+        return layout_of(self.scenario)
+
     def baseline_metric(self) -> int:
         s = self.scenario
-        total = sum(s.per_group(s.baseline.active))
+        total = sum(self.layout.active)
         if s.target.metric == "registered":
-            total += sum(s.per_group(s.baseline.inactive))
+            total += sum(self.layout.inactive)
         return total
 
     def reached(self) -> Array:
@@ -142,7 +147,7 @@ class Results:
 
     def semester_summary(self) -> list[dict[str, Any]]:
         s = self.scenario
-        baseline = np.asarray(s.per_group(s.baseline.active), dtype=np.int64).sum()
+        baseline = np.asarray(self.layout.active, dtype=np.int64).sum()
         out = []
         for sem in self.horizon.semesters:
             end = self._row_of(sem.last_day)
@@ -191,8 +196,41 @@ class Results:
             "workers_at_target": float(self.workers[row].sum()),
             "channels": self.channel_summary(),
             "semesters": self.semester_summary(),
+            **({"regions": self.region_summary()} if s.regions else {}),
             "warnings": list(warnings),
         }
+
+    def region_summary(self) -> list[dict[str, Any]]:
+        """Each region's projection on its own target date (or the national one), and its verdict."""
+        s, out = self.scenario, []
+        for region in self.layout.regions:
+            target = region.target
+            by = target.by if target is not None else s.target.by
+            metric = target.metric if target is not None else s.target.metric
+            row, groups = self._row_of(self.horizon.day_of(by)), list(region.groups)
+            value = self.active[row, groups].sum(axis=0)
+            if metric == "registered":
+                value = value + self.inactive[row, groups].sum(axis=0)
+            entry: dict[str, Any] = {
+                "name": region.name,
+                "by": by.isoformat(),
+                "metric": metric,
+                "workers": float(self.workers[row, groups].sum()),
+                "baseline": sum(self.layout.active[g] for g in groups),
+                "final": describe(value),
+                "target": None,
+            }
+            if target is not None:
+                hits = int((value >= target.members).sum())
+                p = hits / self.replications
+                entry["target"] = {
+                    "members": target.members,
+                    "probability": p,
+                    "probability_ci95": list(wilson_interval(hits, self.replications)),
+                    "verdict": verdict(p),
+                }
+            out.append(entry)
+        return out
 
     def record_dates(self) -> tuple[date, ...]:
         return self.horizon.record_dates
@@ -208,8 +246,15 @@ class Results:
             "lapsed": self.lapsed.sum(axis=1),
             "reactivated": self.reactivated.sum(axis=1),
         }
-        if s.segmented:
-            for g, name in enumerate(s.groups):
+        for region in self.layout.regions:
+            groups = list(region.groups)
+            out[f"active[{region.name}]"] = self.active[:, groups].sum(axis=1)
+            out[f"registered[{region.name}]"] = out[f"active[{region.name}]"] + self.inactive[:, groups].sum(axis=1)
+            out[f"coverage[{region.name}]"] = (
+                out[f"active[{region.name}]"] / self.workers[:, groups].sum(axis=1)[:, None]
+            )
+        if s.segmented or s.regions:
+            for g, name in enumerate(self.layout.groups):
                 out[f"active[{name}]"] = self.active[:, g]
                 out[f"inactive[{name}]"] = self.inactive[:, g]
         for i, ch in enumerate(s.channels):

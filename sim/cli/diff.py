@@ -24,9 +24,9 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     elif isinstance(data, dict):
         for k, v in data.items():
             out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(data, list) and prefix == "channels":
+    elif isinstance(data, list) and (prefix in ("channels", "regions") or prefix.endswith(".channels")):
         for item in data:
-            out.update(flatten(item, f"channels[{item['name']}]"))
+            out.update(flatten(item, f"{prefix}[{item['name']}]"))
     elif isinstance(data, list) and any(isinstance(x, dict) for x in data):
         for i, item in enumerate(data):
             out.update(flatten(item, f"{prefix}[{i}]"))

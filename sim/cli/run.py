@@ -13,12 +13,15 @@ import simpy
 import typer
 
 from sim import __version__
+from sim.adaptive import DEFAULT_MAX_REPS
 from sim.cli.common import load_with, set_option, single_overrides
-from sim.experiment import default_workers, run_scenario
 from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
+from sim.progress import wanted
+from sim.projection import project
 from sim.verdict import console as verdict_console
 from sim.verdict import render
+from sim.verdict_scale import render_scale
 
 
 def run(
@@ -26,6 +29,14 @@ def run(
     reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the scenario's)"),
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
     workers: int = typer.Option(0, "--workers", min=0, help="processes; 0 = one per core"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT"),
+    executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (LocalCluster)"),
+    precision: float | None = typer.Option(
+        None, "--precision", min=0.0001, max=0.49, help="add blocks until P(target) is known to ± this (95%)"
+    ),
+    max_reps: int = typer.Option(
+        DEFAULT_MAX_REPS, "--max-reps", min=1, help="with --precision: stop at this many replications"
+    ),
     out: Path | None = typer.Option(None, "--out", help="result folder (default results/<name>/<time>/)"),
     results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
     as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
@@ -46,7 +57,18 @@ def run(
     check_destination(dest)
     for w in loaded.warnings:
         typer.echo(f"warning: {w}", err=True)
-    results = run_scenario(s, replications=reps, seed=seed, workers=workers or default_workers())
+    done = project(
+        s,
+        reps=reps,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        executor=executor,
+        precision=precision,
+        max_reps=max_reps,
+        show_progress=wanted(quiet, as_json),
+    )
+    results = done.results
     summary = with_money(results.summary(__version__, loaded.warnings), results)
     info = {
         "version": __version__,
@@ -61,6 +83,9 @@ def run(
         "numpy": np.__version__,
         "simpy": simpy.__version__,
     }
+    summary.update(done.summary)
+    info.update(done.facts)
+
     written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
     if report:
         write_report(written, lang)
@@ -69,4 +94,6 @@ def run(
     elif quiet:
         typer.echo(str(written))
     else:
-        render(summary, verdict_console(), written)
+        console = verdict_console()
+        render(summary, console, written)
+        render_scale(summary, console)
