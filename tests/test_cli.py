@@ -7,17 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from cli_inproc import sim_cli
 from conftest import SCENARIOS
-from sim.cli import main
 
 BALI = str(SCENARIOS / "bali-2025.yaml")
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
+    done = sim_cli(capsys, *args)
+    return done.returncode, done.stdout, done.stderr
 
 
 def test_run_prints_the_verdict_and_writes_the_results(capsys, tmp_path):
