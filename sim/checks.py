@@ -50,14 +50,17 @@ def _horizon(s: Scenario) -> Iterator[Problem]:
 
 def _segments(s: Scenario) -> Iterator[Problem]:
     groups = s.groups
+    shape_problems = False
     for field in ("active", "inactive"):
         value = getattr(s.baseline, field)
         if s.segmented and not isinstance(value, dict) and not (field == "inactive" and value == 0):
+            shape_problems = True
             yield Problem(
                 ("baseline", field),
                 f"population is split by segment ({', '.join(groups)}); give baseline.{field} per segment too",
             )
         if not s.segmented and isinstance(value, dict):
+            shape_problems = True
             yield Problem(
                 ("baseline", field),
                 "population.workers is one figure; give baseline."
@@ -66,10 +69,21 @@ def _segments(s: Scenario) -> Iterator[Problem]:
         if isinstance(value, dict):
             for seg in value:
                 if seg not in groups:
+                    shape_problems = True
                     yield Problem(
                         ("baseline", field, seg),
                         f"segment {seg!r} is not in population.workers; allowed: {', '.join(groups)}",
                     )
+    if shape_problems:
+        return
+    stated = s.population.total
+    split = sum(s.per_group(s.population.workers))
+    if stated is not None and split != stated:
+        yield Problem(
+            ("population", "total"),
+            f"population.workers adds up to {split:,}, not the stated total {stated:,}; "
+            "make the segments add up to population.total, or leave total out",
+        )
     if isinstance(s.lapse, dict):
         for seg in s.lapse:
             if seg not in groups:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -84,8 +85,16 @@ def check_destination(dest: Path) -> None:
     parent = dest.parent
     while not parent.exists():
         parent = parent.parent
-    if not os.access(parent, os.W_OK):
-        raise ScenarioError("cannot write here; choose a writable --out", where=Location(parent), field="--out")
+    if not parent.is_dir():
+        raise ScenarioError("is a file, not a folder; choose another --out", where=Location(parent), field="--out")
+    # os.access says yes to root even on a read-only file system, so try for real.
+    try:
+        probe = tempfile.mkdtemp(prefix=TMP_PREFIX + "probe-", dir=parent)
+    except OSError as exc:
+        raise ScenarioError(
+            f"cannot write here ({exc.strerror or exc}); choose a writable --out", where=Location(parent), field="--out"
+        ) from None
+    os.rmdir(probe)
 
 
 def write_atomically(dest: Path, writer: Writer) -> Path:

@@ -7,6 +7,7 @@ and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C into exit
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 import click
 import typer
@@ -36,6 +37,13 @@ def _root(
     """Run scenario YAML files through a SimPy Monte Carlo model of membership growth."""
 
 
+# Typer ships its own copy of click, whose exceptions do not derive from the installed click's.
+_CLICK_ERRORS: tuple[type[click.ClickException], ...] = (
+    click.ClickException,
+    *(cast("type[click.ClickException]", c) for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: ``sim ...``."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -47,12 +55,12 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except click.ClickException as exc:
+    except _CLICK_ERRORS as exc:
         if debug:
             raise
         print(f"error: {exc.format_message()} (see 'sim --help')", file=sys.stderr)
         sys.exit(2)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
         print("interrupted: nothing was written for the run in progress", file=sys.stderr)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -35,9 +35,8 @@ def run(
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
-    err = Console(stderr=True)
     for w in loaded.warnings:
-        err.print(f"warning: {w}", highlight=False)
+        typer.echo(f"warning: {w}", err=True)  # one unwrapped line, whatever the terminal width
     results = run_scenario(s, replications=reps, seed=seed, workers=workers or default_workers())
     summary = results.summary(__version__, loaded.warnings)
     info = {
