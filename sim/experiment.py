@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from sim.model import BlockOutcome, horizon_of, simulate_block
+from sim.pool import interruptible_map
 from sim.results import Results
 from sim.scenario import Scenario
 from sim.streams import block_seed
@@ -61,8 +62,7 @@ def _outcomes(
     elif workers <= 1 or len(blocks) <= 1:
         yield from (run_block(scenario, seed, b) for b in blocks)
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
-            yield from pool.map(run_block, *zip(*((scenario, seed, b) for b in blocks), strict=True))
+        yield from interruptible_map(run_block, [(scenario, seed, b) for b in blocks], min(workers, len(blocks)))
 
 
 def combine(

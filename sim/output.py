@@ -106,19 +106,36 @@ def write_atomically(dest: Path, writer: Writer) -> Path:
     try:
         tmp.mkdir()
         writer(tmp)
+        _sync(tmp)
         (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
+        _sync(tmp)
         if dest.exists():
             dest.rmdir()  # empty, checked above
         tmp.rename(dest)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise ScenarioError(
-            f"could not write results: {exc.strerror or exc}", where=Location(dest), field="--out"
+            f"could not write results ({exc.strerror or exc}); nothing was kept of this run, "
+            "earlier result folders are untouched",
+            where=Location(dest),
+            field="--out",
         ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
+
+
+def _sync(folder: Path) -> None:
+    """Flush a folder's files to disk, so the marker is never on disk before what it vouches for."""
+    for path in folder.iterdir():
+        with path.open("rb") as f:
+            os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -181,3 +198,33 @@ def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row.update({f"enrolled[{name}]": v for name, v in sem["enrolled_by_channel"].items()})
         rows.append(row)
     return rows
+
+
+def open_result(folder: Path) -> dict[str, Any]:
+    """The ``summary.json`` of a finished result folder; anything else is refused.
+
+    Every reader of result folders goes through here (or :func:`complete_results`), so that a
+    folder a killed or interrupted run left behind is never mistaken for a result.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError("is not a result folder", where=Location(folder))
+    if not is_complete(folder):
+        raise ScenarioError(
+            f"has no {COMPLETE} marker: the run that wrote it did not finish, so it is not read as a result",
+            where=Location(folder),
+        )
+    try:
+        data: dict[str, Any] = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"summary.json cannot be read: {exc}", where=Location(folder)) from None
+    return data
+
+
+def complete_results(root: Path) -> list[Path]:
+    """Every finished result folder under ``root``, oldest name first; temporary ones are skipped."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    found = {marker.parent for marker in root.rglob(COMPLETE) if marker.is_file()}
+    return sorted(p for p in found if not any(part.startswith(TMP_PREFIX) for part in p.relative_to(root).parts))

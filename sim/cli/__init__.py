@@ -1,11 +1,13 @@
 """The ``sim`` command line: one module per command, all built on :func:`sim.experiment.run_scenario`.
 
 :func:`main` is the console entry point. It turns every input problem into one line on stderr
-and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C into exit code 130.
+and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C or SIGTERM into a prompt
+stop that says what was kept (exit code 130 or 143).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import cast
 
@@ -44,8 +46,34 @@ _CLICK_ERRORS: tuple[type[click.ClickException], ...] = (
 )
 
 
+INTERRUPTED = (
+    "interrupted: the run in progress was discarded and no result folder was written for it; "
+    "earlier result folders are untouched"
+)
+
+INTERRUPT_CODE = 130
+
+_signal_received: list[int] = []
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM (a job scheduler, ``kill``) both end a run at once, remembering which came."""
+    _signal_received.append(signum)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: ``sim ...``."""
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _signal_received.clear()
+    try:
+        _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
@@ -61,6 +89,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc.format_message()} (see 'sim --help')", file=sys.stderr)
         sys.exit(2)
     except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
-        print("interrupted: nothing was written for the run in progress", file=sys.stderr)
-        sys.exit(130)
+        code = INTERRUPT_CODE
+    if _signal_received or code == INTERRUPT_CODE:
+        # Typer turns KeyboardInterrupt into a silent exit code 130; say what happened instead.
+        print(INTERRUPTED, file=sys.stderr)
+        sys.exit(128 + _signal_received[-1] if _signal_received else INTERRUPT_CODE)
     sys.exit(code if isinstance(code, int) else 0)
