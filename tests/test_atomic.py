@@ -127,9 +127,24 @@ def test_a_real_full_disk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def _start_long_run(results: Path, workers: int) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "run", BALI, "--reps", "200000", "--workers", str(workers),
-         "--results-dir", str(results)],
-        env=ENV, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "run",
+            BALI,
+            "--reps",
+            "200000",
+            "--workers",
+            str(workers),
+            "--results-dir",
+            str(results),
+        ],
+        env=ENV,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     deadline = time.monotonic() + 30
     # Wait until the simulation itself runs: the workers exist, or the main process is busy.
