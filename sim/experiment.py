@@ -9,7 +9,7 @@ after another or on any number of workers.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +55,7 @@ def default_workers() -> int:
 
 def _outcomes(
     scenario: Scenario, seed: int, blocks: list[Block], workers: int, executor: Executor | None
-) -> Iterator[BlockOutcome]:
+) -> Generator[BlockOutcome, None, None]:
     if executor is not None:
         futures = [executor.submit(run_block, scenario, seed, b) for b in blocks]
         yield from (f.result() for f in futures)
@@ -109,4 +109,8 @@ def run_scenario(
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     blocks = plan_blocks(reps)
-    return combine(scenario, root, _outcomes(scenario, root, blocks, workers, executor), progress)
+    outcomes = _outcomes(scenario, root, blocks, workers, executor)
+    try:
+        return combine(scenario, root, outcomes, progress)
+    finally:
+        outcomes.close()  # on an interrupt, stop the workers now rather than when garbage is collected

@@ -206,8 +206,16 @@ def parse_yaml(text: str, file: Path) -> Any:
         if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise ScenarioError(f"YAML syntax error: {problem}{_hint(problem)}", where=Location(file, line)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            f"character #x{exc.character:04x} is not allowed in YAML; remove it or save the file as plain UTF-8 text"
+            if isinstance(exc.character, int)
+            else f"character {exc.character!r} is not allowed in YAML; remove it",
+            where=Location(file, line),
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"YAML syntax error: {exc}", where=Location(file)) from None
+        raise ScenarioError(f"YAML syntax error: {' '.join(str(exc).split())}", where=Location(file)) from None
     if node is None:
         return None
     return _Builder(file).build(node)

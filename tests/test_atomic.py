@@ -47,6 +47,11 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in path.read_text().split()] if path.exists() else []
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -146,13 +151,14 @@ def _start_long_run(results: Path, workers: int) -> subprocess.Popen[str]:
         text=True,
         cwd=ROOT,
     )
-    deadline = time.monotonic() + 30
-    # Wait until the simulation itself runs: the workers exist, or the main process is busy.
+    deadline = time.monotonic() + 60
+    # Wait until the simulation itself runs: the workers exist, or the process has spent more CPU
+    # time than starting up takes (about 1 s), so the signal lands mid-run, not mid-import.
     while time.monotonic() < deadline and proc.poll() is None:
-        if (workers > 1 and len(_children(proc.pid)) >= workers) or (workers == 1 and time.monotonic() > deadline - 27):
+        if len(_children(proc.pid)) >= workers if workers > 1 else _cpu_seconds(proc.pid) > 2.5:
             break
         time.sleep(0.05)
-    time.sleep(0.5)
+    time.sleep(0.3)
     assert proc.poll() is None, proc.communicate()
     return proc
 

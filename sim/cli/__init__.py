@@ -7,6 +7,7 @@ stop that says what was kept (exit code 130 or 143).
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import cast
@@ -93,5 +94,10 @@ def _main(argv: list[str] | None) -> None:
     if _signal_received or code == INTERRUPT_CODE:
         # Typer turns KeyboardInterrupt into a silent exit code 130; say what happened instead.
         print(INTERRUPTED, file=sys.stderr)
-        sys.exit(128 + _signal_received[-1] if _signal_received else INTERRUPT_CODE)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Leave at once: a worker killed while sending its result can leave the executor's thread
+        # waiting forever on a half-written message, and a normal exit would join that thread.
+        # Nothing is left to clean up: a result folder is renamed into place only when complete.
+        os._exit(128 + _signal_received[-1] if _signal_received else INTERRUPT_CODE)
     sys.exit(code if isinstance(code, int) else 0)
