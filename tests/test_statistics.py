@@ -297,3 +297,36 @@ def test_small_pool_depletes_exponentially() -> None:
     assert_mean(x, workers - uncovered)
     assert_mean(x, continuous, bias=abs(workers - uncovered - continuous))
     assert np.all(x <= workers)
+
+
+def test_heterogeneous_rollout_cohorts_add_independent_gamma_variance() -> None:
+    n1, n2, rate, cv = 4, 10, 6.0, 0.8
+    ch = agents(
+        agents=n1,
+        agents_max=n2,
+        enrollments_per_agent_per_month=rate,
+        heterogeneity_cv=cv,
+        rollout=[{"on": "2025-10-01", "agents": n2}],
+    )
+    x = final_enrolled(run(scenario([ch]), 13))
+    # N | S₁, S₂ ~ Poisson(6r S₁ + 3r S₂): the first cohort works six months, the new one three.
+    m1, m2 = MONTHS * rate, 3 * rate
+    mean = m1 * n1 + m2 * (n2 - n1)
+    assert_mean(x, mean)
+    assert_variance(x, mean + m1 * m1 * n1 * cv * cv + m2 * m2 * (n2 - n1) * cv * cv)
+
+
+def test_uncertain_continuation_share_obeys_the_law_of_total_variance() -> None:
+    members, a, b = 1000, 3.0, 7.0
+    batch = {
+        "name": "Gianyar",
+        "kind": "funded_batch",
+        "continue_share": {"beta": [a, b]},
+        "batches": [{"on": "2025-07-01", "members": members, "funded_months": 3}],
+    }
+    kept = final_active(run(scenario([batch]), 14))
+    mu = a / (a + b)
+    var = a * b / ((a + b) ** 2 * (a + b + 1))
+    # kept | c ~ Binomial(M, c): Var = M E[c(1 − c)] + M² Var(c) = M(μ − σ² − μ²) + M² σ².
+    assert_mean(kept, members * mu)
+    assert_variance(kept, members * (mu - var - mu * mu) + members**2 * var)
