@@ -23,6 +23,8 @@ from sim.scenario import Scenario
 from sim.streams import block_seed
 
 BLOCK_SIZE = 500
+MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
+MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
 Progress = Callable[[int], None]
 

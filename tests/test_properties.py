@@ -136,7 +136,7 @@ def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
     return file
 
 
-@settings(FILE_SETTINGS, max_examples=30)
+@settings(FILE_SETTINGS, max_examples=60)
 @given(data=scenario_data())
 def test_random_valid_scenarios_load_and_keep_the_books(tmp_path: Path, data: dict[str, Any]) -> None:
     s = load_scenario(_write(tmp_path, data)).scenario

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from sim import __version__
-from sim.experiment import default_workers, run_scenario
+from sim.experiment import MAX_REPLICATIONS, MAX_WORKERS, default_workers, run_scenario
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination, write_run
 from sim.verdict import render
@@ -22,9 +22,11 @@ from sim.verdict import render
 
 def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
-    reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the scenario's)"),
+    reps: int | None = typer.Option(
+        None, "--reps", min=1, max=MAX_REPLICATIONS, help="replications (default: the scenario's)"
+    ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
-    workers: int = typer.Option(0, "--workers", min=0, help="processes; 0 = one per core"),
+    workers: int = typer.Option(0, "--workers", min=0, max=MAX_WORKERS, help="processes; 0 = one per core"),
     out: Path | None = typer.Option(None, "--out", help="result folder (default results/<name>/<time>/)"),
     results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
     as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
