@@ -9,7 +9,7 @@ after another or on any number of workers.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +57,7 @@ def default_workers() -> int:
 
 def _outcomes(
     scenario: Scenario, seed: int, blocks: list[Block], workers: int, executor: Executor | None
-) -> Generator[BlockOutcome, None, None]:
+) -> Iterator[BlockOutcome]:
     if executor is not None:
         futures = [executor.submit(run_block, scenario, seed, b) for b in blocks]
         yield from (f.result() for f in futures)
@@ -72,10 +72,17 @@ def combine(
 ) -> Results:
     """Join block outcomes, in block order, into one :class:`~sim.results.Results`."""
     parts: list[BlockOutcome] = []
-    for out in outcomes:
-        parts.append(out)
-        if progress is not None:
-            progress(out.at_target.shape[0])
+    try:
+        for out in outcomes:
+            parts.append(out)
+            if progress is not None:
+                progress(out.at_target.shape[0])
+    finally:
+        # On an interrupt, a pool behind ``outcomes`` must stop its workers now, not when (or if)
+        # the generator is garbage collected.
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
 
     def cat(name: str) -> np.ndarray[Any, Any]:
         return np.concatenate([getattr(p, name) for p in parts], axis=-1)
@@ -111,8 +118,4 @@ def run_scenario(
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     blocks = plan_blocks(reps)
-    outcomes = _outcomes(scenario, root, blocks, workers, executor)
-    try:
-        return combine(scenario, root, outcomes, progress)
-    finally:
-        outcomes.close()  # on an interrupt, stop the workers now rather than when garbage is collected
+    return combine(scenario, root, _outcomes(scenario, root, blocks, workers, executor), progress)

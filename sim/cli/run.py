@@ -38,7 +38,7 @@ def run(
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
     for w in loaded.warnings:
-        typer.echo(f"warning: {w}", err=True)  # one unwrapped line, whatever the terminal width
+        typer.echo(f"warning: {w}", err=True)
     results = run_scenario(s, replications=reps, seed=seed, workers=workers or default_workers())
     summary = results.summary(__version__, loaded.warnings)
     info = {
