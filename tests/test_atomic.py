@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS
 
+from conftest import ROOT, SCENARIOS
 from sim import output
 from sim.cli import INTERRUPTED, main
 from sim.errors import ScenarioError

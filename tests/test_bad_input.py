@@ -17,8 +17,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCENARIOS, run_cli
 
+from conftest import ROOT, SCENARIOS, run_cli
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.loader import load_scenario

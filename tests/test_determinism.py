@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SCENARIOS, run_cli
 
+from conftest import SCENARIOS, run_cli
 from sim.experiment import BLOCK_SIZE
 
 FIGURES = ("summary.json", "monthly.csv", "channels.csv", "semesters.csv", "scenario.yaml")

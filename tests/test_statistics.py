@@ -20,6 +20,7 @@ import numpy as np
 from scipy import stats
 
 from sim.calendar import days_in_month
+from sim.channels.base import FLOW_PHASE, LAPSE_PHASE
 from sim.experiment import run_scenario
 from sim.rates import DAYS_PER_MONTH, daily_probability, expected_with_inflow, surviving_share, two_state_active
 from sim.results import Results
@@ -242,8 +243,11 @@ def test_inflow_and_lapse_against_the_continuous_closed_form() -> None:
     r = run(scenario([organic], baseline={"active": n0}, lapse={"monthly_rate": mu}), 10)
     x = final_active(r)
     p = float(daily_probability(mu))
-    # The model's exact expectation: day d's arrivals come before that day's lapse step.
-    discrete = n0 * (1 - p) ** DAYS + sum(rate * (1 - p) ** (DAYS - d) for d, rate in enumerate(_daily_rates(lam)))
+    # The model's exact expectation: day d's arrivals meet the lapse steps after them, including
+    # that day's own if recruiting comes before lapse within a day.
+    same_day = 1 if FLOW_PHASE < LAPSE_PHASE else 0
+    steps = [DAYS - d - 1 + same_day for d in range(DAYS)]
+    discrete = n0 * (1 - p) ** DAYS + sum(rate * (1 - p) ** k for k, rate in zip(steps, _daily_rates(lam), strict=True))
     continuous = expected_with_inflow(n0, lam, mu, T_MONTHS)
     # Discretisation bias: arrivals meet at most one extra day's hazard, and monthly flows spread
     # over 28–31-day months shift timing by under a day: |bias| <= 2 p × the inflow part.
