@@ -200,11 +200,11 @@ def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def open_result(folder: Path) -> dict[str, Any]:
-    """The ``summary.json`` of a finished result folder; anything else is refused.
+def require_complete(folder: Path) -> Path:
+    """``folder``, if it is a finished result folder; otherwise a one-line error saying why not.
 
-    Every reader of result folders goes through here (or :func:`complete_results`), so that a
-    folder a killed or interrupted run left behind is never mistaken for a result.
+    Every reader of result folders goes through here (directly or through :func:`open_result`),
+    so that a folder a killed or interrupted run left behind is never mistaken for a result.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -214,8 +214,14 @@ def open_result(folder: Path) -> dict[str, Any]:
             f"has no {COMPLETE} marker: the run that wrote it did not finish, so it is not read as a result",
             where=Location(folder),
         )
+    return folder
+
+
+def open_result(folder: Path) -> dict[str, Any]:
+    """The ``summary.json`` of a finished run's folder."""
+    path = require_complete(folder) / "summary.json"
     try:
-        data: dict[str, Any] = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ScenarioError(f"summary.json cannot be read: {exc}", where=Location(folder)) from None
     return data

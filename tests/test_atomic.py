@@ -77,6 +77,12 @@ def test_open_result_reads_only_complete_folders(tmp_path: Path, capsys: pytest.
     with pytest.raises(ScenarioError, match="is not a result folder"):
         open_result(tmp_path / "nowhere")
     assert complete_results(tmp_path) == [earlier]
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "summary.json").write_text("{not json")
+    (broken / COMPLETE).write_text("")
+    with pytest.raises(ScenarioError, match=r"summary\.json cannot be read"):
+        open_result(broken)
 
 
 def test_an_earlier_run_is_never_overwritten(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

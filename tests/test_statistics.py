@@ -22,7 +22,14 @@ from scipy import stats
 from sim.calendar import days_in_month
 from sim.channels.base import FLOW_PHASE, LAPSE_PHASE
 from sim.experiment import run_scenario
-from sim.rates import DAYS_PER_MONTH, daily_probability, expected_with_inflow, surviving_share, two_state_active
+from sim.rates import (
+    DAYS_PER_MONTH,
+    daily_allocation,
+    daily_probability,
+    expected_with_inflow,
+    surviving_share,
+    two_state_active,
+)
 from sim.results import Results
 from sim.scenario import Scenario
 
@@ -334,3 +341,36 @@ def test_uncertain_continuation_share_obeys_the_law_of_total_variance() -> None:
     # kept | c ~ Binomial(M, c): Var = M E[c(1 − c)] + M² Var(c) = M(μ − σ² − μ²) + M² σ².
     assert_mean(kept, members * mu)
     assert_variance(kept, members * (mu - var - mu * mu) + members**2 * var)
+
+
+def test_seasonal_loans_from_the_opening_date_are_thinned_binomially() -> None:
+    monthly = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200]
+    rate = 0.3
+    kur = {
+        "name": "KUR",
+        "kind": "loan_linked",
+        "loans_per_month": monthly,
+        "enrollment_rate": rate,
+        "already_member_share": 0,
+        "opens_on": "2025-08-15",
+    }
+    x = final_enrolled(run(scenario([kur]), 15))
+    # Loans are whole and deterministic: 15–31 August's share of August, then September–December.
+    august = int(np.sum([daily_allocation(np.array([800.0]), d, 31)[0] for d in range(14, 31)]))
+    loans = august + 900 + 1000 + 1100 + 1200
+    assert_mean(x, loans * rate)
+    assert_variance(x, loans * rate * (1 - rate))
+
+
+def test_a_policy_switch_changes_the_rate_from_its_date() -> None:
+    organic = {
+        "name": "walk-in",
+        "kind": "organic",
+        "per_month": 100.0,
+        "already_member_share": 0,
+        "policy": [{"on": "2025-10-01", "set": {"per_month": 300.0}}],
+    }
+    x = final_enrolled(run(scenario([organic]), 16))
+    mu = 100.0 * 3 + 300.0 * 3
+    assert_mean(x, mu)
+    assert_variance(x, mu)
