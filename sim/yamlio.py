@@ -232,6 +232,8 @@ def read_yaml(file: Path) -> MarkedDict:
     if size > MAX_FILE_BYTES:
         raise ScenarioError(f"file is {size:,} bytes; scenarios are limited to {MAX_FILE_BYTES:,}", where=where)
     raw = file.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError("file is saved as UTF-16; save it as UTF-8 (plain text)", where=where)
     if b"\x00" in raw:
         raise ScenarioError("file is binary, not YAML text", where=where)
     try:

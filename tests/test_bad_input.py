@@ -356,6 +356,7 @@ CASES: list[tuple[str, int | None, str, str]] = [
         "lapse.pu.montly_rate",
         "unknown key 'montly_rate'; did you mean 'monthly_rate'?",
     ),
+    ("94-utf16-file", None, "", "file is saved as UTF-16; save it as UTF-8"),
 ]
 
 # Where the error is reported when it is not the case's own file.
@@ -682,6 +683,13 @@ def test_parent_outside_the_folder_is_allowed_but_shown(tmp_path: Path) -> None:
     result = run_cli("validate", str(child))
     assert result.returncode == 0
     assert "outside the scenario's folder" in result.stderr
+
+
+def test_windows_line_endings_and_byte_order_mark_are_fine(tmp_path: Path) -> None:
+    text = (CORPUS / "parents" / "valid-base.yaml").read_text()
+    file = tmp_path / "windows.yaml"
+    file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load_scenario(file).scenario == load_scenario(CORPUS / "parents" / "valid-base.yaml").scenario
 
 
 def test_the_corpus_base_itself_is_valid() -> None:
