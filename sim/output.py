@@ -8,7 +8,9 @@ removed by the next run that writes beside it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import json
 import os
 import re
@@ -45,7 +47,37 @@ def default_destination(results_root: Path, scenario: Scenario, now: datetime | 
     while candidate.exists():
         n += 1
         candidate = base.with_name(f"{stamp}-{n}")
+    _AUTO_NAMED.add(candidate)
     return candidate
+
+
+# Destinations chosen by default_destination: if another run (started in the same second) takes
+# one first, this run moves on to the next free suffix instead of failing after all its work.
+_AUTO_NAMED: set[Path] = set()
+
+
+def _next_free(dest: Path) -> Path:
+    """The next ``<stamp>-N`` beside an automatically named destination that is taken."""
+    stamp = re.sub(r"-\d+$", "", dest.name)
+    n = 2
+    while (candidate := dest.with_name(f"{stamp}-{n}")).exists():
+        n += 1
+    _AUTO_NAMED.add(candidate)
+    return candidate
+
+
+def _move_into_place(tmp: Path, dest: Path) -> Path:
+    """Rename the finished ``tmp`` to ``dest``, never over anything; returns where it went."""
+    while True:
+        try:
+            if dest.exists():
+                dest.rmdir()  # only an empty folder can go; anything in it makes this fail
+            tmp.rename(dest)
+            return dest
+        except OSError as exc:
+            if dest not in _AUTO_NAMED or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            dest = _next_free(dest)
 
 
 def is_complete(folder: Path) -> bool:
@@ -60,18 +92,23 @@ def _clean_stale(parent: Path) -> None:
     for tmp in parent.glob(f"{TMP_PREFIX}*"):
         pid = tmp.name.rsplit("-", 1)[-1]
         alive = pid.isdigit() and _pid_alive(int(pid))
-        if not alive or time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+        try:
+            old = time.time() - tmp.stat().st_mtime > STALE_SECONDS
+        except FileNotFoundError:  # another run cleaned it first
+            continue
+        if not alive or old:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (ours included: it may be writing beside us right now)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return pid != os.getpid()
+        pass  # it exists, under another user
+    return True
 
 
 def check_destination(dest: Path) -> None:
@@ -89,31 +126,38 @@ def check_destination(dest: Path) -> None:
         raise ScenarioError("is a file, not a folder; choose another --out", where=Location(parent), field="--out")
     # os.access says yes to root even on a read-only file system, so try for real.
     try:
-        probe = tempfile.mkdtemp(prefix=TMP_PREFIX + "probe-", dir=parent)
+        probe = tempfile.mkdtemp(prefix=TMP_PREFIX + "probe-", suffix=f"-{os.getpid()}", dir=parent)
     except OSError as exc:
         raise ScenarioError(
             f"cannot write here ({exc.strerror or exc}); choose a writable --out", where=Location(parent), field="--out"
         ) from None
-    os.rmdir(probe)
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(probe)
 
 
 def write_atomically(dest: Path, writer: Writer) -> Path:
-    """Let ``writer`` fill a temporary folder, mark it complete, then rename it to ``dest``."""
+    """Let ``writer`` fill a temporary folder, mark it complete, then rename it to ``dest``.
+
+    Returns the folder written: ``dest``, or for an automatically named destination that another
+    run took meanwhile, the next free name beside it.
+    """
+    if dest in _AUTO_NAMED and dest.exists():
+        dest = _next_free(dest)
     check_destination(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(dest.parent)
-    tmp = dest.parent / f"{TMP_PREFIX}{dest.name}-{os.getpid()}"
+    tmp: Path | None = None
     try:
-        tmp.mkdir()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(dest.parent)
+        # Unique even for two writes in one process; the process id comes last, for _clean_stale.
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{dest.name}-", suffix=f"-{os.getpid()}", dir=dest.parent))
         writer(tmp)
         _sync(tmp)
         (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
         _sync(tmp)
-        if dest.exists():
-            dest.rmdir()  # empty, checked above
-        tmp.rename(dest)
+        dest = _move_into_place(tmp, dest)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise ScenarioError(
             f"could not write results ({exc.strerror or exc}); nothing was kept of this run, "
             "earlier result folders are untouched",
@@ -121,7 +165,8 @@ def write_atomically(dest: Path, writer: Writer) -> Path:
             field="--out",
         ) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
 

@@ -22,7 +22,7 @@ from conftest import ROOT, SCENARIOS
 from sim import output
 from sim.cli import INTERRUPTED, main
 from sim.errors import ScenarioError
-from sim.output import COMPLETE, TMP_PREFIX, complete_results, open_result, write_atomically
+from sim.output import COMPLETE, TMP_PREFIX, Writer, complete_results, open_result, write_atomically
 
 BALI = str(SCENARIOS / "bali-2025.yaml")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -236,3 +236,38 @@ def test_kill_9_while_simulating_writes_nothing(tmp_path: Path) -> None:
             os.kill(child, signal.SIGKILL)
     proc.communicate(timeout=30)
     assert not (tmp_path / "results").exists() or complete_results(tmp_path / "results") == []
+
+
+def test_a_default_folder_taken_meanwhile_moves_to_the_next_name(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from sim.loader import load_scenario
+    from sim.output import default_destination
+
+    s = load_scenario(BALI).scenario
+    when = datetime(2025, 7, 1, 9, 30, 0)
+    mine = default_destination(tmp_path, s, when)
+    # Another run started in the same second finishes first and takes the name, complete.
+    write_atomically(mine, lambda folder: (folder / "summary.json").write_text('{"other": 1}'))
+    written = write_atomically(mine, lambda folder: (folder / "summary.json").write_text('{"mine": 1}'))
+    assert written == mine.with_name("20250701T093000-2")
+    assert open_result(mine) == {"other": 1}
+    assert open_result(written) == {"mine": 1}
+
+    # The same race at the last moment: the other run renames its folder in while this one writes.
+    def other_run_finishes_meanwhile(target: Path) -> Writer:
+        def fill(folder: Path) -> None:
+            (folder / "summary.json").write_text('{"late": 1}')
+            write_atomically(target, lambda other: (other / "summary.json").write_text('{"other": 2}'))
+
+        return fill
+
+    later = default_destination(tmp_path, s, datetime(2025, 7, 1, 10, 0, 0))
+    assert write_atomically(later, other_run_finishes_meanwhile(later)) == later.with_name("20250701T100000-2")
+    assert open_result(later) == {"other": 2}
+    # A destination the planner named is never renamed, and never written over: the run fails.
+    named = tmp_path / "named"
+    with pytest.raises(ScenarioError, match="could not write results"):
+        write_atomically(named, other_run_finishes_meanwhile(named))
+    assert open_result(named) == {"other": 2}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)] == []
