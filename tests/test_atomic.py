@@ -271,3 +271,22 @@ def test_a_default_folder_taken_meanwhile_moves_to_the_next_name(tmp_path: Path)
         write_atomically(named, other_run_finishes_meanwhile(named))
     assert open_result(named) == {"other": 2}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TMP_PREFIX)] == []
+
+
+def test_runs_started_together_both_keep_their_results(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "sim", "run", BALI, "--reps", "20", "--workers", "1", "--quiet"]
+    procs = [
+        subprocess.Popen(
+            [*args, "--seed", str(seed), "--results-dir", str(tmp_path)],
+            env=ENV,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for seed in (1, 2, 3)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outs
+    written = sorted(Path(out.strip()) for out, _ in outs)
+    assert complete_results(tmp_path) == written
+    assert sorted(open_result(w)["seed"] for w in written) == [1, 2, 3]
