@@ -228,10 +228,15 @@ def read_yaml(file: Path) -> MarkedDict:
         raise ScenarioError("no such file", where=where)
     if file.is_dir():
         raise ScenarioError("is a directory; give a scenario .yaml file", where=where)
+    if not file.is_file():
+        raise ScenarioError("is not a regular file (a device or a pipe?); give a scenario .yaml file", where=where)
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ScenarioError(f"file is {size:,} bytes; scenarios are limited to {MAX_FILE_BYTES:,}", where=where)
-    raw = file.read_bytes()
+    with file.open("rb") as f:  # the size on disk can lie (/proc files say 0): never read past the limit
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is over {MAX_FILE_BYTES:,} bytes; scenarios are limited to that", where=where)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ScenarioError("file is saved as UTF-16; save it as UTF-8 (plain text)", where=where)
     if b"\x00" in raw:

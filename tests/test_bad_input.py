@@ -461,6 +461,15 @@ def test_big_or_deep_documents_under_the_size_limit_are_refused_fast(tmp_path: P
     assert peak < 50_000_000
 
 
+def test_devices_and_pipes_are_refused_without_reading_them(tmp_path: Path) -> None:
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)  # opening it would wait forever for a writer
+    for file in (fifo, Path("/dev/zero")):
+        message, elapsed, _ = _refuse(file)
+        assert "is not a regular file" in message
+        assert elapsed < 1.0
+
+
 def test_alias_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
     levels = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 10))
     file = tmp_path / "bomb.yaml"
