@@ -2,9 +2,9 @@
 
 :class:`concurrent.futures.ProcessPoolExecutor` finishes the blocks its workers have started before
 it shuts down, even after Ctrl-C, and a SIGTERM sent to the main process alone never reaches them.
-:func:`interruptible_map` hands out blocks the same way, but when the consumer stops early -- an
-interrupt, an error -- it cancels the blocks not yet started and terminates the workers, so
-``sim run`` returns within moments. Workers ignore SIGINT: Ctrl-C reaches the whole process group,
+:func:`local_pool` (and :func:`interruptible_map` on top of it) drains the pool when its block
+ends normally, but when it is left by an exception -- an interrupt, an error -- it kills the
+workers, so ``sim run`` returns within moments. Workers ignore SIGINT: Ctrl-C reaches the whole process group,
 and only the main process should decide what happens next; SIGTERM kills a worker outright.
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -39,20 +40,27 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False)
 
 
+@contextmanager
+def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that is drained when its block ends normally and killed when it does not.
+
+    Any executor-based caller gets the same prompt stop as :func:`interruptible_map` by opening its
+    local pool here.
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
 def interruptible_map(fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]], workers: int) -> Iterator[T]:
     """``fn(*job)`` for every job on ``workers`` processes, yielded in job order."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
-    futures: list[Future[T]] = []
-    finished = False
-    try:
-        # Submitting is inside the try: an interrupt half-way through must still stop the pool,
+    with local_pool(workers) as pool:
+        # Submitting is inside the pool's block: an interrupt half-way through must still stop it,
         # or leaving Python would wait for every block already submitted.
-        futures.extend(pool.submit(fn, *job) for job in jobs)
+        futures = [pool.submit(fn, *job) for job in jobs]
         for f in futures:
             yield f.result()
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop(pool)
