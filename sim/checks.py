@@ -75,14 +75,17 @@ def _horizon(s: Scenario) -> Iterator[Problem]:
 def _segments(area: Scenario | Region, at: Path = ()) -> Iterator[Problem]:
     groups = _names(area)
     per = _per(area)
+    shape_problems = False
     for field in ("active", "inactive"):
         value = getattr(area.baseline, field)
         if area.segmented and not isinstance(value, dict) and not (field == "inactive" and value == 0):
+            shape_problems = True
             yield Problem(
                 (*at, "baseline", field),
                 f"population is split by segment ({', '.join(groups)}); give baseline.{field} per segment too",
             )
         if not area.segmented and isinstance(value, dict):
+            shape_problems = True
             yield Problem(
                 (*at, "baseline", field),
                 "population.workers is one figure; give baseline."
@@ -91,10 +94,21 @@ def _segments(area: Scenario | Region, at: Path = ()) -> Iterator[Problem]:
         if isinstance(value, dict):
             for seg in value:
                 if seg not in groups:
+                    shape_problems = True
                     yield Problem(
                         (*at, "baseline", field, seg),
                         f"segment {seg!r} is not in population.workers; allowed: {', '.join(groups)}",
                     )
+    if shape_problems:
+        return
+    stated = area.population.total
+    split = sum(per(area.population.workers))
+    if stated is not None and split != stated:
+        yield Problem(
+            (*at, "population", "total"),
+            f"population.workers adds up to {split:,}, not the stated total {stated:,}; "
+            "make the segments add up to population.total, or leave total out",
+        )
     if isinstance(area.lapse, dict):
         for seg in area.lapse:
             if seg not in groups:

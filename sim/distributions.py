@@ -14,6 +14,7 @@ tests and reports can state what a draw should average to.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -258,12 +259,16 @@ def parse(value: Any) -> Distribution:
         if m <= 0 or s <= 0:
             raise ValueError(f"lognormal needs mean > 0 and sd > 0, got mean {m:g}, sd {s:g}")
         return Lognormal(m, s)
-    raise ValueError(f"unknown distribution {kind!r}; allowed: {', '.join(KINDS)}")
+    close = difflib.get_close_matches(str(kind), KINDS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ValueError(f"unknown distribution {kind!r}{hint} (allowed: {', '.join(KINDS)})")
 
 
 def check_bounds(dist: Distribution, lo: float, hi: float, what: str) -> Distribution:
     """Reject a distribution whose values could fall outside ``[lo, hi]``."""
     s_lo, s_hi = dist.support
+    if isinstance(dist, Constant) and not lo <= dist.value <= hi:
+        raise ValueError(f"must be within {what}, got {dist.value:g}")
     if s_lo < lo or s_hi > hi:
         shown = dist.to_data()
         raise ValueError(f"{shown} can take values outside {what}")

@@ -34,5 +34,7 @@ class ScenarioError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        parts = [p for p in (str(self.where), self.field) if p]
-        return ": ".join([*parts, self.message])
+        # A field path typed on the command line may hold anything; the report stays one line.
+        field = self.field if self.field.isprintable() else repr(self.field)
+        parts = [p for p in (str(self.where), field) if p]
+        return ": ".join([*parts, self.message]).replace("\n", "\\n")

@@ -19,11 +19,12 @@ that way.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import TypeVar
 
 from sim.errors import ScenarioError
+from sim.pool import local_pool
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -42,7 +43,7 @@ def make_executor(workers: int = 1, scheduler: str | None = None, executor: str 
     elif workers <= 1:
         yield None
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with local_pool(workers) as pool:
             yield pool
 
 

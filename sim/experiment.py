@@ -24,6 +24,8 @@ from sim.scenario import Scenario
 from sim.streams import block_seed
 
 BLOCK_SIZE = 500
+MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
+MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
 Progress = Callable[[int], None]
 
@@ -115,10 +117,17 @@ def combine(
 ) -> Results:
     """Join block outcomes, in block order, into one :class:`~sim.results.Results`."""
     parts: list[BlockOutcome] = []
-    for out in outcomes:
-        parts.append(out)
-        if progress is not None:
-            progress(out.at_target.shape[0])
+    try:
+        for out in outcomes:
+            parts.append(out)
+            if progress is not None:
+                progress(out.at_target.shape[0])
+    finally:
+        # On an interrupt, a pool behind ``outcomes`` must stop its workers now, not when (or if)
+        # the generator is garbage collected.
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
 
     def cat(name: str) -> np.ndarray[Any, Any]:
         return np.concatenate([getattr(p, name) for p in parts], axis=-1)

@@ -13,6 +13,8 @@ Loading is three steps, and every problem in any of them becomes one
 from __future__ import annotations
 
 import difflib
+import re
+import typing
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from sim.channels.base import PolicySwitch
 from sim.channels.funded_batch import Batch
 from sim.distributions import KINDS
 from sim.errors import Location, ScenarioError
+from sim.fields import SEGMENTS
 from sim.paths import Override
 from sim.scenario import Baseline, LapseRates, Population, Region, Scenario, Target
 from sim.yamlio import MarkedDict, MarkedList, location_of, read_yaml
@@ -48,7 +51,7 @@ _MODELS: tuple[type[BaseModel], ...] = (
 
 
 # Names pydantic puts into an error's location for union members; never keys of the data.
-_NOT_KEYS = {"int", "float", "str", "bool", "date", *(m.__name__ for m in _MODELS)}
+_NOT_KEYS = {"int", "float", "str", "bool", "date", "constrained-int", *(m.__name__ for m in _MODELS)}
 
 
 @dataclass(frozen=True)
@@ -172,40 +175,77 @@ def _data_path(raw: Any, loc: tuple[Hashable, ...]) -> tuple[tuple[Hashable, ...
     return tuple(found), tuple(full)
 
 
-_BY_KEY: dict[Hashable, type[BaseModel]] = {"costs": costs.ChannelCosts, "contributions": costs.Contributions}
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The scenario models an annotation can hold (through lists, dicts, unions and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
-def _allowed_keys(raw: Any, parent: tuple[Hashable, ...], loc: tuple[Hashable, ...]) -> list[str]:
-    """Field names of the model the mapping at ``parent`` was validated against."""
-    for step in loc:
-        if isinstance(step, str) and step in REGISTRY and len(parent) == 2:
-            return list(REGISTRY[step][0].model_fields)
+def _model_at(loc: tuple[Hashable, ...]) -> type[BaseModel]:
+    """The model whose fields the error at pydantic ``loc`` (ending in the bad key) was checked against."""
+    model: type[BaseModel] = Scenario
+    candidates: list[type[BaseModel]] = [Scenario]
+    by_name = {m.__name__: m for m in _MODELS}
+    for step in loc[:-1]:
+        if isinstance(step, str) and step in REGISTRY:
+            candidates = [REGISTRY[step][0]]
+        elif isinstance(step, str) and step in by_name:
+            candidates = [by_name[step]]
+        elif isinstance(step, str) and step in model.model_fields:
+            candidates = _models_in(model.model_fields[step].annotation) or candidates
+        else:
+            continue
+        model = candidates[0]
+    return model
+
+
+def _branch_fits(tag: str, value: Any) -> bool:
+    """Whether the data ``value`` has the shape of the union member pydantic named ``tag``.
+
+    "In total or per segment" fields accept a figure (or a rate model) or a mapping by segment; an
+    error is only worth showing from the form the planner evidently meant.
+    """
+    models = {m.__name__: m for m in _MODELS}
+    per_segment = isinstance(value, dict) and (
+        bool(set(value) & set(SEGMENTS)) or all(isinstance(v, dict) for v in value.values())
+    )
+    if tag.startswith("dict["):
+        return per_segment
+    if tag in models:
+        return isinstance(value, dict) and not per_segment
+    return not isinstance(value, dict | list)
+
+
+def _fits(raw: Any, loc: tuple[Hashable, ...]) -> bool:
+    """Whether every union member named in ``loc`` fits the data it was tried on."""
     node: Any = raw
-    for step in parent:
-        node = node[step]
-    keys = set(node) if isinstance(node, dict) else set()
-    best = max(_MODELS, key=lambda m: len(keys & set(m.model_fields)))
-    if not parent:
-        best = Scenario
-    elif parent[-1] in _BY_KEY:
-        best = _BY_KEY[parent[-1]]
-    return list(best.model_fields)
+    for step in loc:
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
+            node = node[step]  # type: ignore[call-overload]
+        elif isinstance(step, str) and step not in REGISTRY and step != "[key]" and not _branch_fits(step, node):
+            return False
+    return True
 
 
 def _pick(errors: list[Any], raw: Any) -> Any:
-    """The error a planner should see first: the first field, the most specific complaint."""
-    # Of the errors under the first field, the one that got deepest into the data is the one
-    # about the union member the planner meant (per-segment lapse rates, not one set of rates).
-    head = _data_path(raw, errors[0]["loc"])[0][:1]
-    under = [e for e in errors if _data_path(raw, e["loc"])[0][:1] == head]
-    deepest = max(len(_data_path(raw, e["loc"])[0]) for e in under)
-    first = next(_data_path(raw, e["loc"])[1] for e in under if len(_data_path(raw, e["loc"])[0]) == deepest)
-    same = [e for e in under if _data_path(raw, e["loc"])[1][: len(first)] == first]
-    specific = [
-        e
-        for e in same
-        if (not e["type"].endswith("_type") and e["type"] != "union_tag_invalid") or e["type"] == "union_tag_invalid"
-    ]
+    """The error a planner should see first: the first field, the most specific complaint.
+
+    Errors from a union member the data does not look like are dropped, and an unknown key beats
+    a missing one beside it, since the unknown key is usually the missing one misspelt.
+    """
+    errors = [e for e in errors if _fits(raw, e["loc"])] or errors
+    first = _data_path(raw, errors[0]["loc"])[1]
+    if errors[0]["type"] == "missing":
+        beside = [
+            e for e in errors if e["type"] == "extra_forbidden" and _data_path(raw, e["loc"])[1][:-1] == first[:-1]
+        ]
+        if beside:
+            return beside[0]
+    same = [e for e in errors if _data_path(raw, e["loc"])[1][: len(first)] == first]
+    specific = [e for e in same if not e["type"].endswith("_type")]
     return (specific or same)[0]
 
 
@@ -215,7 +255,7 @@ def _describe(error: Any, raw: Any) -> ScenarioError:
     kind, msg = error["type"], error["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(full[-1])
-        allowed = _allowed_keys(raw, found[:-1], error["loc"])
+        allowed = list(_model_at(error["loc"]).model_fields)
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return ScenarioError(
@@ -228,9 +268,64 @@ def _describe(error: Any, raw: Any) -> ScenarioError:
         got = error.get("ctx", {}).get("tag")
         what = f"unknown channel kind {got!r}" if got else "channel has no 'kind'"
         return ScenarioError(f"{what}; allowed: {kinds}", where=where, field=format_path(raw, (*found, "kind")))
+    field = format_path(raw, full)
+    if kind == "literal_error" and error["loc"][-1] == "[key]":
+        key = str(error.get("input"))
+        close = difflib.get_close_matches(key, SEGMENTS, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        segments = ", ".join(SEGMENTS)
+        return ScenarioError(f"unknown segment {key!r}{hint} (allowed: {segments})", where=where, field=field)
+    if kind == "too_short" and full == ("channels",):
+        kinds = ", ".join(REGISTRY)
+        return ScenarioError(f"no channels given; give at least one (kinds: {kinds})", where=where, field="channels")
     value = error.get("input")
-    shown = "" if isinstance(value, dict | list) or "got" in msg else f", got {value!r}"
-    return ScenarioError(f"{msg[0].lower()}{msg[1:]}{shown}", where=where, field=format_path(raw, full))
+    plain = _PLAIN.get(kind) or ("expected a date written YYYY-MM-DD" if kind.startswith("date") else "")
+    if plain:
+        return ScenarioError(f"{plain}, got {_shown(value)}", where=where, field=field)
+    policy = _POLICY.match(msg) if full and full[-1] == "policy" else None
+    if policy is not None:
+        index, name = int(policy["index"]), policy["name"] or policy["quoted"]
+        rest = policy["rest"] if policy["name"] else f"{name!r} {policy['rest']}"
+        inner = (*full, index, "set", name)
+        return ScenarioError(rest, where=location_of(raw, _data_path(raw, inner)[0]), field=format_path(raw, inner))
+    shown = "" if isinstance(value, dict | list) or "got" in msg else f", got {_shown(value)}"
+    return ScenarioError(f"{msg[0].lower()}{msg[1:]}{shown}", where=where, field=field)
+
+
+_POLICY = re.compile(r"policy\[(?P<index>\d+)\]\.set(?:\.(?P<name>\w+): |: '(?P<quoted>\w+)' )(?P<rest>.*)")
+
+_PLAIN = {
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "model_type": "expected a mapping of fields (key: value)",
+    "model_attributes_type": "expected a mapping of fields (key: value)",
+    "dict_type": "expected a mapping (key: value)",
+    "list_type": "expected a list",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as the planner wrote it, in a few words."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, str):
+        return f"the text {value!r}" + ("; write numbers without quotes" if _numeric(value) else "")
+    return repr(value)
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def validate(raw: MarkedDict, file: Path) -> tuple[Scenario, tuple[str, ...]]:

@@ -8,11 +8,14 @@ removed by the next run that writes beside it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -44,7 +47,37 @@ def default_destination(results_root: Path, scenario: Scenario, now: datetime | 
     while candidate.exists():
         n += 1
         candidate = base.with_name(f"{stamp}-{n}")
+    _AUTO_NAMED.add(candidate)
     return candidate
+
+
+# Destinations chosen by default_destination: if another run (started in the same second) takes
+# one first, this run moves on to the next free suffix instead of failing after all its work.
+_AUTO_NAMED: set[Path] = set()
+
+
+def _next_free(dest: Path) -> Path:
+    """The next ``<stamp>-N`` beside an automatically named destination that is taken."""
+    stamp = re.sub(r"-\d+$", "", dest.name)
+    n = 2
+    while (candidate := dest.with_name(f"{stamp}-{n}")).exists():
+        n += 1
+    _AUTO_NAMED.add(candidate)
+    return candidate
+
+
+def _move_into_place(tmp: Path, dest: Path) -> Path:
+    """Rename the finished ``tmp`` to ``dest``, never over anything; returns where it went."""
+    while True:
+        try:
+            if dest.exists():
+                dest.rmdir()  # only an empty folder can go; anything in it makes this fail
+            tmp.rename(dest)
+            return dest
+        except OSError as exc:
+            if dest not in _AUTO_NAMED or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            dest = _next_free(dest)
 
 
 def is_complete(folder: Path) -> bool:
@@ -59,18 +92,23 @@ def _clean_stale(parent: Path) -> None:
     for tmp in parent.glob(f"{TMP_PREFIX}*"):
         pid = tmp.name.rsplit("-", 1)[-1]
         alive = pid.isdigit() and _pid_alive(int(pid))
-        if not alive or time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+        try:
+            old = time.time() - tmp.stat().st_mtime > STALE_SECONDS
+        except FileNotFoundError:  # another run cleaned it first
+            continue
+        if not alive or old:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (ours included: it may be writing beside us right now)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return pid != os.getpid()
+        pass  # it exists, under another user
+    return True
 
 
 def check_destination(dest: Path) -> None:
@@ -84,32 +122,65 @@ def check_destination(dest: Path) -> None:
     parent = dest.parent
     while not parent.exists():
         parent = parent.parent
-    if not os.access(parent, os.W_OK):
-        raise ScenarioError("cannot write here; choose a writable --out", where=Location(parent), field="--out")
+    if not parent.is_dir():
+        raise ScenarioError("is a file, not a folder; choose another --out", where=Location(parent), field="--out")
+    # os.access says yes to root even on a read-only file system, so try for real.
+    try:
+        probe = tempfile.mkdtemp(prefix=TMP_PREFIX + "probe-", suffix=f"-{os.getpid()}", dir=parent)
+    except OSError as exc:
+        raise ScenarioError(
+            f"cannot write here ({exc.strerror or exc}); choose a writable --out", where=Location(parent), field="--out"
+        ) from None
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(probe)
 
 
 def write_atomically(dest: Path, writer: Writer) -> Path:
-    """Let ``writer`` fill a temporary folder, mark it complete, then rename it to ``dest``."""
+    """Let ``writer`` fill a temporary folder, mark it complete, then rename it to ``dest``.
+
+    Returns the folder written: ``dest``, or for an automatically named destination that another
+    run took meanwhile, the next free name beside it.
+    """
+    if dest in _AUTO_NAMED and dest.exists():
+        dest = _next_free(dest)
     check_destination(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(dest.parent)
-    tmp = dest.parent / f"{TMP_PREFIX}{dest.name}-{os.getpid()}"
+    tmp: Path | None = None
     try:
-        tmp.mkdir()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(dest.parent)
+        # Unique even for two writes in one process; the process id comes last, for _clean_stale.
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{dest.name}-", suffix=f"-{os.getpid()}", dir=dest.parent))
         writer(tmp)
+        _sync(tmp)
         (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
-        if dest.exists():
-            dest.rmdir()  # empty, checked above
-        tmp.rename(dest)
+        _sync(tmp)
+        dest = _move_into_place(tmp, dest)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise ScenarioError(
-            f"could not write results: {exc.strerror or exc}", where=Location(dest), field="--out"
+            f"could not write results ({exc.strerror or exc}); nothing was kept of this run, "
+            "earlier result folders are untouched",
+            where=Location(dest),
+            field="--out",
         ) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
+
+
+def _sync(folder: Path) -> None:
+    """Flush a folder's files to disk, so the marker is never on disk before what it vouches for."""
+    for path in folder.iterdir():
+        with path.open("rb") as f:
+            os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -173,3 +244,39 @@ def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row.update({f"enrolled[{name}]": v for name, v in sem["enrolled_by_channel"].items()})
         rows.append(row)
     return rows
+
+
+def require_complete(folder: Path) -> Path:
+    """``folder``, if it is a finished result folder; otherwise a one-line error saying why not.
+
+    Every reader of result folders goes through here (directly or through :func:`open_result`),
+    so that a folder a killed or interrupted run left behind is never mistaken for a result.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError("is not a result folder", where=Location(folder))
+    if not is_complete(folder):
+        raise ScenarioError(
+            f"has no {COMPLETE} marker: the run that wrote it did not finish, so it is not read as a result",
+            where=Location(folder),
+        )
+    return folder
+
+
+def open_result(folder: Path) -> dict[str, Any]:
+    """The ``summary.json`` of a finished run's folder."""
+    path = require_complete(folder) / "summary.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"summary.json cannot be read: {exc}", where=Location(folder)) from None
+    return data
+
+
+def complete_results(root: Path) -> list[Path]:
+    """Every finished result folder under ``root``, oldest name first; temporary ones are skipped."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    found = {marker.parent for marker in root.rglob(COMPLETE) if marker.is_file()}
+    return sorted(p for p in found if not any(part.startswith(TMP_PREFIX) for part in p.relative_to(root).parts))

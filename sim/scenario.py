@@ -39,6 +39,9 @@ class Population(Frozen):
         description="working population, in total or per segment"
     )
     growth_per_year: float = Field(default=0.0, ge=-0.5, le=0.5, description="compound, e.g. 0.02")
+    total: PositiveCount | None = Field(
+        default=None, description="the published total, when workers are split by segment: the split must add up to it"
+    )
     source: str = ""
 
 

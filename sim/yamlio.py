@@ -22,7 +22,7 @@ from sim.errors import Location, ScenarioError
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
@@ -82,14 +82,10 @@ class _Builder:
     def where(self, node: yaml.Node) -> Location:
         return Location(self.file, node.start_mark.line + 1)
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+    def build(self, node: yaml.Node, depth: int = 0, path: str = "") -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise ScenarioError(
-                f"the document expands to more than {MAX_NODES:,} values (an alias bomb?); "
-                "write the values out or use fewer aliases",
-                where=self.where(node),
-            )
+            raise _too_big(self.where(node))
         if depth > MAX_DEPTH:
             raise ScenarioError(f"nesting deeper than {MAX_DEPTH} levels is not allowed", where=self.where(node))
         if node.tag not in _STANDARD_TAGS:
@@ -98,20 +94,23 @@ class _Builder:
                 where=self.where(node),
             )
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, depth)
+            return self._mapping(node, depth, path)
         if isinstance(node, yaml.SequenceNode):
             items = MarkedList()
             items.where = self.where(node)
             for i, child in enumerate(node.value):
                 items.marks[i] = self.where(child)
-                items.append(self.build(child, depth + 1))
+                items.append(self.build(child, depth + 1, f"{path}[{i}]"))
             return items
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
-            raise ScenarioError(f"{node.value!r} is not a valid value: {exc}", where=self.where(node)) from None
+            allowed = "; write an existing date as YYYY-MM-DD" if node.tag.endswith(":timestamp") else ""
+            raise ScenarioError(
+                f"{node.value!r} is not a valid value: {exc}{allowed}", where=self.where(node), field=path
+            ) from None
 
-    def _mapping(self, node: yaml.MappingNode, depth: int) -> MarkedDict:
+    def _mapping(self, node: yaml.MappingNode, depth: int, path: str) -> MarkedDict:
         result = MarkedDict()
         result.where = self.where(node)
         for key_node, value_node in node.value:
@@ -123,25 +122,100 @@ class _Builder:
                 raise ScenarioError(
                     f"duplicate key {key!r} (first given on line {first.line}); give each key once",
                     where=self.where(key_node),
-                    field=key,
+                    field=f"{path}.{key}" if path else key,
                 )
             result.marks[key] = self.where(key_node)
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = self.build(value_node, depth + 1, f"{path}.{key}" if path else key)
         return result
+
+
+_HINTS = (
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "check the indentation, and quote a value that holds ': '"),
+    ("expected <block end>", "check that this line is indented like the lines around it"),
+    ("end of stream", "close the quote or bracket that was opened"),
+    ("could not find expected ':'", "write key: value, with a space after the colon"),
+)
+
+
+def _hint(problem: str) -> str:
+    """What to do about PyYAML's most common complaints, in a planner's words."""
+    for fragment, advice in _HINTS:
+        if fragment in problem:
+            return f"; {advice}"
+    return ""
+
+
+_EventLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _too_big(where: Location) -> ScenarioError:
+    return ScenarioError(
+        f"the document expands to more than {MAX_NODES:,} values (an alias bomb?); "
+        "write the values out or use fewer aliases",
+        where=where,
+    )
+
+
+def check_shape(text: str, file: Path) -> None:
+    """Refuse deep nesting and documents that expand past :data:`MAX_NODES`, before composing.
+
+    PyYAML composes recursively and expands aliases as it goes, so a 10 kB file of ``[[[[...`` or
+    of nested aliases could exhaust the stack or the memory. This pass reads the event stream
+    (with libyaml when installed), keeping only a depth and the expanded size of each anchor.
+    A syntax error ends the pass quietly: the full parse that follows reports it properly.
+    """
+    depth, total = 0, 0
+    open_nodes: list[tuple[str | None, int]] = []
+    sizes: dict[str, int] = {}
+    try:
+        for event in yaml.parse(text, Loader=_EventLoader):
+            where = Location(file, event.start_mark.line + 1) if event.start_mark else Location(file)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ScenarioError(f"nesting deeper than {MAX_DEPTH} levels is not allowed", where=where)
+                open_nodes.append((event.anchor, total))
+                total += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                anchor, start = open_nodes.pop()
+                if anchor is not None:
+                    sizes[anchor] = total - start
+            elif isinstance(event, yaml.ScalarEvent):
+                total += 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                total += sizes.get(event.anchor or "", 1)
+            if total > MAX_NODES:
+                raise _too_big(where)
+    except yaml.YAMLError:
+        return
 
 
 def parse_yaml(text: str, file: Path) -> Any:
     """Parse one YAML document from ``text`` into marked containers."""
+    check_shape(text, file)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "not valid YAML"
-        hint = "; indent with spaces, not tabs" if "\\t" in str(exc) or "tab" in problem else ""
-        raise ScenarioError(f"YAML syntax error: {problem}{hint}", where=Location(file, line)) from None
+        if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        raise ScenarioError(f"YAML syntax error: {problem}{_hint(problem)}", where=Location(file, line)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            f"character #x{exc.character:04x} is not allowed in YAML; remove it or save the file as plain UTF-8 text"
+            if isinstance(exc.character, int)
+            else f"character {exc.character!r} is not allowed in YAML; remove it",
+            where=Location(file, line),
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"YAML syntax error: {exc}", where=Location(file)) from None
+        raise ScenarioError(f"YAML syntax error: {' '.join(str(exc).split())}", where=Location(file)) from None
     if node is None:
         return None
     return _Builder(file).build(node)
@@ -154,10 +228,17 @@ def read_yaml(file: Path) -> MarkedDict:
         raise ScenarioError("no such file", where=where)
     if file.is_dir():
         raise ScenarioError("is a directory; give a scenario .yaml file", where=where)
+    if not file.is_file():
+        raise ScenarioError("is not a regular file (a device or a pipe?); give a scenario .yaml file", where=where)
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ScenarioError(f"file is {size:,} bytes; scenarios are limited to {MAX_FILE_BYTES:,}", where=where)
-    raw = file.read_bytes()
+    with file.open("rb") as f:  # the size on disk can lie (/proc files say 0): never read past the limit
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is over {MAX_FILE_BYTES:,} bytes; scenarios are limited to that", where=where)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError("file is saved as UTF-16; save it as UTF-8 (plain text)", where=where)
     if b"\x00" in raw:
         raise ScenarioError("file is binary, not YAML text", where=where)
     try:

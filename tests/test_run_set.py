@@ -54,7 +54,7 @@ def test_set_changes_the_run_and_is_recorded(tmp_path: Path) -> None:
         ("channels[BPR agentz].agents=40", "channels[BPR agentz].agents: no channel named 'BPR agentz'; did you mean"),
         (
             "channels[BPR agents].agents=abc",
-            f"bali-2025.yaml:{AGENTS_LINE}: channels[BPR agents].agents: input should be",
+            f"bali-2025.yaml:{AGENTS_LINE}: channels[BPR agents].agents: expected a whole number",
         ),
         ("channels[BPR agents].agents=400", "agents 400 exceeds agents_max 128"),
         ("target.membrs=1", "target.membrs: 'membrs' is not set in this scenario; did you mean 'members'?"),

@@ -13,6 +13,7 @@ recruits into members and the context makes sure the uncovered pool is never ove
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
@@ -81,7 +82,11 @@ class ChannelBase(Frozen):
             values: dict[str, Any] = {}
             for name, raw in switch.set.items():
                 if name not in allowed:
-                    raise ValueError(f"policy[{i}].set: {name!r} cannot be switched; allowed: {', '.join(allowed)}")
+                    close = difflib.get_close_matches(name, allowed, n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    raise ValueError(
+                        f"policy[{i}].set: {name!r} cannot be switched{hint} (allowed: {', '.join(allowed)})"
+                    )
                 info = cls.model_fields[name]
                 adapter: TypeAdapter[Any] = TypeAdapter(Annotated[(info.annotation, *info.metadata)])
                 try:

@@ -1,12 +1,16 @@
 """The ``sim`` command line: one module per command, all built on :func:`sim.experiment.run_scenario`.
 
 :func:`main` is the console entry point. It turns every input problem into one line on stderr
-and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C into exit code 130.
+and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C or SIGTERM into a prompt
+stop that says what was kept (exit code 130 or 143).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+from typing import cast
 
 import click
 import typer
@@ -43,8 +47,41 @@ def _root(
     """Run scenario YAML files through a SimPy Monte Carlo model of membership growth."""
 
 
+# Typer ships its own copy of click, whose exceptions do not derive from the installed click's.
+_CLICK_ERRORS: tuple[type[click.ClickException], ...] = (
+    click.ClickException,
+    *(cast("type[click.ClickException]", c) for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+)
+
+
+INTERRUPTED = (
+    "interrupted: the run in progress was discarded and no result folder was written for it; "
+    "earlier result folders are untouched"
+)
+
+INTERRUPT_CODE = 130
+
+_signal_received: list[int] = []
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM (a job scheduler, ``kill``) both end a run at once, remembering which came."""
+    _signal_received.append(signum)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: ``sim ...``."""
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _signal_received.clear()
+    try:
+        _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
@@ -54,12 +91,20 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except click.ClickException as exc:
+    except _CLICK_ERRORS as exc:
         if debug:
             raise
         print(f"error: {exc.format_message()} (see 'sim --help')", file=sys.stderr)
         sys.exit(2)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        print("interrupted: nothing was written for the run in progress", file=sys.stderr)
-        sys.exit(130)
+    except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
+        code = INTERRUPT_CODE
+    if _signal_received or code == INTERRUPT_CODE:
+        # Typer turns KeyboardInterrupt into a silent exit code 130; say what happened instead.
+        print(INTERRUPTED, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Leave at once: a worker killed while sending its result can leave the executor's thread
+        # waiting forever on a half-written message, and a normal exit would join that thread.
+        # Nothing is left to clean up: a result folder is renamed into place only when complete.
+        os._exit(128 + _signal_received[-1] if _signal_received else INTERRUPT_CODE)
     sys.exit(code if isinstance(code, int) else 0)

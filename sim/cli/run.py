@@ -15,6 +15,7 @@ import typer
 from sim import __version__
 from sim.adaptive import DEFAULT_MAX_REPS
 from sim.cli.common import load_with, set_option, single_overrides
+from sim.experiment import MAX_REPLICATIONS, MAX_WORKERS
 from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
 from sim.progress import wanted
@@ -26,9 +27,11 @@ from sim.verdict_scale import render_scale
 
 def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
-    reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the scenario's)"),
+    reps: int | None = typer.Option(
+        None, "--reps", min=1, max=MAX_REPLICATIONS, help="replications (default: the scenario's)"
+    ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
-    workers: int = typer.Option(0, "--workers", min=0, help="processes; 0 = one per core"),
+    workers: int = typer.Option(0, "--workers", min=0, max=MAX_WORKERS, help="processes; 0 = one per core"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT"),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (LocalCluster)"),
     precision: float | None = typer.Option(
