@@ -178,7 +178,7 @@ def test_report_cli_errors_are_one_line(run_dir: Path, tmp_path: Path) -> None:
     done = run_cli("report", str(tmp_path), "--out", str(tmp_path / "never"))
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1
-    assert "is not a complete result folder (no COMPLETE marker)" in done.stderr
+    assert "has no COMPLETE marker" in done.stderr
     assert not (tmp_path / "never").exists()
 
 

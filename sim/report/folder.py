@@ -11,7 +11,7 @@ from typing import Any, Literal
 import yaml
 
 from sim.errors import Location, ScenarioError
-from sim.output import is_complete
+from sim.output import require_complete
 
 FolderKind = Literal["run", "compare", "sweep", "sensitivity", "solve"]
 MARKERS: dict[str, FolderKind] = {
@@ -51,10 +51,7 @@ class Folder:
 
 def open_folder(path: Path) -> Folder:
     """The result folder at ``path``, or a one-line error saying what is missing."""
-    if not path.is_dir():
-        raise ScenarioError("is not a result folder", where=Location(path))
-    if not is_complete(path):
-        raise ScenarioError("is not a complete result folder (no COMPLETE marker)", where=Location(path))
+    require_complete(path)
     for marker, kind in MARKERS.items():
         if (path / marker).is_file():
             return Folder(path, kind)
