@@ -81,6 +81,10 @@ def compare_folder(folder: Path) -> Path:
                 "channels": [],
             },
             "p_beats_base": beats,
+            "changes": [
+                {"path": "name", "base": "Base", "variant": name},
+                {"path": "channels[BPR agents].agents", "base": 22, "variant": 22 + int(diff)},
+            ],
         }
 
     data = {

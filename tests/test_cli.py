@@ -104,11 +104,23 @@ def test_schema_is_json_schema_of_the_scenario(capsys):
 
 
 def test_diff_shows_what_a_variant_changes(capsys):
-    code, out, _ = cli(capsys, "diff", BALI, str(SCENARIOS / "bali-2025-all-bprs.yaml"), "--json")
+    code, out, _ = cli(capsys, "diff", BALI, str(SCENARIOS / "bali-2025-all-levers.yaml"), "--json")
     rows = {r["path"]: (r["base"], r["variant"]) for r in json.loads(out)}
     assert code == 0
-    assert rows["channels[BPR agents].rollout"][0] == []
-    assert "name" in rows and "population.workers.pu" not in rows
+    assert list(rows) == [
+        "name",
+        "description",
+        "channels[BRI KUR].policy",
+        "channels[BPR agents].rollout",
+        "channels[Regency and province push]",
+    ]
+    assert rows["channels[BPR agents].rollout"] == (
+        [],
+        [{"on": "2025-08-01", "agents": 57}, {"on": "2025-09-01", "agents": 92}, {"on": "2025-10-01", "agents": 128}],
+    )
+    added = rows["channels[Regency and province push]"]
+    assert added[0] == "—"
+    assert added[1]["kind"] == "funded_batch"
 
 
 def test_bad_input_is_one_line_exit_2_and_nothing_written(capsys, tmp_path):

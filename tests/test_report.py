@@ -130,6 +130,9 @@ def test_comparison_ranks_variants_by_paired_difference(tmp_path: Path) -> None:
     (table,) = report.sections[0].tables
     assert [row[1] for row in table.rows] == ["Base (Base)", "KUR push", "More agents", "Cut budget"]
     assert report.headline.startswith("The best strategy is KUR push: +2,400 final members against Base")
+    changes = next(s for s in report.sections if s.key == "changes")
+    assert [t.title for t in changes.tables] == ["KUR push", "More agents", "Cut budget"]
+    assert changes.tables[0].rows == (("channels[BPR agents].agents", "22", "2422"),)
     assert report.sections[0].charts[0].png[:4] == b"\x89PNG"
 
 

@@ -139,6 +139,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "source": ("Sumber", "Source"),
     "assumption": ("asumsi", "assumption"),
     "ranked": ("Peringkat strategi", "Ranked strategies"),
+    "changes": ("Yang diubah tiap strategi", "What each strategy changes"),
+    "path": ("Jalur", "Path"),
     "rank": ("Peringkat", "Rank"),
     "strategy": ("Strategi", "Strategy"),
     "final_diff": ("Selisih peserta akhir vs dasar", "Final members vs base"),

@@ -6,6 +6,7 @@ A comparison ranks variants by their paired mean difference in final members aga
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sim.report import charts
@@ -97,8 +98,31 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         headline=verdict,
         sections=(
             Section("ranked", lang.t("ranked"), charts=(Chart("ranked.png", lang.t("ranked"), png),), tables=(table,)),
+            changes_section(lang, variants),
         ),
     )
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def changes_section(lang: Lang, variants: list[dict[str, Any]]) -> Section:
+    """What each variant changes against the base, as ``sim diff`` lists it (name and description left out)."""
+    tables = tuple(
+        Table(
+            f"{lang.t('changes')} {i}"[:31],
+            v["name"],
+            (Column(lang.t("path"), "text"), Column(lang.t("base"), "text"), Column(lang.t("strategy"), "text")),
+            tuple(
+                (c["path"], _shown(c["base"]), _shown(c["variant"]))
+                for c in v.get("changes", [])
+                if c["path"] not in ("name", "description")
+            ),
+        )
+        for i, v in enumerate(variants, start=1)
+    )
+    return Section("changes", lang.t("changes"), tables=tables)
 
 
 def _values_text(lang: Lang, values: dict[str, Any]) -> str:
