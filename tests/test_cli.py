@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from cli_inproc import sim_cli
 from conftest import SCENARIOS
+from sim.cli import COMMANDS, build_app
 
 BALI = str(SCENARIOS / "bali-2025.yaml")
 
@@ -139,3 +143,21 @@ def test_bench_prints_seconds_per_thousand_replications(capsys):
     assert "200 replications" in out
     assert "s per 1,000 replications" in out
     assert "peak memory" in out
+
+
+def test_a_command_loads_only_its_own_module():
+    # `sim run` should not pay at start-up for the libraries other commands need.
+    code = (
+        "import sys; from sim.cli import build_app; build_app(['run', 'x.yaml']);"
+        "print(sorted(m for m in ('matplotlib', 'SALib', 'scipy.stats', 'sim.cli.report') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(SCENARIOS.parent)},
+    )
+    assert done.stdout.strip() == "[]"
+    everything = build_app([])
+    assert sorted(c.name or "" for c in everything.registered_commands) == sorted(COMMANDS)

@@ -7,6 +7,7 @@ stop that says what was kept (exit code 130 or 143).
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -15,32 +16,45 @@ from typing import cast
 import click
 import typer
 
-from sim.cli import backtest, bench, calibrate, compare, diff, report, run, schema, sensitivity, solve, sweep, validate
 from sim.errors import ScenarioError
 
-app = typer.Typer(
-    name="sim",
-    help="Membership-growth simulator for BPJS Ketenagakerjaan planners.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    add_completion=False,
-)
-app.command("run")(run.run)
-app.command("validate")(validate.validate)
-app.command("schema")(schema.schema)
-app.command("diff")(diff.diff)
-app.command("bench")(bench.bench)
-app.command("sensitivity")(sensitivity.sensitivity)
-app.command("report")(report.report)
-app.command("calibrate")(calibrate.calibrate_command)
-app.command("backtest")(backtest.backtest_command)
-app.command("compare")(compare.compare)
-app.command("sweep")(sweep.sweep)
-app.command("solve")(solve.solve_cmd)
+# Command name -> (module in sim.cli, function). A command's module is imported only when that
+# command runs (or for --help), so `sim run` does not pay for matplotlib, SALib or scipy.stats.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("run", "run"),
+    "validate": ("validate", "validate"),
+    "schema": ("schema", "schema"),
+    "diff": ("diff", "diff"),
+    "compare": ("compare", "compare"),
+    "sweep": ("sweep", "sweep"),
+    "solve": ("solve", "solve_cmd"),
+    "sensitivity": ("sensitivity", "sensitivity"),
+    "report": ("report", "report"),
+    "calibrate": ("calibrate", "calibrate_command"),
+    "backtest": ("backtest", "backtest_command"),
+    "bench": ("bench", "bench"),
+}
 
 
-@app.callback()
+def build_app(args: list[str] | None = None) -> typer.Typer:
+    """The CLI with every command, or only the one ``args`` names (it must come first)."""
+    app = typer.Typer(
+        name="sim",
+        help="Membership-growth simulator for BPJS Ketenagakerjaan planners.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        add_completion=False,
+    )
+    app.callback()(_root)
+    wanted = [a for a in (args or []) if not a.startswith("-")][:1]
+    names = wanted if wanted and wanted[0] in COMMANDS else list(COMMANDS)
+    for name in names:
+        module, function = COMMANDS[name]
+        app.command(name)(getattr(importlib.import_module(f"sim.cli.{module}"), function))
+    return app
+
+
 def _root(
     debug: bool = typer.Option(False, "--debug", help="show tracebacks for errors"),
 ) -> None:
@@ -85,7 +99,7 @@ def _main(argv: list[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        code = app(args=args, prog_name="sim", standalone_mode=False)
+        code = build_app(args)(args=args, prog_name="sim", standalone_mode=False)
     except ScenarioError as exc:
         if debug:
             raise
