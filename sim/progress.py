@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 DELAY = 1.0
 
 
-def wanted(quiet: bool, as_json: bool, streams: tuple[TextIO, ...] = (sys.stdout, sys.stderr)) -> bool:
-    """Whether to draw a bar: not asked to be quiet, and both outputs are terminals."""
-    return not quiet and not as_json and all(s.isatty() for s in streams)
+def wanted(quiet: bool, as_json: bool, streams: tuple[TextIO, ...] | None = None) -> bool:
+    """Whether to draw a bar: not asked to be quiet, and both outputs (as they are now) are terminals."""
+    outputs = streams if streams is not None else (sys.stdout, sys.stderr)
+    return not quiet and not as_json and all(s.isatty() for s in outputs)
 
 
 @contextmanager
