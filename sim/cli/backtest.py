@@ -15,6 +15,7 @@ import typer
 
 from sim import __version__
 from sim.backtest import later, project, reanchor_overrides, score, summary
+from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
 from sim.errors import ScenarioError
 from sim.fitplot import plot_fit
 from sim.loader import load_scenario, validate
@@ -35,10 +36,10 @@ def backtest_command(
     scenario: Path = typer.Argument(..., help="scenario YAML: the projection to score"),
     actuals: Path = typer.Option(..., "--actuals", help="CSV of what happened: date, metric, value[, segment, ...]"),
     reanchor: str | None = typer.Option(None, "--reanchor", help="restart from the active members observed on DATE"),
-    reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the scenario's)"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
-    out: Path | None = typer.Option(None, "--out", help="result folder (default results/<name>/<time>/)"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    reps: int | None = reps_option(),
+    seed: int | None = seed_option(),
+    out: Path | None = out_option(),
+    results_dir: Path = results_dir_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
     loaded = load_scenario(scenario)

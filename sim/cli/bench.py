@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from sim import benchmark
+from sim.cli.common import workers_option
 from sim.executors import make_executor
 from sim.experiment import default_workers
 from sim.loader import load_scenario
@@ -47,7 +48,7 @@ def bench(
     scenarios: list[Path] = typer.Argument(None, help="scenarios (default: bali-2025 and national-2026)"),
     reps: int | None = typer.Option(None, "--reps", min=1, help="replications per timing (default per scenario)"),
     repeat: int = typer.Option(3, "--repeat", min=1, help="timings per figure; medians are shown"),
-    workers: int = typer.Option(0, "--workers", min=0, help="processes for sweeps and runs; 0 = one per core"),
+    workers: int = workers_option("processes for sweeps and runs; 0 = one per core"),
     sweep_points: int | None = typer.Option(
         None, "--sweep-points", min=0, help="points of the sweep (default 50 with the default scenarios, else 0)"
     ),

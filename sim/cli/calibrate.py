@@ -20,6 +20,7 @@ import typer
 from sim import __version__
 from sim.calibrated import as_distribution, calibrated_data, overlay
 from sim.calibration import Fit, calibrate, observation_dates, parameter
+from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
 from sim.errors import Location, ScenarioError
 from sim.experiment import run_scenario
 from sim.fitplot import plot_fit
@@ -123,10 +124,10 @@ def calibrate_command(
     fit: list[str] = typer.Option(..., "--fit", help="field path of a rate to fit, e.g. 'channels[Walk-in].per_month'"),
     into: Path | None = typer.Option(None, "--into", help="write the fitted rates into this scenario instead"),
     scenario_out: Path | None = typer.Option(None, "--scenario-out", help="also write the calibrated scenario here"),
-    reps: int = typer.Option(200, "--reps", min=2, help="replications per evaluation"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="seed for the common random numbers"),
-    out: Path | None = typer.Option(None, "--out", help="result folder (default results/<name>/<time>/)"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    reps: int = reps_option("replications per evaluation", default=200, minimum=2),
+    seed: int | None = seed_option("seed for the common random numbers"),
+    out: Path | None = out_option(),
+    results_dir: Path = results_dir_option(),
 ) -> None:
     """Fit the rates named by --fit so that SCENARIO reproduces the figures in --observed."""
     loaded = load_scenario(scenario)

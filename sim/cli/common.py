@@ -1,4 +1,4 @@
-"""What the planner's commands share: ``--set`` options, and turning them into overrides."""
+"""What the planner's commands share: their common options, and ``--set`` turned into overrides."""
 
 from __future__ import annotations
 
@@ -11,10 +11,39 @@ from typing import Any
 import typer
 
 from sim.errors import ScenarioError
+from sim.experiment import MAX_REPLICATIONS, MAX_WORKERS
 from sim.loader import Loaded, load_raw, load_scenario
 from sim.paths import Override, get_path, parse_assignment, parse_path
 
 SET_HELP = "PATH=VALUE, e.g. 'channels[BPR agents].agents=40' (repeatable; see README 'Field paths')"
+
+
+def reps_option(
+    help_text: str = "replications (default: the scenario's)", default: int | None = None, minimum: int = 1
+) -> Any:
+    """The ``--reps`` option, capped so that a typo cannot exhaust memory."""
+    return typer.Option(default, "--reps", min=minimum, max=MAX_REPLICATIONS, help=help_text)
+
+
+def seed_option(help_text: str = "random seed (default: the scenario's)") -> Any:
+    """The ``--seed`` option."""
+    return typer.Option(None, "--seed", min=0, help=help_text)
+
+
+def workers_option(help_text: str = "processes; 0 = one per core") -> Any:
+    """The ``--workers`` option, capped so that a typo cannot fork hundreds of workers."""
+    return typer.Option(0, "--workers", min=0, max=MAX_WORKERS, help=help_text)
+
+
+def out_option(kind: str = "") -> Any:
+    """The ``--out`` option of a command writing under ``results/[<kind>/]<name>/<time>/``."""
+    folder = f"results/{kind}/<name>/<time>/" if kind else "results/<name>/<time>/"
+    return typer.Option(None, "--out", help=f"result folder (default {folder})")
+
+
+def results_dir_option() -> Any:
+    """The ``--results-dir`` option."""
+    return typer.Option(Path("results"), "--results-dir", help="root for default result folders")
 
 
 def set_option(help_text: str = SET_HELP) -> Any:

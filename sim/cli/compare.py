@@ -9,16 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
 from sim.cli.diff import diff_table, scenario_diff
-from sim.cli.long_run import (
-    destination,
-    long_run,
-    out_option,
-    results_dir_option,
-    resume_option,
-    workers_option,
-    write_result,
-)
+from sim.cli.long_run import destination, long_run, resume_option, write_result
 from sim.compare import comparison, rows
 from sim.evaluation import Request
 from sim.loader import Loaded, load_scenario
@@ -73,8 +66,8 @@ def _channel_table(v: dict[str, Any]) -> Table:
 def compare(
     base: Path = typer.Argument(..., help="base scenario"),
     variants: list[Path] = typer.Argument(..., help="variant scenarios"),
-    reps: int | None = typer.Option(None, "--reps", min=1, help="replications (default: the base's)"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed for all (default: the base's)"),
+    reps: int | None = reps_option("replications (default: the base's)"),
+    seed: int | None = seed_option("random seed for all (default: the base's)"),
     workers: int = workers_option(),
     out: Path | None = out_option("compare"),
     results_dir: Path = results_dir_option(),

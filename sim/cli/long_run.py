@@ -27,21 +27,6 @@ def resume_option() -> Any:
     return typer.Option(False, "--resume", help=RESUME_HELP)
 
 
-def workers_option() -> Any:
-    """The ``--workers`` option."""
-    return typer.Option(0, "--workers", min=0, help="processes; 0 = one per core")
-
-
-def out_option(kind: str) -> Any:
-    """The ``--out`` option of a command writing under ``results/<kind>/``."""
-    return typer.Option(None, "--out", help=f"result folder (default results/{kind}/<name>/<time>/)")
-
-
-def results_dir_option() -> Any:
-    """The ``--results-dir`` option."""
-    return typer.Option(Path("results"), "--results-dir", help="root for default result folders")
-
-
 def destination(out: Path | None, results_dir: Path, kind: str, scenario: Scenario) -> tuple[Path, Path]:
     """Where the result goes (checked writable and empty now), and where its checkpoint is kept."""
     dest = out if out is not None else default_destination(results_dir / kind, scenario)

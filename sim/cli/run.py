@@ -14,8 +14,16 @@ import typer
 
 from sim import __version__
 from sim.adaptive import DEFAULT_MAX_REPS
-from sim.cli.common import load_with, set_option, single_overrides
-from sim.experiment import MAX_REPLICATIONS, MAX_WORKERS
+from sim.cli.common import (
+    load_with,
+    out_option,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    set_option,
+    single_overrides,
+    workers_option,
+)
 from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
 from sim.progress import wanted
@@ -27,11 +35,9 @@ from sim.verdict_scale import render_scale
 
 def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
-    reps: int | None = typer.Option(
-        None, "--reps", min=1, max=MAX_REPLICATIONS, help="replications (default: the scenario's)"
-    ),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
-    workers: int = typer.Option(0, "--workers", min=0, max=MAX_WORKERS, help="processes; 0 = one per core"),
+    reps: int | None = reps_option(),
+    seed: int | None = seed_option(),
+    workers: int = workers_option(),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT"),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (LocalCluster)"),
     precision: float | None = typer.Option(
@@ -40,8 +46,8 @@ def run(
     max_reps: int = typer.Option(
         DEFAULT_MAX_REPS, "--max-reps", min=1, help="with --precision: stop at this many replications"
     ),
-    out: Path | None = typer.Option(None, "--out", help="result folder (default results/<name>/<time>/)"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    out: Path | None = out_option(),
+    results_dir: Path = results_dir_option(),
     as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
+from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
 from sim.errors import ScenarioError
 from sim.experiment import default_workers
 from sim.loader import load_scenario
@@ -26,13 +27,13 @@ def sensitivity(
         [], "--param", help="also vary PATH between LOW:HIGH, e.g. 'channels[BPR agents].agents=22:128'"
     ),
     samples: int = typer.Option(64, "--samples", min=2, help="Sobol' base samples N (runs N×(D+2) points)"),
-    reps: int = typer.Option(200, "--reps", min=2, help="replications per Sobol' point"),
+    reps: int = reps_option("replications per Sobol' point", default=200, minimum=2),
     tornado_reps: int = typer.Option(1000, "--tornado-reps", min=2, help="replications per tornado run"),
     no_sobol: bool = typer.Option(False, "--no-sobol", help="tornado only"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
-    workers: int = typer.Option(0, "--workers", min=0, help="processes; 0 = one per core"),
-    out: Path | None = typer.Option(None, "--out", help="result folder"),
-    results_dir: Path = typer.Option(Path("results"), "--results-dir", help="root for default result folders"),
+    seed: int | None = seed_option(),
+    workers: int = workers_option(),
+    out: Path | None = out_option("sensitivity"),
+    results_dir: Path = results_dir_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
     if samples & (samples - 1):

@@ -11,16 +11,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.common import load_with, set_option, single_overrides
-from sim.cli.long_run import (
-    destination,
-    long_run,
+from sim.cli.common import (
+    load_with,
     out_option,
+    reps_option,
     results_dir_option,
-    resume_option,
+    seed_option,
+    set_option,
+    single_overrides,
     workers_option,
-    write_result,
 )
+from sim.cli.long_run import destination, long_run, resume_option, write_result
 from sim.errors import ScenarioError
 from sim.evaluation import Evaluator
 from sim.loader import Loaded
@@ -120,9 +121,9 @@ def solve_cmd(
     maximize: bool = typer.Option(False, "--maximize", help="find the largest value (a lever that lowers P)"),
     precision: float | None = typer.Option(None, "--precision", help="step for rate levers (default range/100)"),
     steps: int = typer.Option(5, "--steps", min=2, help="grid values for each lever but the last"),
-    reps: int = typer.Option(500, "--reps", min=10, help="replications to start with at each value"),
+    reps: int = reps_option("replications to start with at each value", default=500, minimum=10),
     max_reps: int = typer.Option(4000, "--max-reps", min=10, help="replications cap at each value"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
+    seed: int | None = seed_option(),
     sets: list[str] = set_option(),
     workers: int = workers_option(),
     out: Path | None = out_option("solve"),

@@ -9,16 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.common import grid, load_with, set_option
-from sim.cli.long_run import (
-    destination,
-    long_run,
+from sim.cli.common import (
+    grid,
+    load_with,
     out_option,
+    reps_option,
     results_dir_option,
-    resume_option,
+    seed_option,
+    set_option,
     workers_option,
-    write_result,
 )
+from sim.cli.long_run import destination, long_run, resume_option, write_result
 from sim.errors import ScenarioError
 from sim.evaluation import Request
 from sim.output import (
@@ -52,8 +53,8 @@ def _table(data: dict[str, Any]) -> Table:
 def sweep(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     sets: list[str] = set_option("PATH=V1,V2,... (repeatable: a grid over every combination)"),
-    reps: int | None = typer.Option(None, "--reps", min=1, help="replications per point (default: the scenario's)"),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="random seed (default: the scenario's)"),
+    reps: int | None = reps_option("replications per point (default: the scenario's)"),
+    seed: int | None = seed_option(),
     workers: int = workers_option(),
     out: Path | None = out_option("sweep"),
     results_dir: Path = results_dir_option(),
