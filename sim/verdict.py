@@ -9,10 +9,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from sim.money_view import render_money
 
-
-def _n(x: float) -> str:
+def whole(x: float) -> str:
+    """A count or amount in whole units with thousands separators: ``1,300,000``."""
     return f"{x:,.0f}"
 
 
@@ -31,9 +30,9 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         f"[bold]{summary['scenario']}[/bold]  ·  {summary['replications']:,} replications, "
         f"seed {summary['seed']}  ·  {summary['start']} to {summary['end']}"
     )
-    console.print(f"Target: {_n(t['members'])} {t['metric']} members by {t['by']}")
+    console.print(f"Target: {whole(t['members'])} {t['metric']} members by {t['by']}")
     console.print(
-        f"Projected {t['metric']} on {t['by']}: mean {_n(f['mean'])} (5–95%: {_n(f['p05'])} – {_n(f['p95'])})"
+        f"Projected {t['metric']} on {t['by']}: mean {whole(f['mean'])} (5–95%: {whole(f['p05'])} – {whole(f['p95'])})"
     )
     console.print(f"Coverage of the working population: {cov['mean']:.2%} (5–95%: {cov['p05']:.2%} – {cov['p95']:.2%})")
     console.print(
@@ -41,8 +40,8 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         f"(95% CI {lo:.1%} – {hi:.1%}) — [bold]{t['verdict']}[/bold]"
     )
     console.print(
-        f"Gap: {_n(t['gap_mean'])}; net additions needed {_n(t['needed_per_month'])}/month "
-        f"against {_n(t['projected_per_month'])}/month projected"
+        f"Gap: {whole(t['gap_mean'])}; net additions needed {whole(t['needed_per_month'])}/month "
+        f"against {whole(t['projected_per_month'])}/month projected"
     )
     crossed = t["first_crossed"]
     if crossed["share"] > 0:
@@ -54,7 +53,7 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         console.print("Target not crossed within the horizon in any replication")
     console.print(_channels(summary["channels"]))
     if "money" in summary:
-        render_money(summary["money"], console)
+        _money(summary["money"], console)
     console.print(_semesters(summary["semesters"]))
     for w in summary.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {w}")
@@ -80,9 +79,9 @@ def _channels(channels: list[dict[str, Any]]) -> Table:
             c["name"],
             c["kind"],
             c["segment"],
-            _n(c["enrolled_mean"]),
-            _n(c["enrolled_p05"]),
-            _n(c["enrolled_p95"]),
+            whole(c["enrolled_mean"]),
+            whole(c["enrolled_p05"]),
+            whole(c["enrolled_p95"]),
             f"{c['share_of_enrolments']:.1%}",
         ]
         for c in channels
@@ -101,6 +100,29 @@ def _semesters(semesters: list[dict[str, Any]]) -> Table:
         "closing_active_p05",
         "closing_active_p95",
     )
-    rows = [[s["semester"], *(_n(s[k]) for k in keys)] for s in semesters]
+    rows = [[s["semester"], *(whole(s[k]) for k in keys)] for s in semesters]
     columns = ("Opening", "Enrolled", "Lapsed", "Reactivated", "Net", "Closing", "5%", "95%")
     return _table("Semesters (active members: means; closing also 5–95%)", ("Semester",), columns, rows)
+
+
+def _money(money: dict[str, Any], console: Console) -> None:
+    """Contributions collected and each costed channel's cost per net new member."""
+    contrib = money["contributions"]
+    if contrib is not None:
+        console.print(
+            f"Contributions collected over the horizon: {money['currency']} {whole(contrib['mean'])} "
+            f"(5–95%: {whole(contrib['p05'])} – {whole(contrib['p95'])})"
+        )
+    if not money["channels"]:
+        return
+    rows = [
+        [
+            c["name"],
+            whole(c["cost_mean"]),
+            whole(c["net_new_active_mean"]),
+            "—" if c["cost_per_net_member"] is None else whole(c["cost_per_net_member"]),
+        ]
+        for c in money["channels"]
+    ]
+    columns = ("Cost", "Net new active", "Cost per net member")
+    console.print(_table(f"Channel costs ({money['currency']})", ("Channel",), columns, rows))

@@ -12,9 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-
-def _n(x: float) -> str:
-    return f"{x:,.0f}"
+from sim.verdict import whole
 
 
 def regions_table(regions: list[dict[str, Any]]) -> Table:
@@ -26,8 +24,8 @@ def regions_table(regions: list[dict[str, Any]]) -> Table:
     table.add_column("Verdict")
     for r in regions:
         t, f = r["target"] or {}, r["final"]
-        figures = [_n(x) for x in (r["baseline"], f["mean"], f["p05"], f["p95"])]
-        goal = [_n(t["members"]), f"{t['probability']:.1%}", t["verdict"]] if t else ["–"] * 3
+        figures = [whole(x) for x in (r["baseline"], f["mean"], f["p05"], f["p95"])]
+        goal = [whole(t["members"]), f"{t['probability']:.1%}", t["verdict"]] if t else ["–"] * 3
         table.add_row(r["name"], *figures, *goal)
     return table
 
