@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from sim.adaptive import FIRST_REPS, half_width, needed, run_to_precision
-from sim.experiment import BLOCK_SIZE, run_scenario
-from sim.loader import load_scenario
-from sim.paths import Override
-from sim.scenario import Scenario
+from sim.experiment.blocks import BLOCK_SIZE, run_scenario
+from sim.experiment.precision import FIRST_REPS, half_width, needed, run_to_precision
+from sim.scenario.loader import load_scenario
+from sim.scenario.paths import Override
+from sim.scenario.schema import Scenario
 
 # The target set near the projected mean, so P(target) is near one half and needs many replications.
 NEAR_HALF = [Override("target.members", 934500)]

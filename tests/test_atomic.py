@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SCENARIOS
-from sim import output
 from sim.cli import INTERRUPTED, main
 from sim.errors import ScenarioError
-from sim.output import COMPLETE, TMP_PREFIX, Writer, complete_results, open_result, write_atomically
+from sim.results import folder as output
+from sim.results.folder import COMPLETE, TMP_PREFIX, Writer, complete_results, open_result, write_atomically
 
 BALI = str(SCENARIOS / "bali-2025.yaml")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -196,7 +196,7 @@ def test_signal_stops_a_long_run_promptly_and_keeps_nothing_half_written(
 KILLED_WRITER = """
 import os, sys
 from pathlib import Path
-from sim.output import write_atomically
+from sim.results.folder import write_atomically
 
 def writer(folder):
     (folder / "summary.json").write_text("{}")
@@ -241,8 +241,8 @@ def test_kill_9_while_simulating_writes_nothing(tmp_path: Path) -> None:
 def test_a_default_folder_taken_meanwhile_moves_to_the_next_name(tmp_path: Path) -> None:
     from datetime import datetime
 
-    from sim.loader import load_scenario
-    from sim.output import default_destination
+    from sim.results.folder import default_destination
+    from sim.scenario.loader import load_scenario
 
     s = load_scenario(BALI).scenario
     when = datetime(2025, 7, 1, 9, 30, 0)

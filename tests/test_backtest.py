@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.backtest import apportion, backtest, reanchor_overrides, summary
+from sim.analyses.history.backtest import apportion, backtest, reanchor_overrides, summary
+from sim.analyses.history.observations import Observation
 from sim.errors import ScenarioError
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
-from sim.observations import Observation
-from sim.paths import Override
+from sim.experiment.blocks import run_scenario
+from sim.scenario.loader import load_scenario
+from sim.scenario.paths import Override
 from tests.conftest import ROOT, run_cli
 
 TINY = ROOT / "tests" / "data" / "tiny-growth.yaml"

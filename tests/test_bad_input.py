@@ -21,8 +21,8 @@ import pytest
 from conftest import ROOT, SCENARIOS, run_cli
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
-from sim.paths import Override, parse_assignment
+from sim.scenario.loader import load_scenario
+from sim.scenario.paths import Override, parse_assignment
 
 CORPUS = ROOT / "tests" / "bad_scenarios"
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from sim import benchmark
-from sim.loader import load_scenario
+from sim.analyses import bench as benchmark
+from sim.scenario.loader import load_scenario
 
 
 def test_comparison_reports_both_times_and_their_ratio() -> None:

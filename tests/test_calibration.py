@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.calibrated import as_distribution
-from sim.calibration import Estimate, Parameter, calibrate, parameter
-from sim.distributions import Beta, Lognormal
+from sim.analyses.history.calibration import Estimate, Parameter, calibrate, parameter
+from sim.analyses.history.observations import Observation
+from sim.analyses.history.writeback import as_distribution
 from sim.errors import ScenarioError
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
-from sim.observations import Observation
-from sim.paths import Override
+from sim.experiment.blocks import run_scenario
+from sim.scenario.distributions import Beta, Lognormal
+from sim.scenario.loader import load_scenario
+from sim.scenario.paths import Override
 from tests.conftest import ROOT, run_cli
 
 TINY = ROOT / "tests" / "data" / "tiny-growth.yaml"

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from builders import organic, scenario
-from sim.experiment import run_scenario
+from sim.experiment.blocks import run_scenario
 from sim.rates import DAYS_PER_MONTH, expected_with_inflow, surviving_share
 
 Z = 5.0

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.checkpoint import Checkpoint
-from sim.compare import comparison, paired
-from sim.evaluation import Evaluator, evaluation_of
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
-from sim.paired import mean_interval, paired_difference, ratio_difference, unpaired_interval
+from sim.analyses.compare import comparison, paired
+from sim.analyses.paired import mean_interval, paired_difference, ratio_difference, unpaired_interval
+from sim.experiment.blocks import run_scenario
+from sim.experiment.checkpoint import Checkpoint
+from sim.experiment.evaluation import Evaluator, evaluation_of
+from sim.scenario.loader import load_scenario
 from tests.cli_inproc import sim_cli
 from tests.conftest import ROOT
 
@@ -100,7 +100,7 @@ def test_paired_interval_covers_the_true_difference_95_percent_of_the_time() -> 
 
 
 def test_probability_difference_and_beats_base_are_shares_of_replications() -> None:
-    from sim.paired import beats
+    from sim.analyses.paired import beats
 
     base = np.array([0, 1, 0, 1, 0, 0, 1, 0])
     var = np.array([1, 1, 0, 1, 1, 0, 1, 1])

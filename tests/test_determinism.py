@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from sim.experiment import BLOCK_SIZE
+from sim.experiment.blocks import BLOCK_SIZE
 
 FIGURES = ("summary.json", "monthly.csv", "channels.csv", "semesters.csv", "scenario.yaml")
 REPS = str(2 * BLOCK_SIZE + 37)
@@ -61,8 +61,8 @@ def test_in_process_runs_repeat_exactly() -> None:
     """The cheap, always-run form: run_scenario twice and across workers, arrays equal."""
     import numpy as np
 
-    from sim.experiment import run_scenario
-    from sim.loader import load_scenario
+    from sim.experiment.blocks import run_scenario
+    from sim.scenario.loader import load_scenario
 
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
     a = run_scenario(s, replications=BLOCK_SIZE + 3, seed=11, workers=1)

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from sim.executors import batches, make_executor, map_batched
-from sim.experiment import BLOCK_SIZE, MIN_TASK_REPS, plan_blocks, run_scenario, tasks_of
-from sim.loader import load_scenario
-from sim.results import Results
+from sim.experiment.blocks import BLOCK_SIZE, MIN_TASK_REPS, plan_blocks, run_scenario, tasks_of
+from sim.experiment.executors import batches, make_executor, map_batched
+from sim.results.projections import Results
+from sim.scenario.loader import load_scenario
 
 REPS = 3 * BLOCK_SIZE + 123
 
@@ -89,7 +89,7 @@ def test_cli_refuses_an_unknown_executor(tmp_path: Path) -> None:
 
 
 def test_project_stays_in_process_for_small_runs_and_pools_large_ones() -> None:
-    from sim.projection import IN_PROCESS_REPS, project
+    from sim.experiment.runner import IN_PROCESS_REPS, project
 
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
     small = project(s, reps=IN_PROCESS_REPS, workers=2)

@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.experiment import run_scenario
-from sim.scenario import Scenario
+from sim.experiment.blocks import run_scenario
+from sim.scenario.schema import Scenario
 
 START = date(2025, 7, 1)
 rate = st.one_of(

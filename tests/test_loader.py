@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SCENARIOS
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.calendar import days_in_month
-from sim.costs import Contributions
 from sim.errors import ScenarioError
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
-from sim.money import member_months, money_of, partner_months, with_money
+from sim.experiment.blocks import run_scenario
 from sim.rates import daily_probability, two_state_active
-from sim.scenario import Scenario
+from sim.results.money import member_months, money_of, partner_months, with_money
+from sim.scenario.calendar import days_in_month
+from sim.scenario.costs import Contributions
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
 
 ONE_GROUP = """
 name: money test

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from sim.analyses.history.observations import check_against, parse_date, read_observations
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
-from sim.observations import check_against, parse_date, read_observations
+from sim.scenario.loader import load_scenario
 from tests.conftest import ROOT, run_cli
 
 TINY = ROOT / "tests" / "data" / "tiny-growth.yaml"
@@ -98,8 +98,8 @@ def test_shipped_history_has_a_source_on_every_row_and_keeps_both_2025_figures()
 
 
 def test_each_metric_reads_its_own_series_from_the_results() -> None:
-    from sim.experiment import run_scenario
-    from sim.observations import Observation, simulated
+    from sim.analyses.history.observations import Observation, simulated
+    from sim.experiment.blocks import run_scenario
 
     s = load_scenario(ROOT / "scenarios" / "bali-2025.yaml").scenario
     results = run_scenario(s, replications=20, seed=3)

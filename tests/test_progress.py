@@ -8,7 +8,7 @@ import time
 from rich.console import Console
 
 from conftest import SCENARIOS, run_cli
-from sim.progress import progress_bar, wanted
+from sim.experiment.progress import progress_bar, wanted
 
 
 class Tty(io.StringIO):

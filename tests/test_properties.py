@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
-from sim.model import workforce
-from sim.paths import Override
+from sim.experiment.blocks import run_scenario
+from sim.model.block import workforce
+from sim.scenario.loader import load_scenario
+from sim.scenario.paths import Override
 
 SEGMENTS = ("pu", "bpu", "jakon")
 FILE_SETTINGS = settings(

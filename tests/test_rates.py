@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from sim import distributions, rates
+from sim import rates
+from sim.scenario import distributions
 
 
 def test_daily_probability_compounds_back_to_the_monthly_hazard():

@@ -13,10 +13,10 @@ import pytest
 from scipy import stats
 
 from conftest import SCENARIOS
-from sim.loader import load_scenario
-from sim.model import BlockOutcome, simulate_block
-from sim.reference import simulate_block_numpy
-from sim.streams import block_seed
+from sim.model.block import BlockOutcome, simulate_block
+from sim.model.reference import simulate_block_numpy
+from sim.model.streams import block_seed
+from sim.scenario.loader import load_scenario
 
 
 def _finals(simulate: object, scenario: object, seed: int, blocks: int) -> np.ndarray:
@@ -54,7 +54,7 @@ def test_reference_draws_the_same_streams_in_the_same_order() -> None:
 def test_reference_differs_when_the_model_differs() -> None:
     # The comparison above can fail: a scenario with double the walk-ins is told apart.
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
-    from sim.paths import Override
+    from sim.scenario.paths import Override
 
     more = load_scenario(
         SCENARIOS / "bali-2025.yaml", [Override("channels[Walk-in and digital].per_month", 20000)]

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from conftest import REGIONAL, SCENARIOS, run_cli
-from sim.experiment import run_scenario
-from sim.layout import layout_of
-from sim.loader import load_scenario
+from sim.experiment.blocks import run_scenario
+from sim.model.layout import layout_of
+from sim.scenario.loader import load_scenario
 
 
 def test_layout_flattens_regions_to_region_segment_groups(regional_file: Path) -> None:
@@ -88,7 +88,7 @@ def test_run_writes_regions_and_keeps_the_scenario_as_written(tmp_path: Path, re
 def test_single_region_output_has_no_regions(tmp_path: Path) -> None:
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
     assert "regions" not in run_scenario(s, replications=50).summary()
-    from sim.output import scenario_data
+    from sim.results.folder import scenario_data
 
     assert "regions" not in scenario_data(s)
 
@@ -151,7 +151,7 @@ def test_terminal_shows_a_table_of_regions(regional_file: Path) -> None:
 
     from rich.console import Console
 
-    from sim.verdict_scale import render_scale
+    from sim.report.verdict_scale import render_scale
 
     summary = run_scenario(load_scenario(regional_file).scenario, replications=100).summary()
     buf = io.StringIO()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.output import COMPLETE
+from sim.results.folder import COMPLETE
 from tests.conftest import ROOT
 from tests.test_solve import AGENTS_TO_80
 from tests.test_solve import KNOWN as SOLVE_KNOWN
@@ -144,7 +144,7 @@ def test_kill_9_leaves_only_a_partial_folder_that_resume_uses(tmp_path: Path) ->
 
 
 def test_without_resume_an_old_partial_folder_is_replaced(tmp_path: Path) -> None:
-    from sim.checkpoint import Checkpoint
+    from sim.experiment.checkpoint import Checkpoint
 
     cp, kept = Checkpoint.open(tmp_path, "sweep", {"a": 1}, resume=False)
     (cp.folder / "x-0-500.npz").write_bytes(b"old")

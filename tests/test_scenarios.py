@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import SCENARIOS
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
+from sim.experiment.blocks import run_scenario
+from sim.scenario.loader import load_scenario
 
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 BALI = SCENARIOS / "bali-2025.yaml"

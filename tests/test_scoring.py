@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from sim import scoring
+from sim.analyses.history import scoring
 
 
 def normal_quantile_grid(mu: float, sigma: float, n: int) -> np.ndarray:

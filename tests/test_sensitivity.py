@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.distributions import Beta
-from sim.loader import load_scenario
+from sim.analyses.sensitivity.parameters import Pinned, from_distributions, parse_given, pin
+from sim.analyses.sensitivity.sobol import sobol
+from sim.analyses.sensitivity.tornado import tornado
 from sim.report.write import write_report
-from sim.sensitivity.parameters import Pinned, from_distributions, parse_given, pin
-from sim.sensitivity.sobol import sobol
-from sim.sensitivity.tornado import tornado
+from sim.scenario.distributions import Beta
+from sim.scenario.loader import load_scenario
 from tests.conftest import run_cli
 
 ADDITIVE = """\

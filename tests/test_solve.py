@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.solve import Lever, grid_values, solve
+from sim.analyses.solve import Lever, grid_values, solve
 from tests.cli_inproc import sim_cli
 
 AGENTS = Lever("agents", 0, 100, integer=True, step=1)

@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.calendar import days_in_month
 from sim.channels.base import FLOW_PHASE, LAPSE_PHASE
-from sim.experiment import run_scenario
+from sim.experiment.blocks import run_scenario
 from sim.rates import (
     DAYS_PER_MONTH,
     daily_allocation,
@@ -30,8 +29,9 @@ from sim.rates import (
     surviving_share,
     two_state_active,
 )
-from sim.results import Results
-from sim.scenario import Scenario
+from sim.results.projections import Results
+from sim.scenario.calendar import days_in_month
+from sim.scenario.schema import Scenario
 
 Z = 4.5
 REPS = 4000

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 
 from builders import organic, scenario
-from sim.experiment import run_scenario
+from sim.experiment.blocks import run_scenario
 
 
 def month_end_trace(s, series: str = "active") -> list[tuple[str, int]]:

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import numpy as np
 from pydantic import Field, TypeAdapter, ValidationError, field_serializer, field_validator
 
-from sim.calendar import Horizon
-from sim.costs import ChannelCosts
-from sim.distributions import Distribution
-from sim.fields import Date, Frozen, Probability, Segment
+from sim.scenario.calendar import Horizon
+from sim.scenario.costs import ChannelCosts
+from sim.scenario.distributions import Distribution
+from sim.scenario.fields import Date, Frozen, Probability, Segment
 
 if TYPE_CHECKING:
     import simpy
 
-    from sim.state import Stocks
+    from sim.model.state import Stocks
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]

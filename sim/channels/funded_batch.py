@@ -14,10 +14,10 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.calendar import add_months
 from sim.channels.base import EVENT_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
-from sim.distributions import Distribution
-from sim.fields import Date, Frozen, NonNegative, PositiveCount, Probability
+from sim.scenario.calendar import add_months
+from sim.scenario.distributions import Distribution
+from sim.scenario.fields import Date, Frozen, NonNegative, PositiveCount, Probability
 
 
 class Batch(Frozen):

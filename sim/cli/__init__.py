@@ -1,4 +1,4 @@
-"""The ``sim`` command line: one module per command, all built on :func:`sim.experiment.run_scenario`.
+"""The ``sim`` command line: one module per command, all built on :func:`sim.experiment.blocks.run_scenario`.
 
 :func:`main` is the console entry point. It turns every input problem into one line on stderr
 and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C or SIGTERM into a prompt

@@ -14,13 +14,12 @@ from pathlib import Path
 import typer
 
 from sim import __version__
-from sim.backtest import later, project, reanchor_overrides, score, summary
+from sim.analyses.history.backtest import later, project, reanchor_overrides, score, summary
+from sim.analyses.history.observations import check_against, parse_date, read_observations
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
 from sim.errors import ScenarioError
-from sim.fitplot import plot_fit
-from sim.loader import load_scenario, validate
-from sim.observations import check_against, parse_date, read_observations
-from sim.output import (
+from sim.figures.fit import plot_fit
+from sim.results.folder import (
     check_destination,
     default_destination,
     scenario_data,
@@ -29,7 +28,8 @@ from sim.output import (
     write_json,
     write_yaml,
 )
-from sim.paths import apply
+from sim.scenario.loader import load_scenario, validate
+from sim.scenario.paths import apply
 
 
 def backtest_command(

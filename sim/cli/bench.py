@@ -14,11 +14,11 @@ from pathlib import Path
 
 import typer
 
-from sim import benchmark
+from sim.analyses import bench as benchmark
 from sim.cli.common import workers_option
-from sim.executors import make_executor
-from sim.experiment import default_workers
-from sim.loader import load_scenario
+from sim.experiment.blocks import default_workers
+from sim.experiment.executors import make_executor
+from sim.scenario.loader import load_scenario
 
 # The shipped scenarios beside the package (an editable install), else under the current folder.
 _SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"

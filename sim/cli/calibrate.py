@@ -18,17 +18,24 @@ from typing import Any
 import typer
 
 from sim import __version__
-from sim.calibrated import as_distribution, calibrated_data, overlay
-from sim.calibration import Fit, calibrate, observation_dates, parameter
+from sim.analyses.history.calibration import Fit, calibrate, observation_dates, parameter
+from sim.analyses.history.observations import check_against, read_observations
+from sim.analyses.history.writeback import as_distribution, calibrated_data, overlay
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
 from sim.errors import Location, ScenarioError
-from sim.experiment import run_scenario
-from sim.fitplot import plot_fit
-from sim.loader import Loaded, load_scenario, validate
-from sim.observations import check_against, read_observations
-from sim.output import check_destination, default_destination, scenario_data, write_atomically, write_csv, write_json
-from sim.paths import Override, apply
-from sim.results import Results
+from sim.experiment.blocks import run_scenario
+from sim.figures.fit import plot_fit
+from sim.results.folder import (
+    check_destination,
+    default_destination,
+    scenario_data,
+    write_atomically,
+    write_csv,
+    write_json,
+)
+from sim.results.projections import Results
+from sim.scenario.loader import Loaded, load_scenario, validate
+from sim.scenario.paths import Override, apply
 
 
 def fit_rows(fit: Fit) -> list[dict[str, Any]]:

@@ -11,9 +11,9 @@ from typing import Any
 import typer
 
 from sim.errors import ScenarioError
-from sim.experiment import MAX_REPLICATIONS, MAX_WORKERS
-from sim.loader import Loaded, load_raw, load_scenario
-from sim.paths import Override, get_path, parse_assignment, parse_path
+from sim.experiment.blocks import MAX_REPLICATIONS, MAX_WORKERS
+from sim.scenario.loader import Loaded, load_raw, load_scenario
+from sim.scenario.paths import Override, get_path, parse_assignment, parse_path
 
 SET_HELP = "PATH=VALUE, e.g. 'channels[BPR agents].agents=40' (repeatable; see README 'Field paths')"
 
@@ -93,7 +93,7 @@ def _check_new_key(raw: Any, path: str) -> None:
 
 
 def load_with(file: Path, overrides: Sequence[Override]) -> Loaded:
-    """:func:`~sim.loader.load_scenario` with ``--set`` overrides, catching misspelt last keys first."""
+    """:func:`~sim.scenario.loader.load_scenario` with ``--set`` overrides, catching misspelt last keys first."""
     if overrides:
         raw, _ = load_raw(Path(file))
         for o in overrides:

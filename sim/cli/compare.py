@@ -9,17 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.analyses.compare import comparison, rows
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
 from sim.cli.diff import diff_table, scenario_diff
 from sim.cli.long_run import destination, long_run, resume_option, write_result
-from sim.compare import comparison, rows
-from sim.evaluation import Request
-from sim.loader import Loaded, load_scenario
-from sim.output import (
+from sim.experiment.evaluation import Request
+from sim.results.folder import (
     scenario_data,
     write_csv,
     write_json,
 )
+from sim.scenario.loader import Loaded, load_scenario
 
 
 def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
@@ -100,7 +100,7 @@ def compare(
         )
 
         def fill(folder: Path) -> None:
-            from sim.charts import compare_chart  # matplotlib is slow to import; only when writing
+            from sim.figures.commands import compare_chart  # matplotlib is slow to import; only when writing
 
             write_json(folder / "compare.json", data)
             write_csv(folder / "compare.csv", rows(data))

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.loader import load_scenario
-from sim.output import scenario_data
+from sim.results.folder import scenario_data
+from sim.scenario.loader import load_scenario
 
 MISSING = "—"
 

@@ -13,11 +13,11 @@ from typing import Any
 import typer
 
 from sim import __version__
-from sim.checkpoint import Checkpoint, interruptible, worker_pool
-from sim.evaluation import Evaluator
-from sim.experiment import default_workers
-from sim.output import check_destination, default_destination, slug, write_atomically, write_json
-from sim.scenario import Scenario
+from sim.experiment.blocks import default_workers
+from sim.experiment.checkpoint import Checkpoint, interruptible, worker_pool
+from sim.experiment.evaluation import Evaluator
+from sim.results.folder import check_destination, default_destination, slug, write_atomically, write_json
+from sim.scenario.schema import Scenario
 
 RESUME_HELP = "continue an interrupted run of the same command, skipping finished evaluations"
 

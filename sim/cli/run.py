@@ -13,7 +13,6 @@ import simpy
 import typer
 
 from sim import __version__
-from sim.adaptive import DEFAULT_MAX_REPS
 from sim.cli.common import (
     load_with,
     out_option,
@@ -24,13 +23,14 @@ from sim.cli.common import (
     single_overrides,
     workers_option,
 )
-from sim.money import with_money
-from sim.output import check_destination, default_destination, write_run
-from sim.progress import wanted
-from sim.projection import project
-from sim.verdict import console as verdict_console
-from sim.verdict import render
-from sim.verdict_scale import render_scale
+from sim.experiment.precision import DEFAULT_MAX_REPS
+from sim.experiment.progress import wanted
+from sim.experiment.runner import project
+from sim.report.verdict import console as verdict_console
+from sim.report.verdict import render
+from sim.report.verdict_scale import render_scale
+from sim.results.folder import check_destination, default_destination, write_run
+from sim.results.money import with_money
 
 
 def run(

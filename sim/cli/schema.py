@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 
 def scenario_schema() -> dict[str, object]:

@@ -10,15 +10,15 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
+from sim.analyses.sensitivity import output
+from sim.analyses.sensitivity.parameters import Parameter, from_distributions, parse_given
+from sim.analyses.sensitivity.sobol import sobol
+from sim.analyses.sensitivity.tornado import tornado
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
 from sim.errors import ScenarioError
-from sim.experiment import default_workers
-from sim.loader import load_scenario
-from sim.output import check_destination, default_destination
-from sim.sensitivity import output
-from sim.sensitivity.parameters import Parameter, from_distributions, parse_given
-from sim.sensitivity.sobol import sobol
-from sim.sensitivity.tornado import tornado
+from sim.experiment.blocks import default_workers
+from sim.results.folder import check_destination, default_destination
+from sim.scenario.loader import load_scenario
 
 
 def sensitivity(

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.analyses.solve import Answer, Lever, grid_values, solve
 from sim.cli.common import (
     load_with,
     out_option,
@@ -23,15 +24,14 @@ from sim.cli.common import (
 )
 from sim.cli.long_run import destination, long_run, resume_option, write_result
 from sim.errors import ScenarioError
-from sim.evaluation import Evaluator
-from sim.loader import Loaded
-from sim.output import (
+from sim.experiment.evaluation import Evaluator
+from sim.results.folder import (
     scenario_data,
     write_csv,
     write_json,
 )
-from sim.paths import Override, get_path
-from sim.solve import Answer, Lever, grid_values, solve
+from sim.scenario.loader import Loaded
+from sim.scenario.paths import Override, get_path
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.analyses.sweep import plain, point, point_row
 from sim.cli.common import (
     grid,
     load_with,
@@ -21,13 +22,12 @@ from sim.cli.common import (
 )
 from sim.cli.long_run import destination, long_run, resume_option, write_result
 from sim.errors import ScenarioError
-from sim.evaluation import Request
-from sim.output import (
+from sim.experiment.evaluation import Request
+from sim.results.folder import (
     scenario_data,
     write_csv,
     write_json,
 )
-from sim.sweep import plain, point, point_row
 
 
 def _table(data: dict[str, Any]) -> Table:
@@ -93,7 +93,7 @@ def sweep(
         }
 
         def fill(folder: Path) -> None:
-            from sim.charts import sweep_chart  # matplotlib is slow to import; only when writing
+            from sim.figures.commands import sweep_chart  # matplotlib is slow to import; only when writing
 
             write_json(folder / "sweep.json", data)
             write_csv(folder / "sweep.csv", [point_row(p) for p in done])

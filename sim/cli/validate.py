@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
 
 
 def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")) -> None:

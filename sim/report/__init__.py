@@ -1,7 +1,7 @@
 """Meeting-ready reports of a result folder (a run, comparison, sweep, sensitivity or solve folder).
 
 :mod:`sim.report.run`, :mod:`sim.report.strategies`, :mod:`sim.report.sensitivity` and
-:mod:`sim.report.solve` read the folder into a language-aware :class:`~sim.report.model.Report`
+:mod:`sim.report.solve` read the folder into a language-aware :class:`~sim.report.document.Report`
 of sections, tables (real numbers with a kind each) and charts (:mod:`sim.report.charts`); the
 renderers turn the same report into Markdown, HTML, xlsx and PDF (:mod:`sim.report.markdown`,
 :mod:`sim.report.html`, :mod:`sim.report.xlsx`, :mod:`sim.report.pdf`), and

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import yaml
 
 from sim.errors import Location, ScenarioError
-from sim.output import require_complete
+from sim.results.folder import require_complete
 
 FolderKind = Literal["run", "compare", "sweep", "sensitivity", "solve"]
 MARKERS: dict[str, FolderKind] = {

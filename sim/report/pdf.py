@@ -12,8 +12,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from sim.report.document import Report, Table
 from sim.report.i18n import Lang
-from sim.report.model import Report, Table
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"

@@ -7,9 +7,9 @@ from typing import Any
 
 from sim.report import charts
 from sim.report.assumptions import assumptions_section
+from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.report.model import Chart, Column, Report, Section, Table
 
 
 def headline(lang: Lang, summary: dict[str, Any]) -> str:

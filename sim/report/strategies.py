@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from sim.report import charts
+from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.report.model import Chart, Column, Report, Section, Table
 from sim.report.run import headline
 
 

@@ -39,7 +39,7 @@ import pytest
 
 from cli_inproc import sim_cli
 from conftest import ROOT
-from sim import streams
+from sim.model import streams
 
 GOLDEN = Path(__file__).resolve().parent
 FILES = ("summary.json", "monthly.csv", "channels.csv", "semesters.csv", "scenario.yaml")
