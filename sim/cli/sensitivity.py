@@ -17,6 +17,7 @@ from sim.analyses.sensitivity.tornado import tornado
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
 from sim.errors import ScenarioError
 from sim.experiment.blocks import default_workers
+from sim.figures import sensitivity as tornado_chart
 from sim.results.folder import check_destination, default_destination
 from sim.scenario.loader import load_scenario
 
@@ -70,7 +71,7 @@ def sensitivity(
     }
     if not no_sobol and drawn:
         report["sobol"] = sobol(s, drawn, samples=samples, reps=reps, seed=root, workers=n_workers)
-    written = output.write(dest, report, s, loaded.chain)
+    written = output.write(dest, report, s, loaded.chain, tornado_chart.draw)
     console.print(_table(report))
     for line in _reading(report):
         console.print(line, highlight=False)

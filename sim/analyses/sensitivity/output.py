@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.figures.sensitivity import draw
 from sim.results.folder import scenario_data, write_atomically, write_csv, write_json, write_yaml
 from sim.scenario.schema import Scenario
 
@@ -26,8 +26,14 @@ def table_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def write(dest: Path, report: dict[str, Any], scenario: Scenario, chain: tuple[Path, ...]) -> Path:
-    """Write the folder, with the resolved scenario beside the figures as for a run."""
+Draw = Callable[[list[dict[str, Any]], Path, str], None]
+
+
+def write(dest: Path, report: dict[str, Any], scenario: Scenario, chain: tuple[Path, ...], draw: Draw) -> Path:
+    """Write the folder, with the resolved scenario beside the figures as for a run.
+
+    ``draw`` is :func:`sim.figures.sensitivity.draw`, passed in because charts sit above analyses.
+    """
     header = "# Resolved scenario, as analysed. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
 
     def fill(folder: Path) -> None:
