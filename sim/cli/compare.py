@@ -100,7 +100,7 @@ def compare(
         )
 
         def fill(folder: Path) -> None:
-            from sim.figures.commands import compare_chart  # matplotlib is slow to import; only when writing
+            from sim.figures.strategies import compare_chart  # matplotlib is slow to import; only when writing
 
             write_json(folder / "compare.json", data)
             write_csv(folder / "compare.csv", rows(data))

@@ -93,7 +93,7 @@ def sweep(
         }
 
         def fill(folder: Path) -> None:
-            from sim.figures.commands import sweep_chart  # matplotlib is slow to import; only when writing
+            from sim.figures.sweep import sweep_chart  # matplotlib is slow to import; only when writing
 
             write_json(folder / "sweep.json", data)
             write_csv(folder / "sweep.csv", [point_row(p) for p in done])

@@ -2,7 +2,7 @@
 
 :mod:`sim.report.run`, :mod:`sim.report.strategies`, :mod:`sim.report.sensitivity` and
 :mod:`sim.report.solve` read the folder into a language-aware :class:`~sim.report.document.Report`
-of sections, tables (real numbers with a kind each) and charts (:mod:`sim.report.charts`); the
+of sections, tables (real numbers with a kind each) and charts (drawn by :mod:`sim.figures`); the
 renderers turn the same report into Markdown, HTML, xlsx and PDF (:mod:`sim.report.markdown`,
 :mod:`sim.report.html`, :mod:`sim.report.xlsx`, :mod:`sim.report.pdf`), and
 :mod:`sim.report.write` puts them in an atomically written folder.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sim.report import charts
+from sim.figures import projection
 from sim.report.assumptions import assumptions_section
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
@@ -122,7 +122,7 @@ def waterfall_steps(lang: Lang, summary: dict[str, Any]) -> list[tuple[str, floa
 def waterfall_section(lang: Lang, summary: dict[str, Any]) -> Section:
     """The waterfall chart and its table."""
     steps = waterfall_steps(lang, summary)
-    png = charts.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
+    png = projection.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
     rows: list[tuple[str, float | None, float]] = [(steps[0][0], None, steps[0][1])]
     running = steps[0][1]
     for label, change in steps[1:]:
@@ -146,7 +146,7 @@ def fan_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Section:
     rows = folder.monthly(t["metric"])
     dates = [date.fromisoformat(r["date"]) for r in rows]
     bands = {k: [r[k] for r in rows] for k in ("p05", "p25", "p50", "p75", "p95")}
-    png = charts.fan(
+    png = projection.fan(
         lang,
         dates,
         bands,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.report import charts
+from sim.figures.solve import probe_line
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
@@ -95,7 +95,7 @@ def solve_report(lang: Lang, folder: Folder) -> Report:
         tuple((_fixed(a), p["value"], p["reps"], p["probability"], *p["ci95"]) for a, p in probes),
     )
     first = sorted(answers[0]["probes"], key=lambda p: p["value"])
-    png = charts.sweep_line(
+    png = probe_line(
         lang,
         [p["value"] for p in first],
         [p["probability"] for p in first],

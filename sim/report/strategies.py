@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sim.report import charts
+from sim.figures import strategies as charts
+from sim.figures.base import png as png_bytes
+from sim.figures.sweep import SweepWords, sweep_figure
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
@@ -134,23 +136,10 @@ def _numeric(v: Any) -> bool:
 
 
 def sweep_chart(lang: Lang, parameters: list[str], points: list[dict[str, Any]]) -> bytes:
-    """A line for one numeric parameter, a heatmap for two, ranked bars otherwise."""
-    if len(parameters) == 1 and all(_numeric(p["values"][parameters[0]]) for p in points):
-        ordered = sorted(points, key=lambda p: p["values"][parameters[0]])
-        return charts.sweep_line(
-            lang,
-            [p["values"][parameters[0]] for p in ordered],
-            [p["probability"] for p in ordered],
-            [p["probability_ci95"][0] for p in ordered],
-            [p["probability_ci95"][1] for p in ordered],
-            parameters[0],
-        )
-    if len(parameters) == 2:
-        xs = list(dict.fromkeys(p["values"][parameters[0]] for p in points))
-        ys = list(dict.fromkeys(p["values"][parameters[1]] for p in points))
-        at = {(p["values"][parameters[0]], p["values"][parameters[1]]): p["probability"] for p in points}
-        grid = [[at.get((x, y), float("nan")) for x in xs] for y in ys]
-        return charts.sweep_heatmap(lang, grid, xs, ys, parameters[0], parameters[1])
+    """The sweep folder's chart in the report's language; ranked bars for more than two parameters."""
+    fig = sweep_figure({"parameters": parameters, "points": points}, SweepWords.of(lang))
+    if fig is not None:
+        return png_bytes(fig)
     return charts.ranked(
         lang,
         [_values_text(lang, p["values"]) for p in points],
