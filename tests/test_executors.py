@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SCENARIOS, run_cli
 from sim.experiment.blocks import BLOCK_SIZE, MIN_TASK_REPS, plan_blocks, run_scenario, tasks_of
-from sim.experiment.executors import batches, make_executor, map_batched
+from sim.experiment.executors import batches, make_executor
 from sim.results.projections import Results
 from sim.scenario.loader import load_scenario
 
@@ -28,13 +28,6 @@ def test_batches_keep_order_and_cover_everything() -> None:
     assert batches([], 4) == []
     with pytest.raises(ValueError, match='"tasks" must be > 0'):
         batches([1], 0)
-
-
-def test_map_batched_keeps_order_here_and_in_a_pool() -> None:
-    items = list(range(-7, 6))
-    assert map_batched(None, abs, items, 3) == [abs(x) for x in items]
-    with make_executor(2) as pool:
-        assert map_batched(pool, abs, items, 3) == [abs(x) for x in items]
 
 
 def test_tasks_carry_enough_replications_but_feed_every_worker() -> None:

@@ -40,11 +40,6 @@ class FundedBatch(ChannelBase):
     continue_share: Probability = Field(description="share who keep paying when funding ends")
 
 
-def expected_paying_after_funding(members: float, continue_share: float) -> float:
-    """Members still paying once funding ends: ``members × continue_share`` (Binomial mean)."""
-    return members * continue_share
-
-
 def start(ctx: ChannelContext, channel: FundedBatch) -> None:
     """Draw each batch's size and continuation share, and schedule its start and end."""
     start_common(ctx, channel)

@@ -1,4 +1,4 @@
-"""Where blocks of replications (and sweep points, solver evaluations) run: one executor interface.
+"""Where blocks of replications run: one executor interface.
 
 :func:`make_executor` gives a :class:`concurrent.futures.Executor`, or ``None`` for "run here, in
 this process", whichever of these is asked for:
@@ -11,14 +11,12 @@ this process", whichever of these is asked for:
 Dask is imported only when asked for. Its client offers the same ``submit``/``map`` interface
 (``Client.get_executor()``), so callers never know where their tasks ran; because every block has
 its own seed, the results are identical wherever they ran. A task should carry enough work to
-dwarf the scheduler's ~1.5 ms a task: :func:`batches` groups small items into fewer tasks, and
-:func:`map_batched` maps a function over many small items (sweep points, solver evaluations)
-that way.
+dwarf the scheduler's ~1.5 ms a task: :func:`batches` groups blocks into fewer tasks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import TypeVar
@@ -27,7 +25,6 @@ from sim.errors import ScenarioError
 from sim.experiment.pool import local_pool
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 EXECUTORS = ("local", "dask")
 
@@ -77,19 +74,3 @@ def batches(items: Sequence[T], tasks: int) -> list[list[T]]:
         out.append(list(items[start:end]))
         start = end
     return out
-
-
-def _apply_all(fn: Callable[[T], R], items: list[T]) -> list[R]:
-    return [fn(x) for x in items]
-
-
-def map_batched(pool: Executor | None, fn: Callable[[T], R], items: Sequence[T], tasks: int) -> list[R]:
-    """``[fn(x) for x in items]``, in order, run as at most ``tasks`` tasks on ``pool`` (or here).
-
-    For many small evaluations (sweep points, solver steps): each task runs a consecutive batch,
-    so the scheduler sees a few tasks instead of one per item. ``fn`` must be picklable.
-    """
-    if pool is None:
-        return [fn(x) for x in items]
-    futures = [pool.submit(_apply_all, fn, batch) for batch in batches(items, tasks)]
-    return [y for f in futures for y in f.result()]

@@ -2,7 +2,7 @@
 
 :class:`concurrent.futures.ProcessPoolExecutor` finishes the blocks its workers have started before
 it shuts down, even after Ctrl-C, and a SIGTERM sent to the main process alone never reaches them.
-:func:`local_pool` (and :func:`interruptible_map` on top of it) drains the pool when its block
+:func:`local_pool` drains the pool when its block
 ends normally, but when it is left by an exception -- an interrupt, an error -- it kills the
 workers, so ``sim run`` returns within moments. Workers ignore SIGINT: Ctrl-C reaches the whole process group,
 and only the main process should decide what happens next; SIGTERM kills a worker outright.
@@ -11,12 +11,9 @@ and only the main process should decide what happens next; SIGTERM kills a worke
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
-
-T = TypeVar("T")
 
 
 def _worker_signals() -> None:
@@ -42,11 +39,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 @contextmanager
 def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that is drained when its block ends normally and killed when it does not.
-
-    Any executor-based caller gets the same prompt stop as :func:`interruptible_map` by opening its
-    local pool here.
-    """
+    """A process pool that is drained when its block ends normally and killed when it does not."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
     try:
         yield pool
@@ -54,13 +47,3 @@ def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         _stop(pool)
         raise
     pool.shutdown(wait=True)
-
-
-def interruptible_map(fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]], workers: int) -> Iterator[T]:
-    """``fn(*job)`` for every job on ``workers`` processes, yielded in job order."""
-    with local_pool(workers) as pool:
-        # Submitting is inside the pool's block: an interrupt half-way through must still stop it,
-        # or leaving Python would wait for every block already submitted.
-        futures = [pool.submit(fn, *job) for job in jobs]
-        for f in futures:
-            yield f.result()
