@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import signal
 import sys
 from typing import cast
 
@@ -17,6 +16,7 @@ import click
 import typer
 
 from sim.errors import ScenarioError
+from sim.experiment.interrupts import received, stop_on_signals
 
 # Command name -> (module in sim.cli, function). A command's module is imported only when that
 # command runs (or for --help), so `sim run` does not pay for matplotlib, SALib or scipy.stats.
@@ -75,24 +75,11 @@ INTERRUPTED = (
 
 INTERRUPT_CODE = 130
 
-_signal_received: list[int] = []
-
-
-def _stop_on_signal(signum: int, frame: object) -> None:
-    """Ctrl-C and SIGTERM (a job scheduler, ``kill``) both end a run at once, remembering which came."""
-    _signal_received.append(signum)
-    raise KeyboardInterrupt
-
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: ``sim ...``."""
-    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    _signal_received.clear()
-    try:
+    """Console entry point: ``sim ...``; Ctrl-C and SIGTERM stop at once (see :mod:`sim.experiment.interrupts`)."""
+    with stop_on_signals():
         _main(argv)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _main(argv: list[str] | None) -> None:
@@ -112,7 +99,8 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(2)
     except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
         code = INTERRUPT_CODE
-    if _signal_received or code == INTERRUPT_CODE:
+    sig = received()
+    if sig is not None or code == INTERRUPT_CODE:
         # Typer turns KeyboardInterrupt into a silent exit code 130; say what happened instead.
         print(INTERRUPTED, file=sys.stderr)
         sys.stdout.flush()
@@ -120,5 +108,5 @@ def _main(argv: list[str] | None) -> None:
         # Leave at once: a worker killed while sending its result can leave the executor's thread
         # waiting forever on a half-written message, and a normal exit would join that thread.
         # Nothing is left to clean up: a result folder is renamed into place only when complete.
-        os._exit(128 + _signal_received[-1] if _signal_received else INTERRUPT_CODE)
+        os._exit(128 + sig if sig is not None else INTERRUPT_CODE)
     sys.exit(code if isinstance(code, int) else 0)

@@ -14,8 +14,10 @@ import typer
 
 from sim import __version__
 from sim.experiment.blocks import default_workers
-from sim.experiment.checkpoint import Checkpoint, interruptible, worker_pool
+from sim.experiment.checkpoint import Checkpoint
 from sim.experiment.evaluation import Evaluator
+from sim.experiment.executors import make_executor
+from sim.experiment.interrupts import stop_on_signals
 from sim.results.folder import check_destination, default_destination, slug, write_atomically, write_json
 from sim.scenario.schema import Scenario
 
@@ -68,7 +70,7 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int)
     if resume:
         typer.echo(f"resuming: {kept} finished blocks of replications kept in {cp.folder}", err=True)
     try:
-        with interruptible(), worker_pool(workers or default_workers()) as pool:
+        with stop_on_signals(), make_executor(workers or default_workers()) as pool:
             evaluator = Evaluator(cp, pool)
             yield evaluator
     except KeyboardInterrupt:

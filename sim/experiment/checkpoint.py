@@ -11,10 +11,7 @@ back and runs only the rest; since a block read back is bit-for-bit the one that
 blocks are joined in the same order, the result is exactly what an uninterrupted run gives. Without ``--resume`` an old
 partial folder is discarded. Once the result folder is complete, the partial folder is removed.
 
-:func:`interruptible` turns SIGTERM into the same :class:`KeyboardInterrupt` as Ctrl-C (and
-remembers it, for :func:`check_interrupt` between blocks), and
-:func:`worker_pool` starts worker processes that leave both signals to the parent, which stops
-them after their current block.
+What an interrupt does (and to the workers) is decided in :mod:`sim.experiment.interrupts`.
 """
 
 from __future__ import annotations
@@ -23,13 +20,8 @@ import hashlib
 import json
 import os
 import shutil
-import signal
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -93,54 +85,3 @@ class Checkpoint:
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-_stop = {"requested": False}
-
-
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    _stop["requested"] = True
-    raise KeyboardInterrupt
-
-
-def check_interrupt() -> None:
-    """Raise :class:`KeyboardInterrupt` if a signal came while a library swallowed the first one.
-
-    Code that calls back into Python from compiled extensions (pydantic's serializers, for one)
-    may catch the exception a signal handler raises; the flag it leaves makes sure the command
-    still stops at the next block.
-    """
-    if _stop["requested"]:
-        raise KeyboardInterrupt
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """Within this block SIGINT and SIGTERM stop the command, and are remembered until they do."""
-    _stop["requested"] = False
-    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _leave_signals_to_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-@contextmanager
-def worker_pool(workers: int) -> Iterator[Executor | None]:
-    """One process pool for a whole command (None for one worker); stopped promptly on interrupt."""
-    if workers <= 1:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_signals_to_parent)
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)

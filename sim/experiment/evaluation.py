@@ -21,7 +21,8 @@ import numpy as np
 
 from sim import __version__
 from sim.experiment.blocks import Block, combine, plan_blocks, run_block
-from sim.experiment.checkpoint import Checkpoint, check_interrupt
+from sim.experiment.checkpoint import Checkpoint
+from sim.experiment.interrupts import check_interrupt
 from sim.model.block import BlockOutcome
 from sim.results.folder import scenario_data
 from sim.results.money import money_of, with_money

@@ -4,26 +4,17 @@
 it shuts down, even after Ctrl-C, and a SIGTERM sent to the main process alone never reaches them.
 :func:`local_pool` drains the pool when its block
 ends normally, but when it is left by an exception -- an interrupt, an error -- it kills the
-workers, so ``sim run`` returns within moments. Workers ignore SIGINT: Ctrl-C reaches the whole process group,
-and only the main process should decide what happens next; SIGTERM kills a worker outright.
+workers, so a command returns within moments. It is the one pool of every command; why it kills rather
+than waits is the interrupt policy of :mod:`sim.experiment.interrupts`, whose initializer its workers run.
 """
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-
-def _worker_signals() -> None:
-    """Ignore Ctrl-C, and let SIGTERM kill outright.
-
-    A forked worker inherits the CLI's SIGTERM handler, which raises KeyboardInterrupt; the
-    executor's worker loop would catch that as a failed task and carry on with the next block.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+from sim.experiment.interrupts import worker_signals
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -40,7 +31,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 @contextmanager
 def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool that is drained when its block ends normally and killed when it does not."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_signals)
     try:
         yield pool
     except BaseException:
