@@ -9,7 +9,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
+from sim.cli.common import (
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    workers_option,
+)
 from sim.cli.diff import diff_table, scenario_diff
 from sim.cli.long_run import destination, long_run, resume_option, write_result
 from sim.compare import comparison, rows
@@ -71,6 +79,7 @@ def compare(
     workers: int = workers_option(),
     out: Path | None = out_option("compare"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("compare.json"),
     resume: bool = resume_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
@@ -107,6 +116,9 @@ def compare(
             compare_chart(folder / "compare.png", data)
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "compare.json")
+        return
     console = Console()
     console.print(_table(data))
     for v in data["variants"]:
