@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sim.compare import unchanged_probability
 from sim.report import charts
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
@@ -19,6 +20,7 @@ from sim.report.run import headline
 def compare_report(lang: Lang, folder: Folder) -> Report:
     """Variants ranked against the base, with paired intervals."""
     data = folder.json("compare.json")
+    unchanged = unchanged_probability(data)
     base = data["base"]
     variants = sorted(
         data["variants"],
@@ -53,22 +55,24 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
                 v["p_beats_base"],
             )
         )
-    table = Table(
-        "Peringkat" if lang.code == "id" else "Ranking",
-        lang.t("ranked"),
-        (
-            Column(lang.t("rank")),
-            Column(lang.t("strategy"), "text"),
-            Column(lang.t("final_mean")),
-            Column(lang.t("final_diff"), "signed"),
-            Column(lang.t("ci_low"), "signed"),
-            Column(lang.t("ci_high"), "signed"),
-            Column(lang.t("probability"), "pct"),
-            Column(lang.t("prob_diff"), "pp"),
-            Column(lang.t("p_beats"), "pct"),
-        ),
-        tuple(rows),
+    columns = (
+        Column(lang.t("rank")),
+        Column(lang.t("strategy"), "text"),
+        Column(lang.t("final_mean")),
+        Column(lang.t("final_diff"), "signed"),
+        Column(lang.t("ci_low"), "signed"),
+        Column(lang.t("ci_high"), "signed"),
+        Column(lang.t("probability"), "pct"),
+        Column(lang.t("prob_diff"), "pp"),
+        Column(lang.t("p_beats"), "pct"),
     )
+    notes: tuple[str, ...] = ()
+    if unchanged is not None:  # the same P everywhere and +0 pp differences: one sentence instead
+        keep = [i for i, c in enumerate(columns) if c.label not in (lang.t("probability"), lang.t("prob_diff"))]
+        columns = tuple(columns[i] for i in keep)
+        rows = [tuple(row[i] for i in keep) for row in rows]
+        notes = (lang.t("probability_unchanged", p=lang.percent(unchanged, 0 if unchanged in (0, 1) else 1)),)
+    table = Table("Peringkat" if lang.code == "id" else "Ranking", lang.t("ranked"), columns, tuple(rows))
     png = charts.ranked(
         lang,
         [v["name"] for v in variants],
@@ -97,7 +101,13 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         subtitle=headline(lang, base["summary"]),
         headline=verdict,
         sections=(
-            Section("ranked", lang.t("ranked"), charts=(Chart("ranked.png", lang.t("ranked"), png),), tables=(table,)),
+            Section(
+                "ranked",
+                lang.t("ranked"),
+                paragraphs=notes,
+                charts=(Chart("ranked.png", lang.t("ranked"), png),),
+                tables=(table,),
+            ),
             changes_section(lang, variants),
         ),
     )
