@@ -55,7 +55,7 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
                 v["p_beats_base"],
             )
         )
-    columns = (
+    columns: tuple[Column, ...] = (
         Column(lang.t("rank")),
         Column(lang.t("strategy"), "text"),
         Column(lang.t("final_mean")),
