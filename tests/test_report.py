@@ -132,7 +132,7 @@ def test_comparison_ranks_variants_by_paired_difference(tmp_path: Path) -> None:
     assert report.headline.startswith("The best strategy is KUR push: +2,400 final members against Base")
     changes = next(s for s in report.sections if s.key == "changes")
     assert [t.title for t in changes.tables] == ["KUR push", "More agents", "Cut budget"]
-    assert changes.tables[0].rows == (("channels[BPR agents].agents", "22", "2422"),)
+    assert changes.tables[0].rows == (("channels[BPR agents].agents", "22", "2,422"),)  # the report's number style
     assert report.sections[0].charts[0].png[:4] == b"\x89PNG"
 
 

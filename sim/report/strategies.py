@@ -6,11 +6,12 @@ A comparison ranks variants by their paired mean difference in final members aga
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from sim.changes import readable_rows
 from sim.compare import unchanged_probability
 from sim.report import charts
+from sim.report.assumptions import value_text
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
 from sim.report.model import Chart, Column, Report, Section, Table
@@ -113,21 +114,17 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
     )
 
 
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-
-
 def changes_section(lang: Lang, variants: list[dict[str, Any]]) -> Section:
-    """What each variant changes against the base, as ``sim diff`` lists it (name and description left out)."""
+    """What each variant changes against the base, as ``sim diff`` shows it (name and description left out)."""
     tables = tuple(
         Table(
             f"{lang.t('changes')} {i}"[:31],
             v["name"],
             (Column(lang.t("path"), "text"), Column(lang.t("base"), "text"), Column(lang.t("strategy"), "text")),
             tuple(
-                (c["path"], _shown(c["base"]), _shown(c["variant"]))
-                for c in v.get("changes", [])
-                if c["path"] not in ("name", "description")
+                (path, value_text(lang, x), value_text(lang, y))
+                for path, x, y in readable_rows([(c["path"], c["base"], c["variant"]) for c in v.get("changes", [])])
+                if path not in ("name", "description")
             ),
         )
         for i, v in enumerate(variants, start=1)
