@@ -15,7 +15,7 @@ import typer
 
 from sim import __version__
 from sim.backtest import later, project, reanchor_overrides, score, summary
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
+from sim.cli.common import json_option, out_option, print_json, reps_option, results_dir_option, seed_option
 from sim.errors import ScenarioError
 from sim.fitplot import plot_fit
 from sim.loader import load_scenario, validate
@@ -39,6 +39,7 @@ def backtest_command(
     reps: int | None = reps_option(),
     seed: int | None = seed_option(),
     out: Path | None = out_option(),
+    as_json: bool = json_option("scores.json"),
     results_dir: Path = results_dir_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
@@ -84,6 +85,9 @@ def backtest_command(
         write_json(folder / "run.json", info)
 
     written = write_atomically(dest, fill)
+    if as_json:
+        print_json(written / "scores.json")
+        return
     typer.echo(f"{s.name}: projected from {s.start}, {len(scores)} observations scored")
     typer.echo(
         f"  {'line':>4} {'date':<10} {'series':<24} {'observed':>12} {'p05':>12} {'median':>12} {'p95':>12}"

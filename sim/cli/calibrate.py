@@ -20,7 +20,7 @@ import typer
 from sim import __version__
 from sim.calibrated import as_distribution, calibrated_data, overlay
 from sim.calibration import Fit, calibrate, observation_dates, parameter
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
+from sim.cli.common import json_option, out_option, print_json, reps_option, results_dir_option, seed_option
 from sim.errors import Location, ScenarioError
 from sim.experiment import run_scenario
 from sim.fitplot import plot_fit
@@ -127,6 +127,7 @@ def calibrate_command(
     reps: int = reps_option("replications per evaluation", default=200, minimum=2),
     seed: int | None = seed_option("seed for the common random numbers"),
     out: Path | None = out_option(),
+    as_json: bool = json_option("fit.json"),
     results_dir: Path = results_dir_option(),
 ) -> None:
     """Fit the rates named by --fit so that SCENARIO reproduces the figures in --observed."""
@@ -162,7 +163,12 @@ def calibrate_command(
         layered = overlay(data, result, parent)
         body = _yaml(layered) if layered is not None else _yaml(data)
         _write_file(scenario_out, header(result, command, observed, loaded, into) + body)
-    _print(result, written, scenario_out)
+    for w in result.warnings:
+        typer.echo(f"warning: {w}", err=True)
+    if as_json:
+        print_json(written / "fit.json")
+    else:
+        _print(result, written, scenario_out)
 
 
 def _yaml(data: dict[str, Any]) -> str:
@@ -217,6 +223,4 @@ def _print(fit: Fit, written: Path, scenario_out: Path | None) -> None:
         typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g} vs {r.mean:>12.6g}  z = {r.z:+6.2f} {r.flag}")
     for o in fit.skipped:
         typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g}  outside the horizon, not fitted")
-    for w in fit.warnings:
-        typer.echo(f"warning: {w}", err=True)
     typer.echo(f"written: {written}" + (f" and {scenario_out}" if scenario_out else ""))

@@ -46,6 +46,20 @@ def results_dir_option() -> Any:
     return typer.Option(Path("results"), "--results-dir", help="root for default result folders")
 
 
+def json_option(file: str) -> Any:
+    """The ``--json`` option of a command that writes ``file`` into its result folder."""
+    return typer.Option(False, "--json", help=f"print {file} to stdout, as written, and nothing else there")
+
+
+def print_json(file: Path) -> None:
+    """Print a JSON file the command has just written, as the only thing on stdout.
+
+    The file is printed as it is on disk, so what a script reads from stdout is exactly what the
+    result folder keeps; every other line of the command goes nowhere or to stderr.
+    """
+    typer.echo(file.read_text(encoding="utf-8"), nl=False)
+
+
 def set_option(help_text: str = SET_HELP) -> Any:
     """The repeatable ``--set`` option."""
     return typer.Option([], "--set", help=help_text, metavar="PATH=VALUE")

@@ -9,10 +9,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
+from sim.cli.common import (
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    workers_option,
+)
 from sim.cli.diff import diff_table, scenario_diff
 from sim.cli.long_run import destination, long_run, resume_option, write_result
-from sim.compare import comparison, rows
+from sim.compare import comparison, rows, unchanged_probability
 from sim.evaluation import Request
 from sim.loader import Loaded, load_scenario
 from sim.output import (
@@ -36,16 +44,28 @@ def _n(x: float) -> str:
     return f"{x:+,.0f}"
 
 
+def _unchanged_note(data: dict[str, Any]) -> str | None:
+    """Said once under the table instead of a column of +0.0% (+0.0% – +0.0%)."""
+    p = unchanged_probability(data)
+    if p is None:
+        return None
+    shown = f"{p:.0%}" if p in (0, 1) else f"{p:.1%}"
+    return f"P(target) is {shown} for the base and every variant, so the table leaves it out"
+
+
 def _table(data: dict[str, Any]) -> Table:
+    with_p = unchanged_probability(data) is None
     table = Table(title=f"Against {data['base']['name']} ({data['replications']:,} paired replications)")
-    for col in ("Variant", "Final members (diff, 95% CI)", "P(target) (diff, 95% CI)", "P(beats base)"):
-        table.add_column(col, justify="left" if col == "Variant" else "right")
+    table.add_column("Variant")
+    for col in ("Final members (diff, 95% CI)", *(["P(target) (diff, 95% CI)"] if with_p else []), "P(beats base)"):
+        table.add_column(col, justify="right")
     for v in data["variants"]:
         f, p = v["paired"]["final"], v["paired"]["probability"]
+        shown_p = [f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})"] if with_p else []
         table.add_row(
             v["name"],
             f"{_n(f['mean_diff'])} ({_n(f['ci95'][0])} – {_n(f['ci95'][1])})",
-            f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})",
+            *shown_p,
             f"{v['p_beats_base']:.1%}",
         )
     return table
@@ -71,6 +91,7 @@ def compare(
     workers: int = workers_option(),
     out: Path | None = out_option("compare"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("compare.json"),
     resume: bool = resume_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
@@ -107,8 +128,14 @@ def compare(
             compare_chart(folder / "compare.png", data)
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "compare.json")
+        return
     console = Console()
     console.print(_table(data))
+    note = _unchanged_note(data)
+    if note is not None:
+        console.print(note, highlight=False)
     for v in data["variants"]:
         console.print(_changes_table(v))
         console.print(_channel_table(v))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import platform
 import sys
 from datetime import datetime
@@ -15,8 +14,10 @@ import typer
 from sim import __version__
 from sim.adaptive import DEFAULT_MAX_REPS
 from sim.cli.common import (
+    json_option,
     load_with,
     out_option,
+    print_json,
     reps_option,
     results_dir_option,
     seed_option,
@@ -48,7 +49,7 @@ def run(
     ),
     out: Path | None = out_option(),
     results_dir: Path = results_dir_option(),
-    as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
+    as_json: bool = json_option("summary.json"),
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
@@ -99,7 +100,7 @@ def run(
     if report:
         write_report(written, lang)
     if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        print_json(written / "summary.json")
     elif quiet:
         typer.echo(str(written))
     else:

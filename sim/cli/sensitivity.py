@@ -10,7 +10,15 @@ from rich.console import Console
 from rich.table import Table
 
 from sim import __version__
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
+from sim.cli.common import (
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    workers_option,
+)
 from sim.errors import ScenarioError
 from sim.experiment import default_workers
 from sim.loader import load_scenario
@@ -33,6 +41,7 @@ def sensitivity(
     seed: int | None = seed_option(),
     workers: int = workers_option(),
     out: Path | None = out_option("sensitivity"),
+    as_json: bool = json_option("sensitivity.json"),
     results_dir: Path = results_dir_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
@@ -52,7 +61,10 @@ def sensitivity(
     check_destination(dest)
     root = seed if seed is not None else s.seed
     n_workers = workers or default_workers()
-    console = Console(width=None if Console().is_terminal else 140)
+    # With --json, stdout holds the JSON alone: the opening line goes to stderr and the table nowhere.
+    console = Console(stderr=as_json)
+    if not console.is_terminal:
+        console.width = 140
     console.print(
         f"[bold]{s.name}[/bold]: {len(parameters)} parameters; tornado {tornado_reps:,} replications a run, "
         + ("no Sobol'" if no_sobol else f"Sobol' N={samples}, {reps} replications a point")
@@ -71,6 +83,9 @@ def sensitivity(
     if not no_sobol and drawn:
         report["sobol"] = sobol(s, drawn, samples=samples, reps=reps, seed=root, workers=n_workers)
     written = output.write(dest, report, s, loaded.chain)
+    if as_json:
+        print_json(written / "sensitivity.json")
+        return
     console.print(_table(report))
     for line in _reading(report):
         console.print(line, highlight=False)

@@ -12,8 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.cli.common import (
+    json_option,
     load_with,
     out_option,
+    print_json,
     reps_option,
     results_dir_option,
     seed_option,
@@ -128,6 +130,7 @@ def solve_cmd(
     workers: int = workers_option(),
     out: Path | None = out_option("solve"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("solve.json"),
     resume: bool = resume_option(),
 ) -> None:
     """Find the smallest (or largest) lever value at which the target is reached with --probability."""
@@ -184,6 +187,9 @@ def solve_cmd(
             write_csv(folder / "solve.csv", [_row(a) for a in data["answers"]])
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "solve.json")
+        return
     console = Console()
     _report(answers, [lv.path for lv in outer], inner, probability, console)
     console.print(f"Results written to {written}")

@@ -11,8 +11,10 @@ from rich.table import Table
 
 from sim.cli.common import (
     grid,
+    json_option,
     load_with,
     out_option,
+    print_json,
     reps_option,
     results_dir_option,
     seed_option,
@@ -58,6 +60,7 @@ def sweep(
     workers: int = workers_option(),
     out: Path | None = out_option("sweep"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("sweep.json"),
     resume: bool = resume_option(),
 ) -> None:
     """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
@@ -100,5 +103,8 @@ def sweep(
             sweep_chart(folder / "sweep.png", data)
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "sweep.json")
+        return
     Console().print(_table(data))
     Console().print(f"Results written to {written}")

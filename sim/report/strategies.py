@@ -6,10 +6,12 @@ A comparison ranks variants by their paired mean difference in final members aga
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from sim.changes import readable_rows
+from sim.compare import unchanged_probability
 from sim.report import charts
+from sim.report.assumptions import value_text
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
 from sim.report.model import Chart, Column, Report, Section, Table
@@ -19,6 +21,7 @@ from sim.report.run import headline
 def compare_report(lang: Lang, folder: Folder) -> Report:
     """Variants ranked against the base, with paired intervals."""
     data = folder.json("compare.json")
+    unchanged = unchanged_probability(data)
     base = data["base"]
     variants = sorted(
         data["variants"],
@@ -53,22 +56,24 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
                 v["p_beats_base"],
             )
         )
-    table = Table(
-        "Peringkat" if lang.code == "id" else "Ranking",
-        lang.t("ranked"),
-        (
-            Column(lang.t("rank")),
-            Column(lang.t("strategy"), "text"),
-            Column(lang.t("final_mean")),
-            Column(lang.t("final_diff"), "signed"),
-            Column(lang.t("ci_low"), "signed"),
-            Column(lang.t("ci_high"), "signed"),
-            Column(lang.t("probability"), "pct"),
-            Column(lang.t("prob_diff"), "pp"),
-            Column(lang.t("p_beats"), "pct"),
-        ),
-        tuple(rows),
+    columns: tuple[Column, ...] = (
+        Column(lang.t("rank")),
+        Column(lang.t("strategy"), "text"),
+        Column(lang.t("final_mean")),
+        Column(lang.t("final_diff"), "signed"),
+        Column(lang.t("ci_low"), "signed"),
+        Column(lang.t("ci_high"), "signed"),
+        Column(lang.t("probability"), "pct"),
+        Column(lang.t("prob_diff"), "pp"),
+        Column(lang.t("p_beats"), "pct"),
     )
+    notes: tuple[str, ...] = ()
+    if unchanged is not None:  # the same P everywhere and +0 pp differences: one sentence instead
+        keep = [i for i, c in enumerate(columns) if c.label not in (lang.t("probability"), lang.t("prob_diff"))]
+        columns = tuple(columns[i] for i in keep)
+        rows = [tuple(row[i] for i in keep) for row in rows]
+        notes = (lang.t("probability_unchanged", p=lang.percent(unchanged, 0 if unchanged in (0, 1) else 1)),)
+    table = Table("Peringkat" if lang.code == "id" else "Ranking", lang.t("ranked"), columns, tuple(rows))
     png = charts.ranked(
         lang,
         [v["name"] for v in variants],
@@ -97,27 +102,29 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
         subtitle=headline(lang, base["summary"]),
         headline=verdict,
         sections=(
-            Section("ranked", lang.t("ranked"), charts=(Chart("ranked.png", lang.t("ranked"), png),), tables=(table,)),
+            Section(
+                "ranked",
+                lang.t("ranked"),
+                paragraphs=notes,
+                charts=(Chart("ranked.png", lang.t("ranked"), png),),
+                tables=(table,),
+            ),
             changes_section(lang, variants),
         ),
     )
 
 
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-
-
 def changes_section(lang: Lang, variants: list[dict[str, Any]]) -> Section:
-    """What each variant changes against the base, as ``sim diff`` lists it (name and description left out)."""
+    """What each variant changes against the base, as ``sim diff`` shows it (name and description left out)."""
     tables = tuple(
         Table(
             f"{lang.t('changes')} {i}"[:31],
             v["name"],
             (Column(lang.t("path"), "text"), Column(lang.t("base"), "text"), Column(lang.t("strategy"), "text")),
             tuple(
-                (c["path"], _shown(c["base"]), _shown(c["variant"]))
-                for c in v.get("changes", [])
-                if c["path"] not in ("name", "description")
+                (path, value_text(lang, x), value_text(lang, y))
+                for path, x, y in readable_rows([(c["path"], c["base"], c["variant"]) for c in v.get("changes", [])])
+                if path not in ("name", "description")
             ),
         )
         for i, v in enumerate(variants, start=1)
