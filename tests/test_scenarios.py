@@ -11,6 +11,7 @@ import pytest
 from conftest import SCENARIOS
 from sim.channels.funded_batch import FundedBatch
 from sim.experiment import run_scenario
+from sim.layout import layout_of
 from sim.loader import load_scenario
 from sim.observations import check_against, read_observations
 
@@ -126,3 +127,42 @@ def test_every_2026_variant_adds_members_on_common_random_numbers(variant):
     other = run_scenario(load_scenario(SCENARIOS / variant).scenario, replications=500, seed=2)
     assert (other.at_target - base.at_target).mean() > 0
     assert other.summary()["target"]["probability"] >= base.summary()["target"]["probability"]
+
+
+def test_banuspa_2026_is_the_regional_office_on_its_own_bases():
+    s = load_scenario(SCENARIOS / "banuspa-2026.yaml").scenario
+    layout = layout_of(s)
+    names = [r.name for r in s.regions]
+    assert names[:3] == ["Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur"]
+    assert {n for n in names if n.startswith("Papua")} == {
+        "Papua",
+        "Papua Barat",
+        "Papua Barat Daya",
+        "Papua Selatan",
+        "Papua Tengah",
+        "Papua Pegunungan",
+    }
+    # Small enough for a golden test: 11 groups, 24 channels.
+    assert (len(layout.groups), len(layout.channels)) == (11, 24)
+    by_name = {r.name: r for r in s.regions}
+    workers = {n: sum(r.per_segment(r.population.workers)) for n, r in by_name.items()}
+    active = {n: sum(r.per_segment(r.baseline.active)) for n, r in by_name.items()}
+    # Published bases and members (bali_2025, provinces_2025.ntb, .papua, .papua_barat).
+    assert (workers["Bali"], active["Bali"]) == (JUNE_2025_BASE, 897_832)
+    assert (workers["Nusa Tenggara Barat"], active["Nusa Tenggara Barat"]) == (1_808_432, 555_276)
+    assert (workers["Papua"], active["Papua"]) == (240_009, 141_984)
+    assert (workers["Papua Barat"], active["Papua Barat"]) == (104_508 + 170_616, 73_621 + 77_750)
+    # The four provinces without figures share what banuspa_region.active_2024 leaves.
+    new = ("Papua Barat Daya", "Papua Selatan", "Papua Tengah", "Papua Pegunungan")
+    assert sum(active[n] for n in new) == 2_993_050 - (878_653 + 555_276 + 583_333 + 141_984 + 151_371)
+    # Only Bali and NTB publish a 2026 target: 73.86% and 64.94% of their own bases.
+    targets = {r.name: r.target.members for r in s.regions if r.target is not None}
+    assert targets == {"Bali": round(0.7386 * JUNE_2025_BASE), "Nusa Tenggara Barat": round(0.6494 * 1_808_432)}
+    funded = {(r.name, ch.name) for r in s.regions for ch in r.channels if isinstance(ch, FundedBatch)}
+    assert ("Nusa Tenggara Timur", "Province vulnerable workers") in funded
+    ntt = next(ch for ch in by_name["Nusa Tenggara Timur"].channels if ch.name == "Province vulnerable workers")
+    assert sum(b.members.mean for b in ntt.batches) == 100_000
+    assert all(b.on == date(2025, 7, 18) for b in ntt.batches)
+    r = run_scenario(s, replications=100, seed=4).summary()
+    assert [x["name"] for x in r["regions"]] == names
+    assert sum(x["final"]["mean"] for x in r["regions"]) == pytest.approx(r["final"]["mean"])
