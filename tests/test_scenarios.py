@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 from sim.channels.funded_batch import FundedBatch
 from sim.experiment import run_scenario
 from sim.layout import layout_of
@@ -67,6 +67,14 @@ def test_every_variant_adds_members_on_common_random_numbers(variant):
     other = run_scenario(load_scenario(SCENARIOS / variant).scenario, replications=500, seed=2)
     assert (other.at_target - base.at_target).mean() > 0
     assert other.summary()["target"]["probability"] >= base.summary()["target"]["probability"]
+
+
+def test_readme_lists_every_shipped_scenario_once():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("\n## Scenarios\n") :]
+    section = section[: section.index("\n## ", 1)]
+    listed = re.findall(r"^\| `([^`]+\.yaml)` \|", section, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(p.name for p in SHIPPED)
 
 
 def _reenrolled_on_start(s) -> int:
