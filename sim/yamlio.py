@@ -1,7 +1,8 @@
 """Safe YAML reading that remembers where every value came from.
 
 Scenario files are written by hand, so an error must point at the file and line a planner has to
-edit. :func:`read_yaml` composes the YAML node tree with PyYAML's *safe* loader and builds plain
+edit. :func:`read_yaml` reads the file through :func:`sim.textfile.read_text` (size and encoding
+checks), composes the YAML node tree with PyYAML's *safe* loader and builds plain
 containers (:class:`MarkedDict`, :class:`MarkedList`) that carry, for each key or item, the
 :class:`~sim.errors.Location` it was written at. Merging (``extends``) keeps those locations.
 
@@ -19,8 +20,9 @@ from typing import Any
 import yaml
 
 from sim.errors import Location, ScenarioError
+from sim.textfile import TextKind, read_text
 
-MAX_FILE_BYTES = 1_000_000
+SCENARIO_FILE = TextKind("scenario", ".yaml", "YAML")
 MAX_DEPTH = 40
 MAX_NODES = 50_000
 
@@ -222,33 +224,9 @@ def parse_yaml(text: str, file: Path) -> Any:
 
 
 def read_yaml(file: Path) -> MarkedDict:
-    """Read a scenario file: a UTF-8 YAML mapping of at most :data:`MAX_FILE_BYTES` bytes."""
+    """Read a scenario file: a YAML mapping in a UTF-8 file of at most :data:`~sim.textfile.MAX_BYTES` bytes."""
     where = Location(file)
-    if not file.exists():
-        raise ScenarioError("no such file", where=where)
-    if file.is_dir():
-        raise ScenarioError("is a directory; give a scenario .yaml file", where=where)
-    if not file.is_file():
-        raise ScenarioError("is not a regular file (a device or a pipe?); give a scenario .yaml file", where=where)
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(f"file is {size:,} bytes; scenarios are limited to {MAX_FILE_BYTES:,}", where=where)
-    with file.open("rb") as f:  # the size on disk can lie (/proc files say 0): never read past the limit
-        raw = f.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(f"file is over {MAX_FILE_BYTES:,} bytes; scenarios are limited to that", where=where)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ScenarioError("file is saved as UTF-16; save it as UTF-8 (plain text)", where=where)
-    if b"\x00" in raw:
-        raise ScenarioError("file is binary, not YAML text", where=where)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
-            where=Location(file, line),
-        ) from None
+    text = read_text(file, SCENARIO_FILE)
     data = parse_yaml(text, file)
     if data is None:
         raise ScenarioError("file is empty; a scenario is a YAML mapping (name, start, ...)", where=where)
