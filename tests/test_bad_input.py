@@ -624,6 +624,20 @@ def test_both_parsers_read_every_shipped_scenario_alike(file: Path, monkeypatch:
     assert readings[0] == readings[1]
 
 
+def test_set_values_are_read_within_the_same_limits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = "[" * 60_000 + "1" + "]" * 60_000
+    with pytest.raises(ScenarioError, match="is not a valid YAML value: nesting deeper than 40 levels"):
+        parse_assignment(f"seed={deep}")
+    with pytest.raises(ScenarioError, match=r"the YAML tag 'tag:yaml\.org,2002:binary' is not allowed"):
+        parse_assignment("name=!!binary aGVsbG8=")
+    results = tmp_path / "r"
+    done = sim_cli(capsys, "run", BALI, "--set", f"seed={deep}", "--results-dir", str(results))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "nesting deeper than 40 levels" in done.stderr
+    assert not results.exists()
+
+
 def test_devices_and_pipes_are_refused_without_reading_them(tmp_path: Path) -> None:
     fifo = tmp_path / "scenario.yaml"
     os.mkfifo(fifo)  # opening it would wait forever for a writer
