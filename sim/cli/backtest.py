@@ -7,13 +7,10 @@ a result folder.
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from sim import __version__
 from sim.backtest import later, project, reanchor_overrides, score, summary
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
 from sim.errors import ScenarioError
@@ -24,9 +21,9 @@ from sim.output import (
     check_destination,
     default_destination,
     scenario_data,
-    write_atomically,
     write_csv,
     write_json,
+    write_result,
     write_yaml,
 )
 from sim.paths import apply
@@ -63,12 +60,9 @@ def backtest_command(
     overall = summary(scores)
     rows = [x.row() for x in scores]
     info = {
-        "version": __version__,
-        "command": ["sim", *sys.argv[1:]],
         "seed": seed if seed is not None else s.seed,
         "replications": reps or s.replications,
         "reanchored_on": reanchor,
-        "written": datetime.now().isoformat(timespec="seconds"),
     }
 
     def fill(folder: Path) -> None:
@@ -81,9 +75,8 @@ def backtest_command(
         skipped = [o for o in observations if o not in later(observations, s)]
         plot_fit(folder / "backtest.png", results, used, skipped, f"{s.name}: projected from {s.start}")
         write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
-        write_json(folder / "run.json", info)
 
-    written = write_atomically(dest, fill)
+    written = write_result(dest, fill, info)
     typer.echo(f"{s.name}: projected from {s.start}, {len(scores)} observations scored")
     typer.echo(
         f"  {'line':>4} {'date':<10} {'series':<24} {'observed':>12} {'p05':>12} {'median':>12} {'p95':>12}"

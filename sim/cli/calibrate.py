@@ -26,7 +26,7 @@ from sim.experiment import run_scenario
 from sim.fitplot import plot_fit
 from sim.loader import Loaded, load_scenario, validate
 from sim.observations import check_against, read_observations
-from sim.output import check_destination, default_destination, scenario_data, write_atomically, write_csv, write_json
+from sim.output import check_destination, default_destination, scenario_data, write_csv, write_json, write_result
 from sim.paths import Override, apply
 from sim.results import Results
 
@@ -151,12 +151,8 @@ def calibrate_command(
         write_csv(folder / "residuals.csv", residual_rows(result))
         used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
         plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
-        write_json(
-            folder / "run.json",
-            {"version": __version__, "command": command, "written": datetime.now().isoformat(timespec="seconds")},
-        )
 
-    written = write_atomically(dest, fill)
+    written = write_result(dest, fill, {"seed": result.seed, "replications": result.replications})
     if scenario_out is not None:
         parent = os.path.relpath(target.file.resolve(), scenario_out.resolve().parent)
         layered = overlay(data, result, parent)

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
 from sim.cli.diff import diff_table, scenario_diff
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.compare import comparison, rows
 from sim.evaluation import Request
 from sim.loader import Loaded, load_scenario
@@ -19,6 +19,7 @@ from sim.output import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import platform
-import sys
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -80,15 +77,11 @@ def run(
     results = done.results
     summary = with_money(results.summary(__version__, loaded.warnings), results)
     info = {
-        "version": __version__,
         "seed": results.seed,
         "replications": results.replications,
         "scenario_file": str(scenario),
         "extends_chain": [str(p) for p in loaded.chain],
         "overrides": list(sets),
-        "command": ["sim", *sys.argv[1:]],
-        "written": datetime.now().isoformat(timespec="seconds"),
-        "python": platform.python_version(),
         "numpy": np.__version__,
         "simpy": simpy.__version__,
     }

@@ -21,7 +21,7 @@ from sim.cli.common import (
     single_overrides,
     workers_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.errors import ScenarioError
 from sim.evaluation import Evaluator
 from sim.loader import Loaded
@@ -29,6 +29,7 @@ from sim.output import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 from sim.paths import Override, get_path
 from sim.solve import Answer, Lever, grid_values, solve

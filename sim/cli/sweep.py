@@ -19,13 +19,14 @@ from sim.cli.common import (
     set_option,
     workers_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.errors import ScenarioError
 from sim.evaluation import Request
 from sim.output import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 from sim.sweep import plain, point, point_row
 
