@@ -11,8 +11,9 @@ from pathlib import Path
 
 import typer
 
+from sim import workload
 from sim.backtest import later, project, reanchor_overrides, score, summary
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
+from sim.cli.common import approve, out_option, reps_option, results_dir_option, seed_option, yes_option
 from sim.errors import ScenarioError
 from sim.fitplot import plot_fit
 from sim.loader import load_scenario, validate
@@ -37,6 +38,7 @@ def backtest_command(
     seed: int | None = seed_option(),
     out: Path | None = out_option(),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
     loaded = load_scenario(scenario)
@@ -53,6 +55,8 @@ def backtest_command(
         s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
+    marks = tuple(sorted({o.when for o in later(observations, s)}))
+    approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1), yes)
     results = project(s, observations, reps, seed)
     scores = tuple(score(results, o) for o in later(observations, s))
     if not scores:

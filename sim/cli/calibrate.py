@@ -17,10 +17,10 @@ from typing import Any
 
 import typer
 
-from sim import __version__
+from sim import __version__, workload
 from sim.calibrated import as_distribution, calibrated_data, overlay
-from sim.calibration import Fit, calibrate, observation_dates, parameter
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
+from sim.calibration import Fit, calibrate, max_evaluations, observation_dates, parameter
+from sim.cli.common import approve, out_option, reps_option, results_dir_option, seed_option, yes_option
 from sim.errors import Location, ScenarioError
 from sim.experiment import run_scenario
 from sim.fitplot import plot_fit
@@ -128,6 +128,7 @@ def calibrate_command(
     seed: int | None = seed_option("seed for the common random numbers"),
     out: Path | None = out_option(),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Fit the rates named by --fit so that SCENARIO reproduces the figures in --observed."""
     loaded = load_scenario(scenario)
@@ -138,6 +139,8 @@ def calibrate_command(
         parameter(target.scenario, target.raw, path)
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
+    shape = workload.shape_of(loaded.scenario, observation_dates(observations))
+    approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps), yes)
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
     command = ["sim", *sys.argv[1:]]
     data = calibrated_data(scenario_data(target.scenario), result, observed.name)

@@ -9,15 +9,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim import __version__
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
+from sim import __version__, workload
+from sim.cli.common import (
+    approve,
+    out_option,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    workers_option,
+    yes_option,
+)
 from sim.errors import ScenarioError
 from sim.experiment import default_workers
 from sim.loader import load_scenario
 from sim.output import check_destination, default_destination
 from sim.sensitivity import output
 from sim.sensitivity.parameters import Parameter, from_distributions, parse_given
-from sim.sensitivity.sobol import sobol
+from sim.sensitivity.sobol import CHUNK_REPS, point_count, sobol
 from sim.sensitivity.tornado import tornado
 
 
@@ -34,6 +42,7 @@ def sensitivity(
     workers: int = workers_option(),
     out: Path | None = out_option("sensitivity"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
     if samples & (samples - 1):
@@ -52,6 +61,11 @@ def sensitivity(
     check_destination(dest)
     root = seed if seed is not None else s.seed
     n_workers = workers or default_workers()
+    points = point_count(samples, len(drawn)) if drawn and not no_sobol else 0
+    work = workload.sensitivity(
+        workload.shape_of(s), s.name, len(parameters), tornado_reps, points, reps, n_workers, CHUNK_REPS
+    )
+    approve(work, yes)
     console = Console(width=None if Console().is_terminal else 140)
     console.print(
         f"[bold]{s.name}[/bold]: {len(parameters)} parameters; tornado {tornado_reps:,} replications a run, "
