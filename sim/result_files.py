@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from sim.errors import Location, ScenarioError
 from sim.loader import load_scenario
-from sim.output import FORMAT, require_complete
+from sim.output import COMPLETE, FORMAT, require_complete
 
 Kind = Literal["run", "compare", "sweep", "sensitivity", "solve", "calibrate", "backtest"]
 # The file that tells each kind of result folder apart; a run's summary.json comes last because
@@ -370,7 +370,13 @@ class Opened:
 
 def open_result(folder: Path) -> Opened:
     """The finished result folder at ``folder``, or one line saying why it cannot be read."""
-    folder = require_complete(Path(folder))
+    folder = Path(folder)
+    if folder.is_dir() and not any((folder / name).exists() for name in (COMPLETE, "run.json", *MARKERS)):
+        raise ScenarioError(
+            f"is not a result folder: it has no {COMPLETE} marker, no run.json and none of {', '.join(MARKERS)}",
+            where=Location(folder),
+        )
+    folder = require_complete(folder)
     run = read_run_info(folder / "run.json")
     for marker, kind in MARKERS.items():
         if (folder / marker).is_file():

@@ -986,6 +986,12 @@ DAMAGED_FOLDERS: list[tuple[str, str, Callable[[Path], None], str]] = [
         r"is a calibrate result; sim report reads run, compare, sweep, sensitivity, solve folders",
     ),
     ("unfinished", "run", _delete(COMPLETE), r"has no COMPLETE marker: the run that wrote it did not finish"),
+    (
+        "not-a-result-folder",
+        "run",
+        lambda folder: [p.unlink() for p in folder.iterdir() if p.suffix != ".yaml"],
+        r"is not a result folder: it has no COMPLETE marker, no run\.json and none of compare\.json, ",
+    ),
 ]
 
 
