@@ -7,7 +7,7 @@ from typing import Any
 
 from sim.experiment import run_scenario
 from sim.loader import load_scenario
-from sim.output import COMPLETE, write_json, write_run
+from sim.output import write_json, write_result, write_run
 
 SMALL = """\
 name: Small town
@@ -96,10 +96,7 @@ def compare_folder(folder: Path) -> Path:
             variant("Cut budget", -600.0, -0.1, 0.05),
         ],
     }
-    folder.mkdir(parents=True)
-    write_json(folder / "compare.json", data)
-    (folder / COMPLETE).write_text("test\n")
-    return folder
+    return write_result(folder, lambda f: write_json(f / "compare.json", data))
 
 
 def sweep_folder(folder: Path, two: bool = False) -> Path:
@@ -120,7 +117,6 @@ def sweep_folder(folder: Path, two: bool = False) -> Path:
                     "final": {"mean": 30000 + 50 * agents, "p05": 29000 + 50 * agents, "p95": 31000 + 50 * agents},
                 }
             )
-    folder.mkdir(parents=True)
-    write_json(folder / "sweep.json", {"kind": "sweep", "parameters": params, "points": points})
-    (folder / COMPLETE).write_text("test\n")
-    return folder
+    return write_result(
+        folder, lambda f: write_json(f / "sweep.json", {"kind": "sweep", "parameters": params, "points": points})
+    )

@@ -9,11 +9,15 @@ stderr, no traceback, and nothing written.
 from __future__ import annotations
 
 # ruff: noqa: E501 - the table of expected messages reads best one case a line
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +30,12 @@ from sim import yamlio
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.loader import load_scenario
+from sim.output import COMPLETE, Writer, write_json, write_result
 from sim.paths import Override, parse_assignment
+from sim.report import charts
+from sim.report.i18n import Lang
+from sim.report.write import build
+from tests.report_fixtures import compare_folder, small_run, sweep_folder
 
 CORPUS = ROOT / "tests" / "bad_scenarios"
 
@@ -899,3 +908,311 @@ def test_every_case_fails_in_a_fresh_interpreter_without_traceback() -> None:
     lines = proc.stderr.splitlines()
     assert len([line for line in lines if line.startswith("error: ")]) == len(files)
     assert "Traceback" not in proc.stderr
+
+
+# --- damaged result folders: `sim report` gives one line naming the file and the field -------------------
+
+
+def _base_folders(root: Path) -> dict[str, Path]:
+    """A result folder of each kind, as this version writes it (run, compare, sweep: the report tests' own)."""
+    png = charts.sweep_line(Lang("en"), [1, 2], [0.1, 0.2], [0.0, 0.1], [0.2, 0.3], "x")
+    probe = {"value": 1000, "reps": 500, "probability": 0.9, "ci95": [0.87, 0.92]}
+    answer = {
+        **{"lever": "channels[Walk-in].per_month", "goal": 0.8, "maximize": False, "reached": True, "value": 1000},
+        **{"at_answer": probe, "neighbour": None, "best": probe, "uncertain_between": None, "probes": [probe]},
+    }
+    solve = {"kind": "solve", "scenario": "Small town", "goal": 0.8, "answers": [answer]}
+    tornado = {
+        **{"rank": 1, "parameter": "channels[Walk-in].per_month", "low": 500, "high": 900},
+        **{"final_mean_low": 35000.0, "final_mean_high": 37000.0, "final_swing": 2000.0},
+        **{"probability_low": 0.4, "probability_high": 0.7},
+    }
+    sensitivity = {"scenario": "Small town", "seed": 4, "settings": {"samples": 8}, "tornado": [tornado], "sobol": None}
+
+    def files(**contents: object) -> Writer:
+        def fill(folder: Path) -> None:
+            for name, data in contents.items():
+                name = name.replace("_", ".")
+                if isinstance(data, bytes):
+                    (folder / name).write_bytes(data)
+                else:
+                    write_json(folder / name, data)
+
+        return fill
+
+    return {
+        "run": small_run(root),
+        "compare": compare_folder(root / "compare"),
+        "sweep": sweep_folder(root / "sweep"),
+        "solve": write_result(root / "solve", files(solve_json=solve)),
+        "sensitivity": write_result(root / "sensitivity", files(sensitivity_json=sensitivity, tornado_png=png)),
+        "calibrate": write_result(root / "calibrate", files(fit_json={"method": "test"})),
+    }
+
+
+@pytest.fixture(scope="module")
+def base_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _base_folders(tmp_path_factory.mktemp("folders"))
+
+
+def _json(name: str, change: Callable[[Any], Any]) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        data = json.loads((folder / name).read_text())
+        changed = change(data)
+        write_json(folder / name, data if changed is None else changed)
+
+    return damage
+
+
+def _bytes(name: str, content: bytes | Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        old = (folder / name).read_bytes() if (folder / name).exists() else b""
+        (folder / name).write_bytes(content(old) if callable(content) else content)
+
+    return damage
+
+
+def _delete(name: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).unlink()
+
+
+def _set(path: str, value: Any) -> Callable[[Any], None]:
+    """Set ``a.b[0].c`` in JSON data (``value`` DELETE removes the key)."""
+
+    def change(data: Any) -> None:
+        *parents, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+        for p in parents:
+            data = data[p]
+        if value is DELETE:
+            del data[last]
+        else:
+            data[last] = value
+
+    return change
+
+
+DELETE = object()
+DAMAGED_FOLDERS: list[tuple[str, str, Callable[[Path], None], str]] = [
+    # (case, kind of folder, damage, what the one line says after "error: <folder>/")
+    (
+        "summary-truncated",
+        "run",
+        _bytes("summary.json", lambda b: b[: len(b) // 2]),
+        r"summary\.json:\d+: not valid JSON \(.+, column \d+\); the file was cut short or edited by hand",
+    ),
+    (
+        "summary-probability-text",
+        "run",
+        _json("summary.json", _set("target.probability", "high")),
+        r'summary\.json: target\.probability: expected a number, got "high"',
+    ),
+    (
+        "summary-missing-key",
+        "run",
+        _json("summary.json", _set("semesters[0].enrolled_mean", DELETE)),
+        r"summary\.json: semesters\[0\]\.enrolled_mean: missing",
+    ),
+    (
+        "summary-null-object",
+        "run",
+        _json("summary.json", _set("final", None)),
+        r"summary\.json: final: expected an object, got null",
+    ),
+    (
+        "summary-list",
+        "run",
+        _json("summary.json", lambda data: [data]),
+        r"summary\.json: expected an object, got \[",
+    ),
+    (
+        "summary-binary",
+        "run",
+        _bytes("summary.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        r"summary\.json: the file is binary, not JSON text",
+    ),
+    (
+        "summary-latin-1",
+        "run",
+        _bytes("summary.json", '{\n  "scenario": "Denpasar café"\n}\n'.encode("latin-1")),
+        r"summary\.json:2: byte 0xe9 is not UTF-8; the file is not JSON text",
+    ),
+    ("summary-empty", "run", _bytes("summary.json", b""), r"summary\.json: the file is empty; it was cut short"),
+    (
+        "summary-unknown-verdict",
+        "run",
+        _json("summary.json", _set("target.verdict", "great")),
+        r"summary\.json: target\.verdict: expected 'on track', 'more likely than not', 'at risk' or 'off track', "
+        r'got "great"',
+    ),
+    (
+        "summary-bad-date",
+        "run",
+        _json("summary.json", _set("start", "2025-13-01")),
+        r"summary\.json: start: expected a date YYYY-MM-DD, got '2025-13-01'",
+    ),
+    (
+        "summary-no-semesters",
+        "run",
+        _json("summary.json", _set("semesters", [])),
+        r"summary\.json: semesters: expected at least 1 item, got 0",
+    ),
+    (
+        "summary-true-replications",
+        "run",
+        _json("summary.json", _set("replications", True)),
+        r"summary\.json: replications: expected a whole number, got true",
+    ),
+    (
+        "summary-enrolment-text",
+        "run",
+        _json("summary.json", _set("semesters[1].enrolled_by_channel.Walk-in", "many")),
+        r'summary\.json: semesters\[1\]\.enrolled_by_channel\.Walk-in: expected a number, got "many"',
+    ),
+    (
+        "summary-missing",
+        "run",
+        _delete("summary.json"),
+        r"holds none of compare\.json, .*summary\.json: it is not a result folder",
+    ),
+    (
+        "run-json-missing",
+        "run",
+        _delete("run.json"),
+        r"run\.json: missing; every result folder has one; this one was not written by this version of sim",
+    ),
+    (
+        "run-json-other-format",
+        "run",
+        _json("run.json", _set("format", 2)),
+        r"run\.json: format: the folder is in result format 2 \(written by sim [^)]+\); this version reads format 1",
+    ),
+    (
+        "run-json-no-format",
+        "run",
+        _json("run.json", _set("format", DELETE)),
+        r"run\.json: format: missing: the folder was written by sim .+, before result folders carried a format",
+    ),
+    (
+        "run-json-truncated",
+        "run",
+        _bytes("run.json", lambda b: b[:30]),
+        r"run\.json:\d+: not valid JSON",
+    ),
+    (
+        "run-json-command-text",
+        "run",
+        _json("run.json", _set("command", "sim run")),
+        r'run\.json: command: expected a list, got "sim run"',
+    ),
+    (
+        "monthly-missing-column",
+        "run",
+        _bytes("monthly.csv", lambda b: b.replace(b",p95\n", b"\n", 1)),
+        r"monthly\.csv:1: p95: column 'p95' is missing; the table has date, series, mean, sd, p05, p25, p50, p75, p95",
+    ),
+    (
+        "monthly-bad-number",
+        "run",
+        _bytes("monthly.csv", lambda b: b"\n".join([*b.split(b"\n")[:2], b"2025-05-31,active,abc,1,2,3,4,5,6"])),
+        r'monthly\.csv:3: mean: expected a number, got "abc"',
+    ),
+    ("monthly-missing", "run", _delete("monthly.csv"), r"monthly\.csv: missing"),
+    (
+        "scenario-broken",
+        "run",
+        _bytes("scenario.yaml", b"name: [Small town\nstart: 2025-04-01\n"),
+        r"scenario\.yaml:\d+: YAML syntax error",
+    ),
+    (
+        "compare-short-interval",
+        "compare",
+        _json("compare.json", _set("variants[1].paired.final.ci95", [1.0])),
+        r"compare\.json: variants\[1\]\.paired\.final\.ci95: expected at least 2 items, got 1",
+    ),
+    (
+        "compare-other-kind",
+        "compare",
+        _json("compare.json", _set("kind", "sweep")),
+        r"compare\.json: kind: expected 'compare', got \"sweep\"",
+    ),
+    (
+        "sweep-point-without-value",
+        "sweep",
+        _json("sweep.json", lambda data: data["points"][2]["values"].clear()),
+        r"sweep\.json: points\[2\]\.values: no value for the parameter 'channels\[BPR agents\]\.agents'",
+    ),
+    (
+        "solve-reached-without-answer",
+        "solve",
+        _json("solve.json", _set("answers[0].at_answer", None)),
+        r"solve\.json: answers\[0\]\.at_answer: null, but reached is true",
+    ),
+    (
+        "sensitivity-rank-text",
+        "sensitivity",
+        _json("sensitivity.json", _set("tornado[0].rank", "1")),
+        r'sensitivity\.json: tornado\[0\]\.rank: expected a whole number, got "1"',
+    ),
+    ("sensitivity-chart-garbage", "sensitivity", _bytes("tornado.png", b"GIF89a"), r"tornado\.png: not a PNG image"),
+    ("sensitivity-chart-missing", "sensitivity", _delete("tornado.png"), r"tornado\.png: missing"),
+    (
+        "calibrate-folder",
+        "calibrate",
+        lambda folder: None,
+        r"is a calibrate result; sim report reads run, compare, sweep, sensitivity, solve folders",
+    ),
+    ("unfinished", "run", _delete(COMPLETE), r"has no COMPLETE marker: the run that wrote it did not finish"),
+    (
+        "not-a-result-folder",
+        "run",
+        lambda folder: [p.unlink() for p in folder.iterdir() if p.suffix != ".yaml"],
+        r"is not a result folder: it has no COMPLETE marker, no run\.json and none of compare\.json, ",
+    ),
+]
+
+
+def test_the_undamaged_folders_make_reports(base_folders: dict[str, Path]) -> None:
+    for kind, folder in base_folders.items():
+        if kind != "calibrate":
+            assert build(folder, Lang("en")).sections, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "damage", "expected"), [c[1:] for c in DAMAGED_FOLDERS], ids=[c[0] for c in DAMAGED_FOLDERS]
+)
+def test_a_damaged_result_folder_gives_one_line_naming_file_and_field(
+    kind: str,
+    damage: Callable[[Path], None],
+    expected: str,
+    base_folders: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / kind
+    shutil.copytree(base_folders[kind], folder)
+    damage(folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    err = _cli(["report", str(folder), "--lang", "en"], capsys)
+    assert re.fullmatch(rf"error: {re.escape(str(folder))}(/|: ){expected}.*\n", err), err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no report-en/ folder, nothing changed
+    assert not (tmp_path / "report-en").exists()
+
+
+def test_a_damaged_folder_fails_in_a_fresh_interpreter_without_traceback(
+    base_folders: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(base_folders["run"], folder)
+    _bytes("summary.json", lambda b: b[:100])(folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "report", str(folder)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {folder / 'summary.json'}:")
+    assert "Traceback" not in done.stderr

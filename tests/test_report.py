@@ -22,6 +22,7 @@ from sim.report.i18n import Lang
 from sim.report.model import column_shares
 from sim.report.run import straight_path_share, waterfall_steps
 from sim.report.write import build, check_lang, write_report
+from sim.result_files import Summary, read_model
 from tests.conftest import SCENARIOS, run_cli
 from tests.report_fixtures import MONEY, SMALL, compare_folder, small_run, sweep_folder
 
@@ -64,12 +65,12 @@ def test_achievement_is_net_additions_over_the_straight_path_need(run_dir: Path)
 
 
 def test_waterfall_runs_from_the_baseline_to_the_projected_end(run_dir: Path) -> None:
-    summary = json.loads((run_dir / "summary.json").read_text())
+    summary = read_model(run_dir / "summary.json", Summary)
     steps = waterfall_steps(Lang("en"), summary)
     labels = [label for label, _ in steps]
     assert labels == ["Baseline", "Employers", "Walk-in", "Lapsed", "Reactivated"]
     assert steps[0][1] == 30000
-    assert sum(v for _, v in steps) == pytest.approx(summary["semesters"][-1]["closing_active_mean"])
+    assert sum(v for _, v in steps) == pytest.approx(summary.semesters[-1].closing_active_mean)
     assert steps[3][1] < 0 < steps[4][1]
 
 

@@ -7,15 +7,22 @@ a result folder.
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from sim import __version__
+from sim import workload
 from sim.backtest import later, project, reanchor_overrides, score, summary
-from sim.cli.common import json_option, out_option, print_json, reps_option, results_dir_option, seed_option
+from sim.cli.common import (
+    approve,
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    yes_option,
+)
 from sim.errors import ScenarioError
 from sim.fitplot import plot_fit
 from sim.loader import load_scenario, validate
@@ -24,9 +31,9 @@ from sim.output import (
     check_destination,
     default_destination,
     scenario_data,
-    write_atomically,
     write_csv,
     write_json,
+    write_result,
     write_yaml,
 )
 from sim.paths import apply
@@ -41,6 +48,7 @@ def backtest_command(
     out: Path | None = out_option(),
     as_json: bool = json_option("scores.json"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
     loaded = load_scenario(scenario)
@@ -57,6 +65,8 @@ def backtest_command(
         s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
+    marks = tuple(sorted({o.when for o in later(observations, s)}))
+    approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1), yes)
     results = project(s, observations, reps, seed)
     scores = tuple(score(results, o) for o in later(observations, s))
     if not scores:
@@ -64,12 +74,9 @@ def backtest_command(
     overall = summary(scores)
     rows = [x.row() for x in scores]
     info = {
-        "version": __version__,
-        "command": ["sim", *sys.argv[1:]],
         "seed": seed if seed is not None else s.seed,
         "replications": reps or s.replications,
         "reanchored_on": reanchor,
-        "written": datetime.now().isoformat(timespec="seconds"),
     }
 
     def fill(folder: Path) -> None:
@@ -82,9 +89,8 @@ def backtest_command(
         skipped = [o for o in observations if o not in later(observations, s)]
         plot_fit(folder / "backtest.png", results, used, skipped, f"{s.name}: projected from {s.start}")
         write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
-        write_json(folder / "run.json", info)
 
-    written = write_atomically(dest, fill)
+    written = write_result(dest, fill, info)
     if as_json:
         print_json(written / "scores.json")
         return

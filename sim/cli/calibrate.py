@@ -17,16 +17,25 @@ from typing import Any
 
 import typer
 
-from sim import __version__
+from sim import __version__, workload
 from sim.calibrated import as_distribution, calibrated_data, overlay
-from sim.calibration import Fit, calibrate, observation_dates, parameter
-from sim.cli.common import json_option, out_option, print_json, reps_option, results_dir_option, seed_option
+from sim.calibration import Fit, calibrate, max_evaluations, observation_dates, parameter
+from sim.cli.common import (
+    approve,
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    yes_option,
+)
 from sim.errors import Location, ScenarioError
 from sim.experiment import run_scenario
 from sim.fitplot import plot_fit
 from sim.loader import Loaded, load_scenario, validate
 from sim.observations import check_against, read_observations
-from sim.output import check_destination, default_destination, scenario_data, write_atomically, write_csv, write_json
+from sim.output import check_destination, default_destination, scenario_data, write_csv, write_json, write_result
 from sim.paths import Override, apply
 from sim.results import Results
 
@@ -129,6 +138,7 @@ def calibrate_command(
     out: Path | None = out_option(),
     as_json: bool = json_option("fit.json"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Fit the rates named by --fit so that SCENARIO reproduces the figures in --observed."""
     loaded = load_scenario(scenario)
@@ -139,6 +149,8 @@ def calibrate_command(
         parameter(target.scenario, target.raw, path)
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
+    shape = workload.shape_of(loaded.scenario, observation_dates(observations))
+    approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps), yes)
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
     command = ["sim", *sys.argv[1:]]
     data = calibrated_data(scenario_data(target.scenario), result, observed.name)
@@ -152,12 +164,8 @@ def calibrate_command(
         write_csv(folder / "residuals.csv", residual_rows(result))
         used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
         plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
-        write_json(
-            folder / "run.json",
-            {"version": __version__, "command": command, "written": datetime.now().isoformat(timespec="seconds")},
-        )
 
-    written = write_atomically(dest, fill)
+    written = write_result(dest, fill, {"seed": result.seed, "replications": result.replications})
     if scenario_out is not None:
         parent = os.path.relpath(target.file.resolve(), scenario_out.resolve().parent)
         layered = overlay(data, result, parent)

@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim import workload
 from sim.cli.common import (
+    approve,
     json_option,
     out_option,
     print_json,
@@ -17,16 +19,19 @@ from sim.cli.common import (
     results_dir_option,
     seed_option,
     workers_option,
+    yes_option,
 )
 from sim.cli.diff import diff_table, scenario_diff
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.compare import comparison, rows, unchanged_probability
 from sim.evaluation import Request
+from sim.experiment import default_workers
 from sim.loader import Loaded, load_scenario
 from sim.output import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 
 
@@ -93,6 +98,7 @@ def compare(
     results_dir: Path = results_dir_option(),
     as_json: bool = json_option("compare.json"),
     resume: bool = resume_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
     loaded: list[Loaded] = [load_scenario(f) for f in (base, *variants)]
@@ -101,6 +107,14 @@ def compare(
     n = reps if reps is not None else first.replications
     root = seed if seed is not None else first.seed
     dest, parent = destination(out, results_dir, "compare", first)
+    work = workload.evaluations(
+        [(workload.shape_of(x.scenario), n) for x in loaded],
+        workers or default_workers(),
+        f"{first.name} and {len(variants)} variants, {n:,} replications each",
+        "--reps",
+        "ask for fewer --reps, or compare fewer variants at a time",
+    )
+    approve(work, yes)
     identity = {
         "kind": "compare",
         "scenarios": [scenario_data(x.scenario) for x in loaded],

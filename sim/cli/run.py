@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import platform
-import sys
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import simpy
 import typer
 
-from sim import __version__
+from sim import __version__, workload
 from sim.adaptive import DEFAULT_MAX_REPS
 from sim.cli.common import (
+    approve,
     json_option,
     load_with,
     out_option,
@@ -24,11 +22,12 @@ from sim.cli.common import (
     set_option,
     single_overrides,
     workers_option,
+    yes_option,
 )
 from sim.money import with_money
 from sim.output import check_destination, default_destination, write_run
 from sim.progress import wanted
-from sim.projection import project
+from sim.projection import processes, project
 from sim.verdict import console as verdict_console
 from sim.verdict import render
 from sim.verdict_scale import render_scale
@@ -54,6 +53,7 @@ def run(
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
     sets: list[str] = set_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     if report:  # imported here so that plain runs do not load matplotlib
@@ -65,6 +65,9 @@ def run(
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
+    n = max_reps if precision is not None else reps or s.replications
+    shape, up_to = workload.shape_of(s), precision is not None
+    approve(workload.run(shape, s.name, n, processes(n, workers, scheduler, executor), up_to=up_to), yes)
     for w in loaded.warnings:
         typer.echo(f"warning: {w}", err=True)
     done = project(
@@ -81,15 +84,11 @@ def run(
     results = done.results
     summary = with_money(results.summary(__version__, loaded.warnings), results)
     info = {
-        "version": __version__,
         "seed": results.seed,
         "replications": results.replications,
         "scenario_file": str(scenario),
         "extends_chain": [str(p) for p in loaded.chain],
         "overrides": list(sets),
-        "command": ["sim", *sys.argv[1:]],
-        "written": datetime.now().isoformat(timespec="seconds"),
-        "python": platform.python_version(),
         "numpy": np.__version__,
         "simpy": simpy.__version__,
     }

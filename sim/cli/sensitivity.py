@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim import __version__
+from sim import __version__, workload
 from sim.cli.common import (
+    approve,
     json_option,
     out_option,
     print_json,
@@ -18,6 +19,7 @@ from sim.cli.common import (
     results_dir_option,
     seed_option,
     workers_option,
+    yes_option,
 )
 from sim.errors import ScenarioError
 from sim.experiment import default_workers
@@ -25,7 +27,7 @@ from sim.loader import load_scenario
 from sim.output import check_destination, default_destination
 from sim.sensitivity import output
 from sim.sensitivity.parameters import Parameter, from_distributions, parse_given
-from sim.sensitivity.sobol import sobol
+from sim.sensitivity.sobol import CHUNK_REPS, point_count, sobol
 from sim.sensitivity.tornado import tornado
 
 
@@ -43,6 +45,7 @@ def sensitivity(
     out: Path | None = out_option("sensitivity"),
     as_json: bool = json_option("sensitivity.json"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
     if samples & (samples - 1):
@@ -61,6 +64,11 @@ def sensitivity(
     check_destination(dest)
     root = seed if seed is not None else s.seed
     n_workers = workers or default_workers()
+    points = point_count(samples, len(drawn)) if drawn and not no_sobol else 0
+    work = workload.sensitivity(
+        workload.shape_of(s), s.name, len(parameters), tornado_reps, points, reps, n_workers, CHUNK_REPS
+    )
+    approve(work, yes)
     # With --json, stdout holds the JSON alone: the opening line goes to stderr and the table nowhere.
     console = Console(stderr=as_json)
     if not console.is_terminal:

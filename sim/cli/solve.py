@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim import workload
 from sim.cli.common import (
+    approve,
     json_option,
     load_with,
     out_option,
@@ -22,18 +24,21 @@ from sim.cli.common import (
     set_option,
     single_overrides,
     workers_option,
+    yes_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.errors import ScenarioError
 from sim.evaluation import Evaluator
+from sim.experiment import default_workers
 from sim.loader import Loaded
 from sim.output import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 from sim.paths import Override, get_path
-from sim.solve import Answer, Lever, grid_values, solve
+from sim.solve import Answer, Lever, grid_values, max_probes, solve
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def solve_cmd(
     results_dir: Path = results_dir_option(),
     as_json: bool = json_option("solve.json"),
     resume: bool = resume_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Find the smallest (or largest) lever value at which the target is reached with --probability."""
     if len(levers) != len(ranges):
@@ -146,11 +152,15 @@ def solve_cmd(
     *outer, inner = lever_list
     grids = [grid_values(lv, steps) for lv in outer]
     combos = [dict(zip([lv.path for lv in outer], c, strict=True)) for c in itertools.product(*grids)]
+    s = loaded.scenario
+    work = workload.solve(
+        workload.shape_of(s), s.name, len(combos), max_probes(inner), max(reps, max_reps), workers or default_workers()
+    )
+    approve(work, yes)
     # Both ends of every lever, at every grid value, must make a valid scenario before anything runs.
     for combo in combos:
         for end in (inner.lo, inner.hi):
             load_with(scenario, [*fixed, *_overrides(combo), Override(inner.path, inner.shown(end))])
-    s = loaded.scenario
     root = seed if seed is not None else s.seed
     dest, parent = destination(out, results_dir, "solve", s)
     identity = {

@@ -6,6 +6,7 @@ A comparison ranks variants by their paired mean difference in final members aga
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sim.changes import readable_rows
@@ -16,44 +17,45 @@ from sim.report.folder import Folder
 from sim.report.i18n import Lang
 from sim.report.model import Chart, Column, Report, Section, Table
 from sim.report.run import headline
+from sim.result_files import SweepPoint, Variant
 
 
 def compare_report(lang: Lang, folder: Folder) -> Report:
     """Variants ranked against the base, with paired intervals."""
-    data = folder.json("compare.json")
-    unchanged = unchanged_probability(data)
-    base = data["base"]
+    data = folder.compare()
+    unchanged = unchanged_probability(data.model_dump())
+    base = data.base
     variants = sorted(
-        data["variants"],
-        key=lambda v: (v["paired"]["final"]["mean_diff"], v["paired"]["probability"]["diff"]),
+        data.variants,
+        key=lambda v: (v.paired.final.mean_diff, v.paired.probability.diff),
         reverse=True,
     )
     rows: list[tuple[Any, ...]] = [
         (
             None,
-            f"{base['name']} ({lang.t('base')})",
-            base["summary"]["final"]["mean"],
+            f"{base.name} ({lang.t('base')})",
+            base.summary.final.mean,
             0.0,
             None,
             None,
-            base["summary"]["target"]["probability"],
+            base.summary.target.probability,
             0.0,
             None,
         )
     ]
     for rank, v in enumerate(variants, start=1):
-        final, prob = v["paired"]["final"], v["paired"]["probability"]
+        final, prob = v.paired.final, v.paired.probability
         rows.append(
             (
                 rank,
-                v["name"],
-                v["summary"]["final"]["mean"],
-                final["mean_diff"],
-                final["ci95"][0],
-                final["ci95"][1],
-                v["summary"]["target"]["probability"],
-                prob["diff"],
-                v["p_beats_base"],
+                v.name,
+                v.summary.final.mean,
+                final.mean_diff,
+                final.ci95[0],
+                final.ci95[1],
+                v.summary.target.probability,
+                prob.diff,
+                v.p_beats_base,
             )
         )
     columns: tuple[Column, ...] = (
@@ -76,30 +78,30 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
     table = Table("Peringkat" if lang.code == "id" else "Ranking", lang.t("ranked"), columns, tuple(rows))
     png = charts.ranked(
         lang,
-        [v["name"] for v in variants],
-        [v["paired"]["final"]["mean_diff"] for v in variants],
-        [v["paired"]["final"]["ci95"][0] for v in variants],
-        [v["paired"]["final"]["ci95"][1] for v in variants],
+        [v.name for v in variants],
+        [v.paired.final.mean_diff for v in variants],
+        [v.paired.final.ci95[0] for v in variants],
+        [v.paired.final.ci95[1] for v in variants],
         lang.t("final_diff"),
     )
     if variants:
         best = variants[0]
-        final = best["paired"]["final"]
+        final = best.paired.final
         verdict = lang.t(
             "compare_headline",
-            best=best["name"],
-            diff=lang.signed(final["mean_diff"]),
-            base=base["name"],
-            lo=lang.signed(final["ci95"][0]),
-            hi=lang.signed(final["ci95"][1]),
-            p=lang.percent(best["summary"]["target"]["probability"]),
+            best=best.name,
+            diff=lang.signed(final.mean_diff),
+            base=base.name,
+            lo=lang.signed(final.ci95[0]),
+            hi=lang.signed(final.ci95[1]),
+            p=lang.percent(best.summary.target.probability),
         )
     else:
-        verdict = headline(lang, base["summary"])
+        verdict = headline(lang, base.summary)
     return Report(
         lang=lang.code,
-        title=f"{lang.t('title_compare')}: {base['name']}",
-        subtitle=headline(lang, base["summary"]),
+        title=f"{lang.t('title_compare')}: {base.name}",
+        subtitle=headline(lang, base.summary),
         headline=verdict,
         sections=(
             Section(
@@ -114,16 +116,16 @@ def compare_report(lang: Lang, folder: Folder) -> Report:
     )
 
 
-def changes_section(lang: Lang, variants: list[dict[str, Any]]) -> Section:
+def changes_section(lang: Lang, variants: list[Variant]) -> Section:
     """What each variant changes against the base, as ``sim diff`` shows it (name and description left out)."""
     tables = tuple(
         Table(
             f"{lang.t('changes')} {i}"[:31],
-            v["name"],
+            v.name,
             (Column(lang.t("path"), "text"), Column(lang.t("base"), "text"), Column(lang.t("strategy"), "text")),
             tuple(
                 (path, value_text(lang, x), value_text(lang, y))
-                for path, x, y in readable_rows([(c["path"], c["base"], c["variant"]) for c in v.get("changes", [])])
+                for path, x, y in readable_rows([(c.path, c.base, c.variant) for c in v.changes])
                 if path not in ("name", "description")
             ),
         )
@@ -140,39 +142,44 @@ def _numeric(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def sweep_chart(lang: Lang, parameters: list[str], points: list[dict[str, Any]]) -> bytes:
+def sweep_chart(lang: Lang, parameters: list[str], points: list[SweepPoint]) -> bytes:
     """A line for one numeric parameter, a heatmap for two, ranked bars otherwise."""
-    if len(parameters) == 1 and all(_numeric(p["values"][parameters[0]]) for p in points):
-        ordered = sorted(points, key=lambda p: p["values"][parameters[0]])
+    if len(parameters) == 1 and all(_numeric(p.values[parameters[0]]) for p in points):
+        ordered = sorted(points, key=lambda p: p.values[parameters[0]])
         return charts.sweep_line(
             lang,
-            [p["values"][parameters[0]] for p in ordered],
-            [p["probability"] for p in ordered],
-            [p["probability_ci95"][0] for p in ordered],
-            [p["probability_ci95"][1] for p in ordered],
+            [p.values[parameters[0]] for p in ordered],
+            [p.probability for p in ordered],
+            [p.probability_ci95[0] for p in ordered],
+            [p.probability_ci95[1] for p in ordered],
             parameters[0],
         )
     if len(parameters) == 2:
-        xs = list(dict.fromkeys(p["values"][parameters[0]] for p in points))
-        ys = list(dict.fromkeys(p["values"][parameters[1]] for p in points))
-        at = {(p["values"][parameters[0]], p["values"][parameters[1]]): p["probability"] for p in points}
+        xs = list(dict.fromkeys(_key(p.values[parameters[0]]) for p in points))
+        ys = list(dict.fromkeys(_key(p.values[parameters[1]]) for p in points))
+        at = {(_key(p.values[parameters[0]]), _key(p.values[parameters[1]])): p.probability for p in points}
         grid = [[at.get((x, y), float("nan")) for x in xs] for y in ys]
         return charts.sweep_heatmap(lang, grid, xs, ys, parameters[0], parameters[1])
     return charts.ranked(
         lang,
-        [_values_text(lang, p["values"]) for p in points],
-        [p["final"]["mean"] for p in points],
-        [p["final"]["p05"] for p in points],
-        [p["final"]["p95"] for p in points],
+        [_values_text(lang, p.values) for p in points],
+        [p.final.mean for p in points],
+        [p.final.p05 for p in points],
+        [p.final.p95 for p in points],
         lang.t("final_mean"),
     )
 
 
+def _key(value: Any) -> Any:
+    """A swept value as a grid coordinate: a list or mapping value (a rollout, per-segment counts) as its JSON text."""
+    return value if isinstance(value, str | int | float) else json.dumps(value, sort_keys=True, default=str)
+
+
 def sweep_report(lang: Lang, folder: Folder) -> Report:
     """Grid points ranked by P(target)."""
-    data = folder.json("sweep.json")
-    parameters: list[str] = list(data["parameters"])
-    points = sorted(data["points"], key=lambda p: (p["probability"], p["final"]["mean"]), reverse=True)
+    data = folder.sweep()
+    parameters = list(data.parameters)
+    points = sorted(data.points, key=lambda p: (p.probability, p.final.mean), reverse=True)
     table = Table(
         "Peringkat" if lang.code == "id" else "Ranking",
         lang.t("ranked"),
@@ -189,12 +196,12 @@ def sweep_report(lang: Lang, folder: Folder) -> Report:
         tuple(
             (
                 rank,
-                *(p["values"][name] for name in parameters),
-                p["probability"],
-                *p["probability_ci95"],
-                p["final"]["mean"],
-                p["final"]["p05"],
-                p["final"]["p95"],
+                *(p.values[name] for name in parameters),
+                p.probability,
+                *p.probability_ci95,
+                p.final.mean,
+                p.final.p05,
+                p.final.p95,
             )
             for rank, p in enumerate(points, start=1)
         ),
@@ -202,15 +209,15 @@ def sweep_report(lang: Lang, folder: Folder) -> Report:
     best = points[0]
     verdict = lang.t(
         "sweep_headline",
-        p=lang.percent(best["probability"]),
-        values=_values_text(lang, best["values"]),
-        mean=lang.number(best["final"]["mean"]),
+        p=lang.percent(best.probability),
+        values=_values_text(lang, best.values),
+        mean=lang.number(best.final.mean),
     )
-    png = sweep_chart(lang, parameters, data["points"])
+    png = sweep_chart(lang, parameters, list(data.points))
     return Report(
         lang=lang.code,
         title=f"{lang.t('title_sweep')}: {', '.join(parameters)}",
-        subtitle=data.get("scenario", ""),
+        subtitle=data.scenario,
         headline=verdict,
         sections=(
             Section(
