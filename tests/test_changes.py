@@ -10,6 +10,7 @@ from sim.changes import MISSING, readable_rows, step_text, value_text
 from sim.cli.diff import scenario_diff
 from sim.report.i18n import Lang
 from sim.report.strategies import changes_section
+from sim.result_files import Change, Variant
 from tests.cli_inproc import sim_cli
 from tests.conftest import SCENARIOS
 
@@ -79,6 +80,6 @@ def test_sim_diff_prints_rows_not_json(
 
 def test_the_report_lists_each_step_in_its_language() -> None:
     batch = [{"on": "2025-10-01", "members": 13200.0, "funded_months": 12}]
-    variant = {"name": "Bigger", "changes": [{"path": GIANYAR, "base": [], "variant": batch}]}
+    variant = Variant.model_construct(name="Bigger", changes=[Change(path=GIANYAR, base=[], variant=batch)])
     (table,) = changes_section(Lang("id"), [variant]).tables
     assert table.rows == ((f"{GIANYAR}[0]", "—", "on: 2025-10-01; members: 13.200; funded_months: 12"),)
