@@ -80,8 +80,8 @@ class _UsageError(Protocol):
 
 
 # Every usage error (bad option, missing argument, unknown command) derives from the ClickException
-# of the click that typer runs on: the installed click up to typer 0.28, typer's own copy from 0.29
-# on. Found through typer so that the CLI imports only what pyproject.toml declares.
+# of typer's own copy of click (typer no longer installs click). Found through typer, so that the CLI
+# imports only what pyproject.toml declares.
 _USAGE_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _main(argv: list[str] | None) -> None:
-    # Bare `sim` is `sim --help` (stdout, exit 0) whichever click typer runs on.
+    # Bare `sim` is `sim --help` (stdout, exit 0): typer would make it a many-line usage error.
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     debug = "--debug" in args
     try:
@@ -128,7 +128,7 @@ def _main(argv: list[str] | None) -> None:
             raise
         print(f"error: {cast(_UsageError, exc).format_message()} (see 'sim --help')", file=sys.stderr)
         sys.exit(2)
-    # typer.Abort is click's Abort up to typer 0.28 (raised on Ctrl-C); from 0.29 typer returns 130.
+    # Ctrl-C outside typer's own handling; typer.Abort is end of input at a prompt.
     except (KeyboardInterrupt, typer.Abort):
         code = INTERRUPT_CODE
     if _signal_received or code == INTERRUPT_CODE:
