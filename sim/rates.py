@@ -91,12 +91,18 @@ def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -
 
     ``(p̂ + z²/2n ± z√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)``; unlike the normal approximation it
     stays inside [0, 1] and is honest when every replication (or none) reaches the target.
+
+    In exact arithmetic the bounds enclose p̂ and meet 0 at p̂ = 0 and 1 at p̂ = 1; in floating
+    point ``centre − half`` can come out as 5.6e-17 at p̂ = 0 (n = 3), so each bound is clamped
+    to its side of p̂.
     """
     if trials <= 0:
         return (0.0, 1.0)
+    if not 0 <= successes <= trials:
+        raise ValueError(f'"successes" must be in [0, trials={trials}], got {successes}')
     p = successes / trials
     z2 = z * z
     denom = 1 + z2 / trials
     centre = (p + z2 / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return (min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiment.blocks import run_scenario
-from sim.results.folder import COMPLETE, write_json, write_run
+from sim.results.folder import write_json, write_result, write_run
 from sim.scenario.loader import load_scenario
 
 SMALL = """\
@@ -96,10 +96,7 @@ def compare_folder(folder: Path) -> Path:
             variant("Cut budget", -600.0, -0.1, 0.05),
         ],
     }
-    folder.mkdir(parents=True)
-    write_json(folder / "compare.json", data)
-    (folder / COMPLETE).write_text("test\n")
-    return folder
+    return write_result(folder, lambda f: write_json(f / "compare.json", data))
 
 
 def sweep_folder(folder: Path, two: bool = False) -> Path:
@@ -120,7 +117,6 @@ def sweep_folder(folder: Path, two: bool = False) -> Path:
                     "final": {"mean": 30000 + 50 * agents, "p05": 29000 + 50 * agents, "p95": 31000 + 50 * agents},
                 }
             )
-    folder.mkdir(parents=True)
-    write_json(folder / "sweep.json", {"kind": "sweep", "parameters": params, "points": points})
-    (folder / COMPLETE).write_text("test\n")
-    return folder
+    return write_result(
+        folder, lambda f: write_json(f / "sweep.json", {"kind": "sweep", "parameters": params, "points": points})
+    )

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,8 @@ from conftest import ROOT, SCENARIOS
 from sim.cli import INTERRUPTED, main
 from sim.errors import ScenarioError
 from sim.results import folder as output
-from sim.results.folder import COMPLETE, TMP_PREFIX, Writer, complete_results, open_result, write_atomically
+from sim.results.files import read_json
+from sim.results.folder import COMPLETE, TMP_PREFIX, Writer, complete_results, require_complete, write_atomically
 
 BALI = str(SCENARIOS / "bali-2025.yaml")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -40,6 +42,11 @@ def _earlier_result(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Pat
     code, err = _run(["run", BALI, "--reps", "20", "--workers", "1", "--out", str(earlier), "--quiet"], capsys)
     assert code == 0, err
     return earlier, {p.name: p.read_bytes() for p in earlier.iterdir()}
+
+
+def open_result(folder: Path) -> Any:
+    """The summary.json of a finished folder, as every reader reaches it: only once the folder is complete."""
+    return read_json(require_complete(folder) / "summary.json")
 
 
 def _children(pid: int) -> list[int]:
@@ -81,7 +88,7 @@ def test_open_result_reads_only_complete_folders(tmp_path: Path, capsys: pytest.
     broken.mkdir()
     (broken / "summary.json").write_text("{not json")
     (broken / COMPLETE).write_text("")
-    with pytest.raises(ScenarioError, match=r"summary\.json cannot be read"):
+    with pytest.raises(ScenarioError, match=r"summary\.json:1: not valid JSON"):
         open_result(broken)
 
 

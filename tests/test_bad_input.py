@@ -9,20 +9,33 @@ stderr, no traceback, and nothing written.
 from __future__ import annotations
 
 # ruff: noqa: E501 - the table of expected messages reads best one case a line
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from cli_inproc import sim_cli
 from conftest import ROOT, SCENARIOS, run_cli
 from sim.cli import main
 from sim.errors import ScenarioError
+from sim.report import charts
+from sim.report.i18n import Lang
+from sim.report.write import build
+from sim.results.folder import COMPLETE, Writer, write_json, write_result
+from sim.scenario import yamlio
 from sim.scenario.loader import load_scenario
 from sim.scenario.paths import Override, parse_assignment
+from tests.report_fixtures import compare_folder, small_run, sweep_folder
 
 CORPUS = ROOT / "tests" / "bad_scenarios"
 
@@ -357,6 +370,10 @@ CASES: list[tuple[str, int | None, str, str]] = [
         "unknown key 'montly_rate'; did you mean 'monthly_rate'?",
     ),
     ("94-utf16-file", None, "", "file is saved as UTF-16; save it as UTF-8"),
+    ("95-deep-block-sequences", 4, "", "nesting deeper than 40 levels is not allowed"),
+    ("96-deep-block-mappings-in-sequences", 23, "", "nesting deeper than 40 levels is not allowed"),
+    ("97-deep-flow-inside-block", 14, "", "nesting deeper than 40 levels is not allowed"),
+    ("98-deep-explicit-keys", 4, "", "nesting deeper than 40 levels is not allowed"),
 ]
 
 # Where the error is reported when it is not the case's own file.
@@ -370,7 +387,9 @@ def test_corpus_has_a_message_for_every_file() -> None:
 
 
 @pytest.mark.parametrize(("stem", "line", "field", "message"), CASES, ids=[c[0] for c in CASES])
-def test_loader_names_file_line_field_and_problem(stem: str, line: int | None, field: str, message: str) -> None:
+def test_loader_names_file_line_field_and_problem(
+    stem: str, line: int | None, field: str, message: str, parser: Any
+) -> None:
     file = CORPUS / f"{stem}.yaml"
     with pytest.raises(ScenarioError) as info:
         load_scenario(file)
@@ -417,14 +436,19 @@ def test_subprocess_gives_one_line_and_debug_gives_the_traceback(tmp_path: Path)
 # --- very large inputs: refused fast, within bounded memory ----------------------------------
 
 
-def _refuse(file: Path) -> tuple[str, float, int]:
-    tracemalloc.start()
-    t0 = time.perf_counter()
+def _refuse(file: Path, *, memory: bool = True) -> tuple[str, float, int]:
+    """The message, the CPU seconds taken (the machine may be shared) and the peak memory (0 if not measured)."""
+    t0 = time.process_time()
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(file)
+    elapsed = time.process_time() - t0
+    if not memory:
+        return str(info.value), elapsed, 0
+    tracemalloc.start()  # it slows Python down several times, so not while timing
     try:
-        with pytest.raises(ScenarioError) as info:
+        with pytest.raises(ScenarioError):
             load_scenario(file)
     finally:
-        elapsed = time.perf_counter() - t0
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     return str(info.value), elapsed, peak
@@ -440,25 +464,187 @@ def test_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert peak < 1_000_000
 
 
+# Both of PyYAML's parsers: its own, and libyaml's when PyYAML was built with it. The guards must
+# not depend on which one reads the file (libyaml 0.2.5 gives up on deep nesting by itself).
+PARSERS = [
+    pytest.param(yaml.SafeLoader, id="pyyaml"),
+    pytest.param(
+        getattr(yaml, "CSafeLoader", None),
+        id="libyaml",
+        marks=pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml"),
+    ),
+]
+
+
+@pytest.fixture(params=PARSERS)
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Read scenario files with one parser for the test."""
+    monkeypatch.setattr(yamlio, "PARSER", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("a:\n" + "- 1\n" * 240_000, "expands to more than"),
-        ("a: [" + "1," * 300_000 + "1]\n", "expands to more than"),
-        ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nesting deeper than"),
-        ("".join(" " * i + f"k{i}:\n" for i in range(1200)) + " " * 1200 + "v\n", "nesting deeper than"),
-    ],
-    ids=["long-list", "long-flow-list", "deep-brackets", "deep-mappings"],
+    "text",
+    ["a:\n" + "- 1\n" * 240_000, "a: [" + "1," * 300_000 + "1]\n"],
+    ids=["long-list", "long-flow-list"],
 )
-def test_big_or_deep_documents_under_the_size_limit_are_refused_fast(tmp_path: Path, text: str, expected: str) -> None:
+def test_long_documents_under_the_size_limit_are_refused_fast(tmp_path: Path, text: str, parser: Any) -> None:
     file = tmp_path / "big.yaml"
     file.write_text(text)
     assert file.stat().st_size <= 1_000_000
-    message, elapsed, peak = _refuse(file)
-    assert expected in message
-    # Generous bounds for a shared machine (measured: well under 1 s and 5 MB with libyaml).
-    assert elapsed < 10.0
+    # The composer holds the same nodes whichever parser fed it; tracemalloc would make PyYAML's own
+    # parser take 20 s here, so memory is measured with libyaml.
+    message, elapsed, peak = _refuse(file, memory=parser is not yaml.SafeLoader)
+    assert "expands to more than 50,000 values" in message
+    # Measured: 0.3 s and 16 MB with libyaml, 1.3 s and 30 MB with PyYAML's own parser.
+    assert elapsed < 5.0
     assert peak < 50_000_000
+
+
+def _indented(levels: int, item: str) -> str:
+    return "".join("  " * i + item + "\n" for i in range(levels)) + "  " * levels + "leaf\n"
+
+
+# Every way of nesting YAML, each as deep as fits in the 1 MB limit, and the line the error names.
+DEEP: dict[str, tuple[str, int]] = {
+    "flow-brackets": ("a: " + "[" * 490_000 + "]" * 490_000 + "\n", 1),
+    "flow-braces": ("a: " + "{" * 490_000 + "}" * 490_000 + "\n", 1),
+    "flow-keyed-braces": ("a: " + "{b: " * 190_000 + "}" * 190_000 + "\n", 1),
+    "flow-mixed": ("a: " + "[{b: " * 140_000 + "}]" * 140_000 + "\n", 1),
+    "flow-over-lines": ("a:\n" + " [\n" * 160_000 + " ]\n" * 160_000, 41),
+    "flow-tagged-anchored": ("a: " + "".join(f"&a{i} !!seq [" for i in range(60_000)) + "]" * 60_000 + "\n", 1),
+    "block-mappings": ("".join(" " * i + f"k{i}:\n" for i in range(1300)) + " " * 1300 + "v\n", 41),
+    "block-sequences-compact": ("a:\n" + "- " * 490_000 + "leaf\n", 2),
+    "block-sequences-indented": (_indented(700, "-"), 41),
+    "block-mappings-in-sequences": (_indented(700, "- k:"), 21),
+    "explicit-keys": ("? " * 490_000 + "leaf\n", 1),
+    "flow-inside-block-sequences": ("a:\n" + "- " * 30 + "[{b: " * 140_000 + "}]" * 140_000 + "\n", 2),
+    "block-then-flow-over-lines": (_indented(15, "- k:")[: -len("leaf\n")] + "  " + "[\n" * 400_000, 26),
+    "through-aliases": ("a: &a " + "[" * 30 + "]" * 30 + "\nb: " + "[" * 30 + "*a" + "]" * 30 + "\n", 1),
+}
+
+
+def _refusal_cpu_seconds(file: Path) -> tuple[ScenarioError, float]:
+    t0 = time.process_time()  # CPU time: the machine running the tests may be shared
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(file)
+    return info.value, time.process_time() - t0
+
+
+@pytest.mark.parametrize(("text", "line"), DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_of_every_shape_is_refused_within_a_second(
+    tmp_path: Path, text: str, line: int, parser: Any
+) -> None:
+    file = tmp_path / "deep.yaml"
+    file.write_text(text)
+    assert file.stat().st_size <= 1_000_000
+    err, seconds = _refusal_cpu_seconds(file)
+    assert str(err) == f"{file}:{line}: nesting deeper than 40 levels is not allowed"
+    assert seconds < 1.0
+
+
+@pytest.mark.parametrize("shape", ["flow-brackets", "block-sequences-compact", "flow-inside-block-sequences"])
+def test_sim_validate_refuses_deep_nesting_in_one_line(
+    tmp_path: Path, shape: str, parser: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "deep.yaml"
+    file.write_text(DEEP[shape][0])
+    done = sim_cli(capsys, "validate", str(file))
+    assert done.returncode == 2
+    assert done.stderr == f"error: {file}:{DEEP[shape][1]}: nesting deeper than 40 levels is not allowed\n"
+
+
+_WITH_PYYAML = "import sys, yaml, sim.scenario.yamlio; sim.scenario.yamlio.PARSER = yaml.SafeLoader; from sim.cli import main; main()"
+
+
+@pytest.mark.parametrize("forced", [None, _WITH_PYYAML], ids=["default-parser", "pyyaml"])
+def test_every_deep_shape_fails_in_a_fresh_interpreter_without_traceback(tmp_path: Path, forced: str | None) -> None:
+    """A real interpreter's stack, as a planner's shell runs it: one line per file, exit 2."""
+    files = []
+    for name, (text, _) in DEEP.items():
+        files.append(tmp_path / f"{name}.yaml")
+        files[-1].write_text(text)
+    entry = ["-m", "sim"] if forced is None else ["-c", forced]
+    proc = subprocess.run(
+        [sys.executable, *entry, "validate", *map(str, files)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"error: {file}:{line}: nesting deeper than 40 levels is not allowed"
+        for file, (_, line) in zip(files, DEEP.values(), strict=True)
+    ]
+
+
+def test_recursion_past_the_guard_is_still_one_line_naming_the_file(
+    tmp_path: Path, parser: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the depth guard switched off, PyYAML's recursive composer really runs out of stack."""
+    monkeypatch.setattr(yamlio, "MAX_DEPTH", 10**9)
+    file = tmp_path / "deep.yaml"
+    file.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(file)
+    assert str(info.value).startswith(f"{file}: the document is nested too deeply to read; nest at most")
+    done = sim_cli(capsys, "validate", str(file))
+    assert (done.returncode, done.stderr.count("\n")) == (2, 1)
+    assert "nested too deeply" in done.stderr
+
+
+def test_running_out_of_memory_while_reading_is_one_line_naming_the_file(
+    parser: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def exhausted(*args: Any) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(yamlio._Builder, "build", exhausted)
+    done = sim_cli(capsys, "validate", BALI)
+    assert done.returncode == 2
+    assert done.stderr == f"error: {BALI}: the document is too large to read into memory; write fewer values\n"
+
+
+def _with_marks(data: Any) -> Any:
+    """``data`` with the location of every key and item beside it, to compare two readings whole."""
+    if isinstance(data, dict):
+        return {k: (data.marks[k], _with_marks(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [(data.marks[i], _with_marks(v)) for i, v in enumerate(data)]
+    return data
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+@pytest.mark.parametrize(
+    "file",
+    sorted(
+        [*SCENARIOS.glob("*.yaml"), *(CORPUS / "parents").glob("*.yaml"), *(ROOT / "tests" / "data").glob("*.yaml")]
+    ),
+    ids=lambda p: p.name,
+)
+def test_both_parsers_read_every_shipped_scenario_alike(file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readings = []
+    for chosen in (yaml.CSafeLoader, yaml.SafeLoader):
+        monkeypatch.setattr(yamlio, "PARSER", chosen)
+        readings.append(_with_marks(yamlio.read_yaml(file)))
+    assert readings[0] == readings[1]
+
+
+def test_set_values_are_read_within_the_same_limits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = "[" * 60_000 + "1" + "]" * 60_000
+    with pytest.raises(ScenarioError, match="is not a valid YAML value: nesting deeper than 40 levels"):
+        parse_assignment(f"seed={deep}")
+    with pytest.raises(ScenarioError, match=r"the YAML tag 'tag:yaml\.org,2002:binary' is not allowed"):
+        parse_assignment("name=!!binary aGVsbG8=")
+    results = tmp_path / "r"
+    done = sim_cli(capsys, "run", BALI, "--set", f"seed={deep}", "--results-dir", str(results))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "nesting deeper than 40 levels" in done.stderr
+    assert not results.exists()
 
 
 def test_devices_and_pipes_are_refused_without_reading_them(tmp_path: Path) -> None:
@@ -470,7 +656,7 @@ def test_devices_and_pipes_are_refused_without_reading_them(tmp_path: Path) -> N
         assert elapsed < 1.0
 
 
-def test_alias_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
+def test_alias_bomb_is_refused_without_expanding(tmp_path: Path, parser: Any) -> None:
     levels = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 10))
     file = tmp_path / "bomb.yaml"
     file.write_text("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + levels)
@@ -722,3 +908,311 @@ def test_every_case_fails_in_a_fresh_interpreter_without_traceback() -> None:
     lines = proc.stderr.splitlines()
     assert len([line for line in lines if line.startswith("error: ")]) == len(files)
     assert "Traceback" not in proc.stderr
+
+
+# --- damaged result folders: `sim report` gives one line naming the file and the field -------------------
+
+
+def _base_folders(root: Path) -> dict[str, Path]:
+    """A result folder of each kind, as this version writes it (run, compare, sweep: the report tests' own)."""
+    png = charts.sweep_line(Lang("en"), [1, 2], [0.1, 0.2], [0.0, 0.1], [0.2, 0.3], "x")
+    probe = {"value": 1000, "reps": 500, "probability": 0.9, "ci95": [0.87, 0.92]}
+    answer = {
+        **{"lever": "channels[Walk-in].per_month", "goal": 0.8, "maximize": False, "reached": True, "value": 1000},
+        **{"at_answer": probe, "neighbour": None, "best": probe, "uncertain_between": None, "probes": [probe]},
+    }
+    solve = {"kind": "solve", "scenario": "Small town", "goal": 0.8, "answers": [answer]}
+    tornado = {
+        **{"rank": 1, "parameter": "channels[Walk-in].per_month", "low": 500, "high": 900},
+        **{"final_mean_low": 35000.0, "final_mean_high": 37000.0, "final_swing": 2000.0},
+        **{"probability_low": 0.4, "probability_high": 0.7},
+    }
+    sensitivity = {"scenario": "Small town", "seed": 4, "settings": {"samples": 8}, "tornado": [tornado], "sobol": None}
+
+    def files(**contents: object) -> Writer:
+        def fill(folder: Path) -> None:
+            for name, data in contents.items():
+                name = name.replace("_", ".")
+                if isinstance(data, bytes):
+                    (folder / name).write_bytes(data)
+                else:
+                    write_json(folder / name, data)
+
+        return fill
+
+    return {
+        "run": small_run(root),
+        "compare": compare_folder(root / "compare"),
+        "sweep": sweep_folder(root / "sweep"),
+        "solve": write_result(root / "solve", files(solve_json=solve)),
+        "sensitivity": write_result(root / "sensitivity", files(sensitivity_json=sensitivity, tornado_png=png)),
+        "calibrate": write_result(root / "calibrate", files(fit_json={"method": "test"})),
+    }
+
+
+@pytest.fixture(scope="module")
+def base_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _base_folders(tmp_path_factory.mktemp("folders"))
+
+
+def _json(name: str, change: Callable[[Any], Any]) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        data = json.loads((folder / name).read_text())
+        changed = change(data)
+        write_json(folder / name, data if changed is None else changed)
+
+    return damage
+
+
+def _bytes(name: str, content: bytes | Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        old = (folder / name).read_bytes() if (folder / name).exists() else b""
+        (folder / name).write_bytes(content(old) if callable(content) else content)
+
+    return damage
+
+
+def _delete(name: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).unlink()
+
+
+def _set(path: str, value: Any) -> Callable[[Any], None]:
+    """Set ``a.b[0].c`` in JSON data (``value`` DELETE removes the key)."""
+
+    def change(data: Any) -> None:
+        *parents, last = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+        for p in parents:
+            data = data[p]
+        if value is DELETE:
+            del data[last]
+        else:
+            data[last] = value
+
+    return change
+
+
+DELETE = object()
+DAMAGED_FOLDERS: list[tuple[str, str, Callable[[Path], None], str]] = [
+    # (case, kind of folder, damage, what the one line says after "error: <folder>/")
+    (
+        "summary-truncated",
+        "run",
+        _bytes("summary.json", lambda b: b[: len(b) // 2]),
+        r"summary\.json:\d+: not valid JSON \(.+, column \d+\); the file was cut short or edited by hand",
+    ),
+    (
+        "summary-probability-text",
+        "run",
+        _json("summary.json", _set("target.probability", "high")),
+        r'summary\.json: target\.probability: expected a number, got "high"',
+    ),
+    (
+        "summary-missing-key",
+        "run",
+        _json("summary.json", _set("semesters[0].enrolled_mean", DELETE)),
+        r"summary\.json: semesters\[0\]\.enrolled_mean: missing",
+    ),
+    (
+        "summary-null-object",
+        "run",
+        _json("summary.json", _set("final", None)),
+        r"summary\.json: final: expected an object, got null",
+    ),
+    (
+        "summary-list",
+        "run",
+        _json("summary.json", lambda data: [data]),
+        r"summary\.json: expected an object, got \[",
+    ),
+    (
+        "summary-binary",
+        "run",
+        _bytes("summary.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        r"summary\.json: the file is binary, not JSON text",
+    ),
+    (
+        "summary-latin-1",
+        "run",
+        _bytes("summary.json", '{\n  "scenario": "Denpasar café"\n}\n'.encode("latin-1")),
+        r"summary\.json:2: byte 0xe9 is not UTF-8; the file is not JSON text",
+    ),
+    ("summary-empty", "run", _bytes("summary.json", b""), r"summary\.json: the file is empty; it was cut short"),
+    (
+        "summary-unknown-verdict",
+        "run",
+        _json("summary.json", _set("target.verdict", "great")),
+        r"summary\.json: target\.verdict: expected 'on track', 'more likely than not', 'at risk' or 'off track', "
+        r'got "great"',
+    ),
+    (
+        "summary-bad-date",
+        "run",
+        _json("summary.json", _set("start", "2025-13-01")),
+        r"summary\.json: start: expected a date YYYY-MM-DD, got '2025-13-01'",
+    ),
+    (
+        "summary-no-semesters",
+        "run",
+        _json("summary.json", _set("semesters", [])),
+        r"summary\.json: semesters: expected at least 1 item, got 0",
+    ),
+    (
+        "summary-true-replications",
+        "run",
+        _json("summary.json", _set("replications", True)),
+        r"summary\.json: replications: expected a whole number, got true",
+    ),
+    (
+        "summary-enrolment-text",
+        "run",
+        _json("summary.json", _set("semesters[1].enrolled_by_channel.Walk-in", "many")),
+        r'summary\.json: semesters\[1\]\.enrolled_by_channel\.Walk-in: expected a number, got "many"',
+    ),
+    (
+        "summary-missing",
+        "run",
+        _delete("summary.json"),
+        r"holds none of compare\.json, .*summary\.json: it is not a result folder",
+    ),
+    (
+        "run-json-missing",
+        "run",
+        _delete("run.json"),
+        r"run\.json: missing; every result folder has one; this one was not written by this version of sim",
+    ),
+    (
+        "run-json-other-format",
+        "run",
+        _json("run.json", _set("format", 2)),
+        r"run\.json: format: the folder is in result format 2 \(written by sim [^)]+\); this version reads format 1",
+    ),
+    (
+        "run-json-no-format",
+        "run",
+        _json("run.json", _set("format", DELETE)),
+        r"run\.json: format: missing: the folder was written by sim .+, before result folders carried a format",
+    ),
+    (
+        "run-json-truncated",
+        "run",
+        _bytes("run.json", lambda b: b[:30]),
+        r"run\.json:\d+: not valid JSON",
+    ),
+    (
+        "run-json-command-text",
+        "run",
+        _json("run.json", _set("command", "sim run")),
+        r'run\.json: command: expected a list, got "sim run"',
+    ),
+    (
+        "monthly-missing-column",
+        "run",
+        _bytes("monthly.csv", lambda b: b.replace(b",p95\n", b"\n", 1)),
+        r"monthly\.csv:1: p95: column 'p95' is missing; the table has date, series, mean, sd, p05, p25, p50, p75, p95",
+    ),
+    (
+        "monthly-bad-number",
+        "run",
+        _bytes("monthly.csv", lambda b: b"\n".join([*b.split(b"\n")[:2], b"2025-05-31,active,abc,1,2,3,4,5,6"])),
+        r'monthly\.csv:3: mean: expected a number, got "abc"',
+    ),
+    ("monthly-missing", "run", _delete("monthly.csv"), r"monthly\.csv: missing"),
+    (
+        "scenario-broken",
+        "run",
+        _bytes("scenario.yaml", b"name: [Small town\nstart: 2025-04-01\n"),
+        r"scenario\.yaml:\d+: YAML syntax error",
+    ),
+    (
+        "compare-short-interval",
+        "compare",
+        _json("compare.json", _set("variants[1].paired.final.ci95", [1.0])),
+        r"compare\.json: variants\[1\]\.paired\.final\.ci95: expected at least 2 items, got 1",
+    ),
+    (
+        "compare-other-kind",
+        "compare",
+        _json("compare.json", _set("kind", "sweep")),
+        r"compare\.json: kind: expected 'compare', got \"sweep\"",
+    ),
+    (
+        "sweep-point-without-value",
+        "sweep",
+        _json("sweep.json", lambda data: data["points"][2]["values"].clear()),
+        r"sweep\.json: points\[2\]\.values: no value for the parameter 'channels\[BPR agents\]\.agents'",
+    ),
+    (
+        "solve-reached-without-answer",
+        "solve",
+        _json("solve.json", _set("answers[0].at_answer", None)),
+        r"solve\.json: answers\[0\]\.at_answer: null, but reached is true",
+    ),
+    (
+        "sensitivity-rank-text",
+        "sensitivity",
+        _json("sensitivity.json", _set("tornado[0].rank", "1")),
+        r'sensitivity\.json: tornado\[0\]\.rank: expected a whole number, got "1"',
+    ),
+    ("sensitivity-chart-garbage", "sensitivity", _bytes("tornado.png", b"GIF89a"), r"tornado\.png: not a PNG image"),
+    ("sensitivity-chart-missing", "sensitivity", _delete("tornado.png"), r"tornado\.png: missing"),
+    (
+        "calibrate-folder",
+        "calibrate",
+        lambda folder: None,
+        r"is a calibrate result; sim report reads run, compare, sweep, sensitivity, solve folders",
+    ),
+    ("unfinished", "run", _delete(COMPLETE), r"has no COMPLETE marker: the run that wrote it did not finish"),
+    (
+        "not-a-result-folder",
+        "run",
+        lambda folder: [p.unlink() for p in folder.iterdir() if p.suffix != ".yaml"],
+        r"is not a result folder: it has no COMPLETE marker, no run\.json and none of compare\.json, ",
+    ),
+]
+
+
+def test_the_undamaged_folders_make_reports(base_folders: dict[str, Path]) -> None:
+    for kind, folder in base_folders.items():
+        if kind != "calibrate":
+            assert build(folder, Lang("en")).sections, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "damage", "expected"), [c[1:] for c in DAMAGED_FOLDERS], ids=[c[0] for c in DAMAGED_FOLDERS]
+)
+def test_a_damaged_result_folder_gives_one_line_naming_file_and_field(
+    kind: str,
+    damage: Callable[[Path], None],
+    expected: str,
+    base_folders: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / kind
+    shutil.copytree(base_folders[kind], folder)
+    damage(folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    err = _cli(["report", str(folder), "--lang", "en"], capsys)
+    assert re.fullmatch(rf"error: {re.escape(str(folder))}(/|: ){expected}.*\n", err), err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no report-en/ folder, nothing changed
+    assert not (tmp_path / "report-en").exists()
+
+
+def test_a_damaged_folder_fails_in_a_fresh_interpreter_without_traceback(
+    base_folders: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(base_folders["run"], folder)
+    _bytes("summary.json", lambda b: b[:100])(folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "report", str(folder)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {folder / 'summary.json'}:")
+    assert "Traceback" not in done.stderr

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,25 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(capsys, tmp_path):
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "lapse.bpu.monthly_rate" in err and "[0, 1]" in err and f"{bad}:" in err
     assert not (tmp_path / "results").exists()
+
+
+def test_version_prints_the_installed_version(capsys):
+    declared = tomllib.loads((SCENARIOS.parent / "pyproject.toml").read_text())["project"]["version"]
+    assert cli(capsys, "--version") == (0, f"sim {declared}\n", "")
+
+
+def test_bare_sim_prints_the_help_and_succeeds(capsys):
+    code, out, err = cli(capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Usage: sim [OPTIONS] COMMAND")
+    assert all(name in out for name in COMMANDS)
+
+
+@pytest.mark.parametrize("args", [["run", BALI, "--bogus"], ["runn"], ["run"]], ids=["option", "command", "argument"])
+def test_usage_error_is_one_line_pointing_at_help(capsys, args):
+    code, out, err = cli(capsys, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ") and err.endswith(" (see 'sim --help')\n") and err.count("\n") == 1
 
 
 def test_bench_prints_seconds_per_thousand_replications(capsys):

@@ -13,9 +13,12 @@ from sim.analyses.paired import mean_interval, paired_difference, ratio_differen
 from sim.experiment.blocks import run_scenario
 from sim.experiment.checkpoint import Checkpoint
 from sim.experiment.evaluation import Evaluator, evaluation_of
+from sim.report.i18n import Lang
+from sim.report.write import build
 from sim.scenario.loader import load_scenario
 from tests.cli_inproc import sim_cli
 from tests.conftest import ROOT
+from tests.report_fixtures import compare_folder
 
 BALI = ROOT / "scenarios" / "bali-2025.yaml"
 
@@ -168,3 +171,41 @@ def test_evaluator_gives_run_scenario_figures_and_reuses_blocks(tmp_path: Path) 
     second = bigger(s, 1500, 9)
     assert (bigger.reused, bigger.computed) == (2, 1)
     np.testing.assert_array_equal(second.final[:1000], first.final)
+
+
+TINY = ROOT / "tests" / "data" / "tiny-growth.yaml"
+
+
+def test_a_target_out_of_everyones_reach_is_said_once_not_tabulated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(f"extends: {TINY}\nname: Far target\ntarget: {{members: 90000, by: 2024-12-31}}\n")
+    more = tmp_path / "more.yaml"
+    more.write_text(f"extends: {base}\nname: More walk-ins\nchannels:\n  - {{name: Walk-in, per_month: 2600}}\n")
+    out = tmp_path / "cmp"
+    done = sim_cli(capsys, "compare", str(base), str(more), "--reps", "40", "--workers", "1", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "compare.json").read_text())
+    assert data["variants"][0]["paired"]["probability"] == {"diff": 0.0, "ci95": [0.0, 0.0]}
+    assert done.stdout.count("P(target) is 0% for the base and every variant, so the table leaves it out") == 1
+    assert "+0.0%" not in done.stdout and "P(target) (diff" not in done.stdout
+    assert "P(beats base)" in done.stdout
+    ranked = build(out, Lang("en")).sections[0]
+    assert ranked.paragraphs == ("P(target) is 0% for the base and every variant, so the table leaves it out.",)
+    assert [c.label for c in ranked.tables[0].columns] == [
+        "Rank",
+        "Strategy",
+        "Final members (mean)",
+        "Final members vs base",
+        "95% CI low",
+        "95% CI high",
+        "P(beats base)",
+    ]
+    assert all(len(row) == 7 for row in ranked.tables[0].rows)
+
+
+def test_a_probability_that_moves_keeps_its_column(tmp_path: Path) -> None:
+    ranked = build(compare_folder(tmp_path / "cmp"), Lang("en")).sections[0]
+    assert ranked.paragraphs == ()
+    assert "Change in P(target)" in [c.label for c in ranked.tables[0].columns]

@@ -22,6 +22,7 @@ LAYERS: list[list[str]] = [
         "sim.scenario.calendar",
         "sim.scenario.yamlio",
         "sim.scenario.paths",
+        "sim.scenario.textfile",
     ],
     ["sim.channels"],
     ["sim.scenario"],

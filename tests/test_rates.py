@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sim import rates
 from sim.scenario import distributions
@@ -48,6 +50,36 @@ def test_wilson_interval_matches_published_values():
     lo, hi = rates.wilson_interval(0, 10)
     assert lo == 0.0
     assert round(hi, 4) == 0.2775
+
+
+@st.composite
+def _counts(draw: st.DrawFn) -> tuple[int, int]:
+    trials = draw(st.integers(1, 10**6))
+    return draw(st.integers(0, trials)), trials
+
+
+@given(_counts())
+def test_wilson_interval_encloses_the_estimate_inside_zero_to_one(counts: tuple[int, int]) -> None:
+    k, n = counts
+    lo, hi = rates.wilson_interval(k, n)
+    assert 0.0 <= lo <= k / n <= hi <= 1.0
+    assert (lo == 0.0) == (k == 0)
+    assert (hi == 1.0) == (k == n)
+    # Away from the clamps it is the closed form, and it is symmetric in successes and failures.
+    mirror_lo, mirror_hi = rates.wilson_interval(n - k, n)
+    assert lo == pytest.approx(1 - mirror_hi, abs=1e-12)
+    assert hi == pytest.approx(1 - mirror_lo, abs=1e-12)
+
+
+@given(st.integers(1, 10**6))
+def test_wilson_interval_is_exactly_zero_or_one_at_the_ends(n: int) -> None:
+    assert rates.wilson_interval(0, n)[0] == 0.0  # 5.6e-17 at n = 3 before the clamp
+    assert rates.wilson_interval(n, n)[1] == 1.0  # 0.9999999999999999 at n = 10
+
+
+def test_wilson_interval_refuses_more_successes_than_trials():
+    with pytest.raises(ValueError, match='"successes" must be in'):
+        rates.wilson_interval(11, 10)
 
 
 def test_growth_factor_compounds_yearly():

@@ -120,20 +120,30 @@ def test_regional_errors_name_the_region(tmp_path: Path, old: str, new: str, exp
     assert "Traceback" not in done.stderr
 
 
-def test_national_scenario_has_every_province() -> None:
+def test_national_scenario_has_every_province_on_the_published_national_figures() -> None:
     s = load_scenario(SCENARIOS / "national-2026.yaml").scenario
     layout = layout_of(s)
     assert len(s.regions) == 38
     assert len({r.name for r in s.regions}) == 38
-    assert len(layout.groups) == 76
+    assert len(layout.groups) == 114
     assert s.regions[0].name == "Bali"
-    assert s.regions[0].population.workers == {"pu": 848529, "bpu": 863250}
-    assert sum(layout.active) > 40_000_000
+    # June 2025: 39,350,000 active (national.active_monthly_2025), split as May 2025
+    # (national.active_by_segment: pu 26.20M, bpu 8.28M, jakon 4.56M of 39.04M).
+    assert sum(layout.active) == 39_350_000
+    for segment, may in (("pu", 26_200_000), ("bpu", 8_280_000), ("jakon", 4_560_000)):
+        total = sum(a for g, a in zip(layout.groups, layout.active, strict=True) if g.endswith("/" + segment))
+        assert total == pytest.approx(39_350_000 * may / 39_040_000, abs=1)
+    # Bali, NTB and NTT keep their share of the ministry's December 2023 count (kemnaker_dec_2023).
+    by_name = {r.name: r for r in s.regions}
+    for name, dec_2023 in (("Bali", 1_027_234), ("Nusa Tenggara Barat", 570_391), ("Nusa Tenggara Timur", 364_870)):
+        members = sum(by_name[name].per_segment(by_name[name].baseline.active))
+        assert members == pytest.approx(39_350_000 * dec_2023 / 41_560_000, abs=3)
     assert s.target.members == sum(r.target.members for r in s.regions if r.target is not None)
+    published = {"Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur"}
     for region in s.regions:
-        sources = [region.population.source, *(c.source for c in region.channels)]
-        if region.name != "Bali":
-            assert all("assumption" in src for src in sources[1:]), region.name
+        if region.name not in published:
+            assert "assumption" in region.population.source, region.name
+            assert all("assumption" in c.source for c in region.channels), region.name
 
 
 @pytest.mark.slow

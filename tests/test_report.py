@@ -14,10 +14,16 @@ from openpyxl import load_workbook
 from sim.cli import main
 from sim.cli.report import parse_formats
 from sim.errors import ScenarioError
+from sim.experiment.blocks import run_scenario
+from sim.report.document import column_shares
+from sim.report.html import render as render_html
 from sim.report.i18n import Lang
 from sim.report.run import straight_path_share, waterfall_steps
 from sim.report.write import build, check_lang, write_report
-from tests.conftest import run_cli
+from sim.results.files import Summary, read_model
+from sim.results.folder import write_run
+from sim.scenario.loader import load_scenario
+from tests.conftest import SCENARIOS, run_cli
 from tests.report_fixtures import MONEY, SMALL, compare_folder, small_run, sweep_folder
 
 RUN_SECTIONS = ("headline", "fan", "semesters", "waterfall", "coverage", "money", "channels", "assumptions")
@@ -59,12 +65,12 @@ def test_achievement_is_net_additions_over_the_straight_path_need(run_dir: Path)
 
 
 def test_waterfall_runs_from_the_baseline_to_the_projected_end(run_dir: Path) -> None:
-    summary = json.loads((run_dir / "summary.json").read_text())
+    summary = read_model(run_dir / "summary.json", Summary)
     steps = waterfall_steps(Lang("en"), summary)
     labels = [label for label, _ in steps]
     assert labels == ["Baseline", "Employers", "Walk-in", "Lapsed", "Reactivated"]
     assert steps[0][1] == 30000
-    assert sum(v for _, v in steps) == pytest.approx(summary["semesters"][-1]["closing_active_mean"])
+    assert sum(v for _, v in steps) == pytest.approx(summary.semesters[-1].closing_active_mean)
     assert steps[3][1] < 0 < steps[4][1]
 
 
@@ -132,7 +138,7 @@ def test_comparison_ranks_variants_by_paired_difference(tmp_path: Path) -> None:
     assert report.headline.startswith("The best strategy is KUR push: +2,400 final members against Base")
     changes = next(s for s in report.sections if s.key == "changes")
     assert [t.title for t in changes.tables] == ["KUR push", "More agents", "Cut budget"]
-    assert changes.tables[0].rows == (("channels[BPR agents].agents", "22", "2422"),)
+    assert changes.tables[0].rows == (("channels[BPR agents].agents", "22", "2,422"),)  # the report's number style
     assert report.sections[0].charts[0].png[:4] == b"\x89PNG"
 
 
@@ -246,6 +252,68 @@ def test_html_renders_in_headless_chromium(run_dir: Path, tmp_path: Path, lang: 
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
+
+
+MEASURE_TABLES = """<script>
+window.addEventListener("load", function () {
+  var page = document.documentElement.clientWidth;
+  var tables = Array.from(document.querySelectorAll("table"));
+  var widest = Math.max.apply(null, tables.map(function (t) { return Math.ceil(t.getBoundingClientRect().right); }));
+  var spilt = Array.from(document.querySelectorAll("td, th")).filter(function (c) {
+    return c.scrollWidth > c.clientWidth;
+  }).length;
+  document.body.setAttribute("data-page", page);
+  document.body.setAttribute("data-scroll", document.documentElement.scrollWidth);
+  document.body.setAttribute("data-widest", widest);
+  document.body.setAttribute("data-spilt", spilt);
+});
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def bali_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """bali-2025, whose assumptions table has the longest values and sources of the shipped scenarios."""
+    loaded = load_scenario(SCENARIOS / "bali-2025.yaml")
+    results = run_scenario(loaded.scenario, replications=100, workers=1)
+    folder = tmp_path_factory.mktemp("bali") / "run"
+    return write_run(folder, results.summary("test"), results.monthly_rows(), loaded.scenario, loaded.chain, {})
+
+
+# 1280 px: a laptop or projector. 1000 px: narrower than A4 landscape less 12 mm margins (1032 px),
+# the page the report prints on.
+@pytest.mark.parametrize("width", [1280, 1000])
+def test_every_table_fits_the_page_in_headless_chromium(bali_run: Path, tmp_path: Path, width: int) -> None:
+    binary = _chromium()
+    if binary is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install -y chromium); the HTML was not rendered")
+    html = write_report(bali_run, "id", ["html"], tmp_path / "report") / "report.html"
+    page = tmp_path / "measure.html"
+    page.write_text(html.read_text().replace("</body>", MEASURE_TABLES + "</body>"))
+    dom = _headless(
+        binary,
+        tmp_path / "profile",
+        f"--window-size={width},1000",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        page.as_uri(),
+    ).stdout
+    found = re.search(r'data-page="(\d+)" data-scroll="(\d+)" data-widest="(\d+)" data-spilt="(\d+)"', dom)
+    assert found is not None, "the page did not finish loading"
+    viewport, scroll, widest, spilt = map(int, found.groups())
+    assert viewport > 0.9 * width  # the window (less a scrollbar) is the page measured
+    assert widest <= viewport, f"a table ends at {widest} px on a {viewport} px page"
+    assert scroll <= viewport, f"the page scrolls sideways: {scroll} px on a {viewport} px page"
+    assert spilt == 0, f"{spilt} table cells spill out of their column"
+
+
+def test_a_table_of_words_gives_room_by_content(bali_run: Path) -> None:
+    report = build(bali_run, Lang("id"))
+    (table,) = next(s for s in report.sections if s.key == "assumptions").tables
+    item, value, source = column_shares(table)
+    assert item + value + source == pytest.approx(1.0)
+    assert source > item > value > 0.15  # sources are the longest; no column is starved
+    start = '<table class="words"><caption>Asumsi dan sumber</caption><colgroup>'
+    assert f'{start}<col style="width: {100 * item:.1f}%">' in render_html(report)
 
 
 def test_parameter_values_and_probability_changes_read_naturally() -> None:

@@ -159,6 +159,7 @@ def test_sensitivity_cli_writes_its_folder(additive: Path, tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "COMPLETE",
+        "run.json",
         "scenario.yaml",
         "sensitivity.csv",
         "sensitivity.json",

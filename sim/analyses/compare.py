@@ -90,6 +90,21 @@ def comparison(
     }
 
 
+def unchanged_probability(data: dict[str, Any]) -> float | None:
+    """The base's P(target) if no variant changes whether a single replication reaches it, else None.
+
+    Then every paired difference in P(target) is exactly 0 with a 95% interval of [0, 0] (in
+    practice P is 0% or 100% everywhere), and a column of such differences tells the reader nothing.
+    """
+    if not data["variants"]:
+        return None
+    for v in data["variants"]:
+        p = v["paired"]["probability"]
+        if p["diff"] != 0 or list(p["ci95"]) != [0, 0]:
+            return None
+    return float(data["base"]["summary"]["target"]["probability"])
+
+
 def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """``compare.csv``: one row per variant and measure."""
     out: list[dict[str, Any]] = []

@@ -161,6 +161,11 @@ def solve(
     return Answer(lever.path, goal, maximize, lever.shown(good), good_probe, bad_probe, best, probes)
 
 
+def max_probes(lever: Lever) -> int:
+    """The most lever values :func:`solve` decides: both ends, then one per halving down to a step."""
+    return 2 + math.ceil(math.log2(max(1.0, (lever.hi - lever.lo) / lever.step)))
+
+
 def grid_values(lever: Lever, steps: int) -> list[float | int]:
     """``steps`` values from low to high (whole numbers without repeats for integer levers)."""
     if steps < 2:

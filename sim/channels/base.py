@@ -86,7 +86,9 @@ class ChannelBase(Frozen):
                         f"policy[{i}].set: {name!r} cannot be switched{hint} (allowed: {', '.join(allowed)})"
                     )
                 info = cls.model_fields[name]
-                adapter: TypeAdapter[Any] = TypeAdapter(Annotated[(info.annotation, *info.metadata)])
+                # A field's type rebuilt at run time: mypy (2.x) cannot type a computed Annotated form.
+                field_type: Any = Annotated[(info.annotation, *info.metadata)]
+                adapter: TypeAdapter[Any] = TypeAdapter(field_type)
                 try:
                     values[name] = adapter.validate_python(raw)
                 except ValidationError as exc:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import cast
+from typing import Protocol, cast
 
-import click
 import typer
 
+from sim import __version__
 from sim.errors import ScenarioError
 from sim.experiment.interrupts import received, stop_on_signals
 
@@ -48,24 +48,41 @@ def build_app(args: list[str] | None = None) -> typer.Typer:
     )
     app.callback()(_root)
     wanted = [a for a in (args or []) if not a.startswith("-")][:1]
-    names = wanted if wanted and wanted[0] in COMMANDS else list(COMMANDS)
+    if wanted and wanted[0] in COMMANDS:
+        names = wanted
+    elif args == ["--version"]:
+        names = []
+    else:
+        names = list(COMMANDS)
     for name in names:
         module, function = COMMANDS[name]
         app.command(name)(getattr(importlib.import_module(f"sim.cli.{module}"), function))
     return app
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"sim {__version__}")
+        raise typer.Exit()
+
+
 def _root(
     debug: bool = typer.Option(False, "--debug", help="show tracebacks for errors"),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+    ),
 ) -> None:
     """Run scenario YAML files through a SimPy Monte Carlo model of membership growth."""
 
 
-# Typer ships its own copy of click, whose exceptions do not derive from the installed click's.
-_CLICK_ERRORS: tuple[type[click.ClickException], ...] = (
-    click.ClickException,
-    *(cast("type[click.ClickException]", c) for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
-)
+class _UsageError(Protocol):
+    def format_message(self) -> str: ...
+
+
+# Every usage error (bad option, missing argument, unknown command) derives from the ClickException
+# of typer's own copy of click (typer no longer installs click). Found through typer, so that the CLI
+# imports only what pyproject.toml declares.
+_USAGE_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 INTERRUPTED = (
@@ -83,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _main(argv: list[str] | None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
+    # Bare `sim` is `sim --help` (stdout, exit 0): typer would make it a many-line usage error.
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     debug = "--debug" in args
     try:
         code = build_app(args)(args=args, prog_name="sim", standalone_mode=False)
@@ -92,12 +110,13 @@ def _main(argv: list[str] | None) -> None:
             raise
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except _CLICK_ERRORS as exc:
+    except _USAGE_ERROR as exc:
         if debug:
             raise
-        print(f"error: {exc.format_message()} (see 'sim --help')", file=sys.stderr)
+        print(f"error: {cast(_UsageError, exc).format_message()} (see 'sim --help')", file=sys.stderr)
         sys.exit(2)
-    except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
+    # Ctrl-C outside typer's own handling; typer.Abort is end of input at a prompt.
+    except (KeyboardInterrupt, typer.Abort):
         code = INTERRUPT_CODE
     sig = received()
     if sig is not None or code == INTERRUPT_CODE:

@@ -7,25 +7,32 @@ a result folder.
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from sim import __version__
 from sim.analyses.history.backtest import later, project, reanchor_overrides, score, summary
 from sim.analyses.history.observations import check_against, parse_date, read_observations
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
+from sim.cli.common import (
+    approve,
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    yes_option,
+)
 from sim.errors import ScenarioError
+from sim.experiment import workload
 from sim.figures.fit import plot_fit
 from sim.results.folder import (
     check_destination,
     default_destination,
     scenario_data,
-    write_atomically,
     write_csv,
     write_json,
+    write_result,
     write_yaml,
 )
 from sim.scenario.loader import load_scenario, validate
@@ -39,7 +46,9 @@ def backtest_command(
     reps: int | None = reps_option(),
     seed: int | None = seed_option(),
     out: Path | None = out_option(),
+    as_json: bool = json_option("scores.json"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
     loaded = load_scenario(scenario)
@@ -56,6 +65,8 @@ def backtest_command(
         s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
+    marks = tuple(sorted({o.when for o in later(observations, s)}))
+    approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1), yes)
     results = project(s, observations, reps, seed)
     scores = tuple(score(results, o) for o in later(observations, s))
     if not scores:
@@ -63,12 +74,9 @@ def backtest_command(
     overall = summary(scores)
     rows = [x.row() for x in scores]
     info = {
-        "version": __version__,
-        "command": ["sim", *sys.argv[1:]],
         "seed": seed if seed is not None else s.seed,
         "replications": reps or s.replications,
         "reanchored_on": reanchor,
-        "written": datetime.now().isoformat(timespec="seconds"),
     }
 
     def fill(folder: Path) -> None:
@@ -81,9 +89,11 @@ def backtest_command(
         skipped = [o for o in observations if o not in later(observations, s)]
         plot_fit(folder / "backtest.png", results, used, skipped, f"{s.name}: projected from {s.start}")
         write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
-        write_json(folder / "run.json", info)
 
-    written = write_atomically(dest, fill)
+    written = write_result(dest, fill, info)
+    if as_json:
+        print_json(written / "scores.json")
+        return
     typer.echo(f"{s.name}: projected from {s.start}, {len(scores)} observations scored")
     typer.echo(
         f"  {'line':>4} {'date':<10} {'series':<24} {'observed':>12} {'p05':>12} {'median':>12} {'p95':>12}"

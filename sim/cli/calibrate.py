@@ -18,20 +18,30 @@ from typing import Any
 import typer
 
 from sim import __version__
-from sim.analyses.history.calibration import Fit, calibrate, observation_dates, parameter
+from sim.analyses.history.calibration import Fit, calibrate, max_evaluations, observation_dates, parameter
 from sim.analyses.history.observations import check_against, read_observations
 from sim.analyses.history.writeback import as_distribution, calibrated_data, overlay
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option
+from sim.cli.common import (
+    approve,
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    yes_option,
+)
 from sim.errors import Location, ScenarioError
+from sim.experiment import workload
 from sim.experiment.blocks import run_scenario
 from sim.figures.fit import plot_fit
 from sim.results.folder import (
     check_destination,
     default_destination,
     scenario_data,
-    write_atomically,
     write_csv,
     write_json,
+    write_result,
 )
 from sim.results.projections import Results
 from sim.scenario.loader import Loaded, load_scenario, validate
@@ -134,7 +144,9 @@ def calibrate_command(
     reps: int = reps_option("replications per evaluation", default=200, minimum=2),
     seed: int | None = seed_option("seed for the common random numbers"),
     out: Path | None = out_option(),
+    as_json: bool = json_option("fit.json"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Fit the rates named by --fit so that SCENARIO reproduces the figures in --observed."""
     loaded = load_scenario(scenario)
@@ -145,6 +157,8 @@ def calibrate_command(
         parameter(target.scenario, target.raw, path)
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
+    shape = workload.shape_of(loaded.scenario, observation_dates(observations))
+    approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps), yes)
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
     command = ["sim", *sys.argv[1:]]
     data = calibrated_data(scenario_data(target.scenario), result, observed.name)
@@ -158,18 +172,19 @@ def calibrate_command(
         write_csv(folder / "residuals.csv", residual_rows(result))
         used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
         plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
-        write_json(
-            folder / "run.json",
-            {"version": __version__, "command": command, "written": datetime.now().isoformat(timespec="seconds")},
-        )
 
-    written = write_atomically(dest, fill)
+    written = write_result(dest, fill, {"seed": result.seed, "replications": result.replications})
     if scenario_out is not None:
         parent = os.path.relpath(target.file.resolve(), scenario_out.resolve().parent)
         layered = overlay(data, result, parent)
         body = _yaml(layered) if layered is not None else _yaml(data)
         _write_file(scenario_out, header(result, command, observed, loaded, into) + body)
-    _print(result, written, scenario_out)
+    for w in result.warnings:
+        typer.echo(f"warning: {w}", err=True)
+    if as_json:
+        print_json(written / "fit.json")
+    else:
+        _print(result, written, scenario_out)
 
 
 def _yaml(data: dict[str, Any]) -> str:
@@ -224,6 +239,4 @@ def _print(fit: Fit, written: Path, scenario_out: Path | None) -> None:
         typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g} vs {r.mean:>12.6g}  z = {r.z:+6.2f} {r.flag}")
     for o in fit.skipped:
         typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g}  outside the horizon, not fitted")
-    for w in fit.warnings:
-        typer.echo(f"warning: {w}", err=True)
     typer.echo(f"written: {written}" + (f" and {scenario_out}" if scenario_out else ""))

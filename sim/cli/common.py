@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import typer
 
 from sim.errors import ScenarioError
+from sim.experiment import workload
 from sim.experiment.blocks import MAX_REPLICATIONS, MAX_WORKERS
 from sim.scenario.loader import Loaded, load_raw, load_scenario
 from sim.scenario.paths import Override, get_path, parse_assignment, parse_path
@@ -21,7 +23,7 @@ SET_HELP = "PATH=VALUE, e.g. 'channels[BPR agents].agents=40' (repeatable; see R
 def reps_option(
     help_text: str = "replications (default: the scenario's)", default: int | None = None, minimum: int = 1
 ) -> Any:
-    """The ``--reps`` option, capped so that a typo cannot exhaust memory."""
+    """The ``--reps`` option, capped far above any run one machine can hold (the estimate refuses those)."""
     return typer.Option(default, "--reps", min=minimum, max=MAX_REPLICATIONS, help=help_text)
 
 
@@ -44,6 +46,49 @@ def out_option(kind: str = "") -> Any:
 def results_dir_option() -> Any:
     """The ``--results-dir`` option."""
     return typer.Option(Path("results"), "--results-dir", help="root for default result folders")
+
+
+def json_option(file: str) -> Any:
+    """The ``--json`` option of a command that writes ``file`` into its result folder."""
+    return typer.Option(False, "--json", help=f"print {file} to stdout, as written, and nothing else there")
+
+
+def print_json(file: Path) -> None:
+    """Print a JSON file the command has just written, as the only thing on stdout.
+
+    The file is printed as it is on disk, so what a script reads from stdout is exactly what the
+    result folder keeps; every other line of the command goes nowhere or to stderr.
+    """
+    typer.echo(file.read_text(encoding="utf-8"), nl=False)
+
+
+def yes_option() -> Any:
+    """The ``--yes`` option: start work estimated at more than an hour without asking."""
+    return typer.Option(False, "--yes", help="start work estimated to take more than an hour without asking")
+
+
+def approve(work: workload.Work, yes: bool) -> None:
+    """Refuse ``work`` that cannot fit in memory; before work of more than an hour, ask, or require ``--yes``.
+
+    Called once per command, before anything is run or written. Work of more than a minute says
+    how long it is expected to take.
+    """
+    long = workload.check(work, workload.machine_memory())
+    if long and not yes and not interactive():
+        raise ScenarioError(
+            f"{work}, more than an hour; pass --yes to start it anyway, or to make it smaller, {work.change}",
+            field="--yes",
+        )
+    if work.seconds > workload.NOTE_SECONDS:
+        typer.echo(f"estimate: {work}", err=True)
+    if long and not yes and not typer.confirm("Start it?", default=False, err=True):
+        typer.echo("not started; nothing was run or written", err=True)
+        raise typer.Exit(1)
+
+
+def interactive() -> bool:
+    """Whether a planner at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 def set_option(help_text: str = SET_HELP) -> Any:

@@ -9,15 +9,28 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.analyses.compare import comparison, rows
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
+from sim.analyses.compare import comparison, rows, unchanged_probability
+from sim.cli.common import (
+    approve,
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    workers_option,
+    yes_option,
+)
 from sim.cli.diff import diff_table, scenario_diff
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
+from sim.experiment import workload
+from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Request
 from sim.results.folder import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 from sim.scenario.loader import Loaded, load_scenario
 
@@ -36,16 +49,28 @@ def _n(x: float) -> str:
     return f"{x:+,.0f}"
 
 
+def _unchanged_note(data: dict[str, Any]) -> str | None:
+    """Said once under the table instead of a column of +0.0% (+0.0% – +0.0%)."""
+    p = unchanged_probability(data)
+    if p is None:
+        return None
+    shown = f"{p:.0%}" if p in (0, 1) else f"{p:.1%}"
+    return f"P(target) is {shown} for the base and every variant, so the table leaves it out"
+
+
 def _table(data: dict[str, Any]) -> Table:
+    with_p = unchanged_probability(data) is None
     table = Table(title=f"Against {data['base']['name']} ({data['replications']:,} paired replications)")
-    for col in ("Variant", "Final members (diff, 95% CI)", "P(target) (diff, 95% CI)", "P(beats base)"):
-        table.add_column(col, justify="left" if col == "Variant" else "right")
+    table.add_column("Variant")
+    for col in ("Final members (diff, 95% CI)", *(["P(target) (diff, 95% CI)"] if with_p else []), "P(beats base)"):
+        table.add_column(col, justify="right")
     for v in data["variants"]:
         f, p = v["paired"]["final"], v["paired"]["probability"]
+        shown_p = [f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})"] if with_p else []
         table.add_row(
             v["name"],
             f"{_n(f['mean_diff'])} ({_n(f['ci95'][0])} – {_n(f['ci95'][1])})",
-            f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})",
+            *shown_p,
             f"{v['p_beats_base']:.1%}",
         )
     return table
@@ -71,7 +96,9 @@ def compare(
     workers: int = workers_option(),
     out: Path | None = out_option("compare"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("compare.json"),
     resume: bool = resume_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
     loaded: list[Loaded] = [load_scenario(f) for f in (base, *variants)]
@@ -80,6 +107,14 @@ def compare(
     n = reps if reps is not None else first.replications
     root = seed if seed is not None else first.seed
     dest, parent = destination(out, results_dir, "compare", first)
+    work = workload.evaluations(
+        [(workload.shape_of(x.scenario), n) for x in loaded],
+        workers or default_workers(),
+        f"{first.name} and {len(variants)} variants, {n:,} replications each",
+        "--reps",
+        "ask for fewer --reps, or compare fewer variants at a time",
+    )
+    approve(work, yes)
     identity = {
         "kind": "compare",
         "scenarios": [scenario_data(x.scenario) for x in loaded],
@@ -107,8 +142,14 @@ def compare(
             compare_chart(folder / "compare.png", data)
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "compare.json")
+        return
     console = Console()
     console.print(_table(data))
+    note = _unchanged_note(data)
+    if note is not None:
+        console.print(note, highlight=False)
     for v in data["variants"]:
         console.print(_changes_table(v))
         console.print(_channel_table(v))

@@ -11,9 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.results.folder import scenario_data
+from sim.scenario.changes import MISSING, readable_rows, value_text
 from sim.scenario.loader import load_scenario
-
-MISSING = "—"
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -85,14 +84,10 @@ def diff(
 
 
 def diff_table(rows: list[tuple[str, Any, Any]], title: str) -> Table:
-    """The differences as a table of paths, base values and variant values."""
+    """The differences as a table of paths, base values and variant values, a row per dated step."""
     table = Table(title=title)
     for col in ("Path", "Base", "Variant"):
         table.add_column(col)
-    for path, x, y in rows:
-        table.add_row(
-            path,
-            json.dumps(x, default=str) if x is not MISSING else x,
-            json.dumps(y, default=str) if y is not MISSING else y,
-        )
+    for path, x, y in readable_rows(rows):
+        table.add_row(path, value_text(x), value_text(y))
     return table

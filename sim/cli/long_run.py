@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import platform
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from sim import __version__
 from sim.experiment.blocks import default_workers
 from sim.experiment.checkpoint import Checkpoint
 from sim.experiment.evaluation import Evaluator
 from sim.experiment.executors import make_executor
 from sim.experiment.interrupts import stop_on_signals
-from sim.results.folder import check_destination, default_destination, slug, write_atomically, write_json
+from sim.results.folder import check_destination, default_destination, slug
 from sim.scenario.schema import Scenario
 
 RESUME_HELP = "continue an interrupted run of the same command, skipping finished evaluations"
@@ -35,22 +31,6 @@ def destination(out: Path | None, results_dir: Path, kind: str, scenario: Scenar
     check_destination(dest)
     parent = out.parent if out is not None else results_dir / kind / slug(scenario.name)
     return dest, parent
-
-
-def write_result(dest: Path, writer: Callable[[Path], None]) -> Path:
-    """Write a result folder atomically, with ``run.json`` saying what wrote it and when."""
-    info = {
-        "version": __version__,
-        "command": ["sim", *sys.argv[1:]],
-        "written": datetime.now().isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-    }
-
-    def fill(folder: Path) -> None:
-        writer(folder)
-        write_json(folder / "run.json", info)
-
-    return write_atomically(dest, fill)
 
 
 @contextmanager

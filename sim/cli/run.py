@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import platform
-import sys
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -14,18 +10,23 @@ import typer
 
 from sim import __version__
 from sim.cli.common import (
+    approve,
+    json_option,
     load_with,
     out_option,
+    print_json,
     reps_option,
     results_dir_option,
     seed_option,
     set_option,
     single_overrides,
     workers_option,
+    yes_option,
 )
+from sim.experiment import workload
 from sim.experiment.precision import DEFAULT_MAX_REPS
 from sim.experiment.progress import wanted
-from sim.experiment.runner import project
+from sim.experiment.runner import processes, project
 from sim.report.verdict import console as verdict_console
 from sim.report.verdict import render
 from sim.report.verdict_scale import render_scale
@@ -48,11 +49,12 @@ def run(
     ),
     out: Path | None = out_option(),
     results_dir: Path = results_dir_option(),
-    as_json: bool = typer.Option(False, "--json", help="print summary.json to stdout instead of the verdict"),
+    as_json: bool = json_option("summary.json"),
     quiet: bool = typer.Option(False, "--quiet", help="print only where the results went"),
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
     sets: list[str] = set_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     if report:  # imported here so that plain runs do not load matplotlib
@@ -64,6 +66,9 @@ def run(
     s = loaded.scenario
     dest = out if out is not None else default_destination(results_dir, s)
     check_destination(dest)
+    n = max_reps if precision is not None else reps or s.replications
+    shape, up_to = workload.shape_of(s), precision is not None
+    approve(workload.run(shape, s.name, n, processes(n, workers, scheduler, executor), up_to=up_to), yes)
     for w in loaded.warnings:
         typer.echo(f"warning: {w}", err=True)
     done = project(
@@ -80,15 +85,11 @@ def run(
     results = done.results
     summary = with_money(results.summary(__version__, loaded.warnings), results)
     info = {
-        "version": __version__,
         "seed": results.seed,
         "replications": results.replications,
         "scenario_file": str(scenario),
         "extends_chain": [str(p) for p in loaded.chain],
         "overrides": list(sets),
-        "command": ["sim", *sys.argv[1:]],
-        "written": datetime.now().isoformat(timespec="seconds"),
-        "python": platform.python_version(),
         "numpy": np.__version__,
         "simpy": simpy.__version__,
     }
@@ -99,7 +100,7 @@ def run(
     if report:
         write_report(written, lang)
     if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        print_json(written / "summary.json")
     elif quiet:
         typer.echo(str(written))
     else:

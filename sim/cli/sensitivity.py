@@ -12,10 +12,21 @@ from rich.table import Table
 from sim import __version__
 from sim.analyses.sensitivity import output
 from sim.analyses.sensitivity.parameters import Parameter, from_distributions, parse_given
-from sim.analyses.sensitivity.sobol import sobol
+from sim.analyses.sensitivity.sobol import CHUNK_REPS, point_count, sobol
 from sim.analyses.sensitivity.tornado import tornado
-from sim.cli.common import out_option, reps_option, results_dir_option, seed_option, workers_option
+from sim.cli.common import (
+    approve,
+    json_option,
+    out_option,
+    print_json,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    workers_option,
+    yes_option,
+)
 from sim.errors import ScenarioError
+from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.figures import sensitivity as tornado_chart
 from sim.results.folder import check_destination, default_destination
@@ -34,7 +45,9 @@ def sensitivity(
     seed: int | None = seed_option(),
     workers: int = workers_option(),
     out: Path | None = out_option("sensitivity"),
+    as_json: bool = json_option("sensitivity.json"),
     results_dir: Path = results_dir_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
     if samples & (samples - 1):
@@ -53,7 +66,15 @@ def sensitivity(
     check_destination(dest)
     root = seed if seed is not None else s.seed
     n_workers = workers or default_workers()
-    console = Console(width=None if Console().is_terminal else 140)
+    points = point_count(samples, len(drawn)) if drawn and not no_sobol else 0
+    work = workload.sensitivity(
+        workload.shape_of(s), s.name, len(parameters), tornado_reps, points, reps, n_workers, CHUNK_REPS
+    )
+    approve(work, yes)
+    # With --json, stdout holds the JSON alone: the opening line goes to stderr and the table nowhere.
+    console = Console(stderr=as_json)
+    if not console.is_terminal:
+        console.width = 140
     console.print(
         f"[bold]{s.name}[/bold]: {len(parameters)} parameters; tornado {tornado_reps:,} replications a run, "
         + ("no Sobol'" if no_sobol else f"Sobol' N={samples}, {reps} replications a point")
@@ -72,6 +93,9 @@ def sensitivity(
     if not no_sobol and drawn:
         report["sobol"] = sobol(s, drawn, samples=samples, reps=reps, seed=root, workers=n_workers)
     written = output.write(dest, report, s, loaded.chain, tornado_chart.draw)
+    if as_json:
+        print_json(written / "sensitivity.json")
+        return
     console.print(_table(report))
     for line in _reading(report):
         console.print(line, highlight=False)

@@ -11,24 +11,31 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.analyses.solve import Answer, Lever, grid_values, solve
+from sim.analyses.solve import Answer, Lever, grid_values, max_probes, solve
 from sim.cli.common import (
+    approve,
+    json_option,
     load_with,
     out_option,
+    print_json,
     reps_option,
     results_dir_option,
     seed_option,
     set_option,
     single_overrides,
     workers_option,
+    yes_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.errors import ScenarioError
+from sim.experiment import workload
+from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Evaluator
 from sim.results.folder import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 from sim.scenario.loader import Loaded
 from sim.scenario.paths import Override, get_path
@@ -128,7 +135,9 @@ def solve_cmd(
     workers: int = workers_option(),
     out: Path | None = out_option("solve"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("solve.json"),
     resume: bool = resume_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Find the smallest (or largest) lever value at which the target is reached with --probability."""
     if len(levers) != len(ranges):
@@ -143,11 +152,15 @@ def solve_cmd(
     *outer, inner = lever_list
     grids = [grid_values(lv, steps) for lv in outer]
     combos = [dict(zip([lv.path for lv in outer], c, strict=True)) for c in itertools.product(*grids)]
+    s = loaded.scenario
+    work = workload.solve(
+        workload.shape_of(s), s.name, len(combos), max_probes(inner), max(reps, max_reps), workers or default_workers()
+    )
+    approve(work, yes)
     # Both ends of every lever, at every grid value, must make a valid scenario before anything runs.
     for combo in combos:
         for end in (inner.lo, inner.hi):
             load_with(scenario, [*fixed, *_overrides(combo), Override(inner.path, inner.shown(end))])
-    s = loaded.scenario
     root = seed if seed is not None else s.seed
     dest, parent = destination(out, results_dir, "solve", s)
     identity = {
@@ -184,6 +197,9 @@ def solve_cmd(
             write_csv(folder / "solve.csv", [_row(a) for a in data["answers"]])
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "solve.json")
+        return
     console = Console()
     _report(answers, [lv.path for lv in outer], inner, probability, console)
     console.print(f"Results written to {written}")

@@ -11,22 +11,29 @@ from rich.table import Table
 
 from sim.analyses.sweep import plain, point, point_row
 from sim.cli.common import (
+    approve,
     grid,
+    json_option,
     load_with,
     out_option,
+    print_json,
     reps_option,
     results_dir_option,
     seed_option,
     set_option,
     workers_option,
+    yes_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option, write_result
+from sim.cli.long_run import destination, long_run, resume_option
 from sim.errors import ScenarioError
+from sim.experiment import workload
+from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Request
 from sim.results.folder import (
     scenario_data,
     write_csv,
     write_json,
+    write_result,
 )
 
 
@@ -58,18 +65,29 @@ def sweep(
     workers: int = workers_option(),
     out: Path | None = out_option("sweep"),
     results_dir: Path = results_dir_option(),
+    as_json: bool = json_option("sweep.json"),
     resume: bool = resume_option(),
+    yes: bool = yes_option(),
 ) -> None:
     """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
     if not sets:
         raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")
     paths, points = grid(sets)
-    # Every point is loaded (and so validated) before anything runs.
-    loaded = [load_with(scenario, p) for p in points]
-    s = loaded[0].scenario
+    first = load_with(scenario, points[0])
+    s = first.scenario
     n = reps if reps is not None else s.replications
     root = seed if seed is not None else s.seed
     dest, parent = destination(out, results_dir, "sweep", s)
+    work = workload.evaluations(
+        [(workload.shape_of(s), n)] * len(points),
+        workers or default_workers(),
+        f"{s.name}, {len(points):,} points of {n:,} replications",
+        "--set",
+        f"give fewer --set values (the grid has {len(points):,} points) or fewer --reps",
+    )
+    approve(work, yes)
+    # Every point is loaded (and so validated) before anything runs.
+    loaded = [first, *(load_with(scenario, p) for p in points[1:])]
     identity = {"kind": "sweep", "points": [scenario_data(x.scenario) for x in loaded], "replications": n, "seed": root}
     err = Console(stderr=True)
     values = [{o.path: o.value for o in overrides} for overrides in points]
@@ -100,5 +118,8 @@ def sweep(
             sweep_chart(folder / "sweep.png", data)
 
         written = write_result(dest, fill)
+    if as_json:
+        print_json(written / "sweep.json")
+        return
     Console().print(_table(data))
     Console().print(f"Results written to {written}")

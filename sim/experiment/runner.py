@@ -34,6 +34,12 @@ class Projection:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+def processes(replications: int, workers: int = 0, scheduler: str | None = None, executor: str = "local") -> int:
+    """Processes a run of (at most) ``replications`` uses: this one alone up to :data:`IN_PROCESS_REPS`."""
+    local = scheduler is None and executor == "local" and replications <= IN_PROCESS_REPS
+    return 1 if local else workers or default_workers()
+
+
 def project(
     s: Scenario,
     *,
@@ -52,8 +58,7 @@ def project(
     if precision is not None and reps is not None:
         raise ScenarioError("give --reps or --precision, not both", field="--precision")
     total = None if precision is not None else (reps or s.replications)
-    local = scheduler is None and executor == "local" and (total or max_reps) <= IN_PROCESS_REPS
-    n_workers = 1 if local else workers or default_workers()
+    n_workers = processes(total or max_reps, workers, scheduler, executor)
     facts = {"workers": n_workers, "scheduler": scheduler or executor}
     with make_executor(n_workers, scheduler, executor) as pool, progress_bar(total, show_progress) as progress:
         if precision is None:

@@ -30,6 +30,25 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
 
 
+def column_shares(t: Table, least: int = 8, most: int = 60) -> tuple[float, ...]:
+    """Each column's share of the table's width, by the length of its longer cells.
+
+    A column's length is the 90th percentile of its cells' lengths in characters (heading
+    included), held within [``least``, ``most``]: a column of long sources gets the most room, one
+    or two long values do not take it from them, and no column is starved. Longer cells wrap.
+    """
+    lengths = []
+    for i, c in enumerate(t.columns):
+        ordered = sorted([len(c.label), *(len(str(row[i])) for row in t.rows)])
+        lengths.append(min(most, max(least, ordered[int(0.9 * (len(ordered) - 1))])))
+    return tuple(n / sum(lengths) for n in lengths)
+
+
+def all_text(t: Table) -> bool:
+    """A table of words (assumptions, changes): laid out at the page's width with wrapping cells."""
+    return all(c.kind == "text" for c in t.columns)
+
+
 @dataclass(frozen=True)
 class Chart:
     """A rendered chart: a file name and its PNG bytes."""

@@ -1,58 +1,79 @@
-"""Reading a finished result folder: which kind it is and the files a report needs."""
+"""Reading a finished result folder for its report: which kind it is, and each file as its validated model.
+
+Every file goes through :mod:`sim.results.files`, so a damaged or foreign folder gives one line
+naming the file and the field before any part of the report is drawn.
+"""
 
 from __future__ import annotations
 
-import csv
-import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
-
-import yaml
+from typing import Any
 
 from sim.errors import Location, ScenarioError
-from sim.results.folder import require_complete
+from sim.results.files import (
+    Compare,
+    MonthlyRow,
+    Opened,
+    Sensitivity,
+    Solve,
+    Summary,
+    Sweep,
+    open_result,
+    read_model,
+    read_monthly,
+    read_png,
+    read_scenario,
+)
 
-FolderKind = Literal["run", "compare", "sweep", "sensitivity", "solve"]
-MARKERS: dict[str, FolderKind] = {
-    "compare.json": "compare",
-    "sweep.json": "sweep",
-    "sensitivity.json": "sensitivity",
-    "solve.json": "solve",
-    "summary.json": "run",
-}
+REPORTED = ("run", "compare", "sweep", "sensitivity", "solve")
 
 
 @dataclass(frozen=True)
-class Folder:
-    """A complete result folder and its kind."""
+class Folder(Opened):
+    """A complete result folder of a kind the report reads, and its files."""
 
-    path: Path
-    kind: FolderKind
+    def summary(self) -> Summary:
+        return read_model(self.path / "summary.json", Summary)
 
-    def json(self, name: str) -> Any:
-        return json.loads((self.path / name).read_text(encoding="utf-8"))
+    def compare(self) -> Compare:
+        return read_model(self.path / "compare.json", Compare)
+
+    def sweep(self) -> Sweep:
+        return read_model(self.path / "sweep.json", Sweep)
+
+    def solve(self) -> Solve:
+        return read_model(self.path / "solve.json", Solve)
+
+    def sensitivity(self) -> Sensitivity:
+        return read_model(self.path / "sensitivity.json", Sensitivity)
+
+    def tornado_png(self) -> bytes:
+        return read_png(self.path / "tornado.png")
+
+    @cached_property
+    def _scenario(self) -> dict[str, Any]:
+        return read_scenario(self.path / "scenario.yaml")
 
     def scenario(self) -> dict[str, Any]:
-        """The resolved scenario written beside the results (empty when absent)."""
-        file = self.path / "scenario.yaml"
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) if file.is_file() else None
-        return data if isinstance(data, dict) else {}
+        """The resolved scenario written beside the results, as its YAML says it."""
+        return self._scenario
 
-    def monthly(self, series: str) -> list[dict[str, Any]]:
-        """Rows of ``monthly.csv`` for one series, with numbers as floats."""
-        with (self.path / "monthly.csv").open(encoding="utf-8") as f:
-            return [
-                {k: (v if k in ("date", "series") else float(v)) for k, v in row.items()}
-                for row in csv.DictReader(f)
-                if row["series"] == series
-            ]
+    @cached_property
+    def _monthly(self) -> tuple[MonthlyRow, ...]:
+        return read_monthly(self.path / "monthly.csv")
+
+    def monthly(self, series: str) -> list[MonthlyRow]:
+        """Rows of ``monthly.csv`` for one series."""
+        return [row for row in self._monthly if row.series == series]
 
 
 def open_folder(path: Path) -> Folder:
-    """The result folder at ``path``, or a one-line error saying what is missing."""
-    require_complete(path)
-    for marker, kind in MARKERS.items():
-        if (path / marker).is_file():
-            return Folder(path, kind)
-    raise ScenarioError(f"holds none of {', '.join(MARKERS)}", where=Location(path))
+    """The result folder at ``path``, or a one-line error saying why it cannot be reported."""
+    opened = open_result(path)
+    if opened.kind not in REPORTED:
+        raise ScenarioError(
+            f"is a {opened.kind} result; sim report reads {', '.join(REPORTED)} folders", where=Location(path)
+        )
+    return Folder(opened.path, opened.kind, opened.run)

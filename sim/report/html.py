@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from sim.report.document import Report, Section, Table
+from sim.report.document import Report, Section, Table, all_text, column_shares
 from sim.report.i18n import Lang
 
 STYLE = """
@@ -16,22 +16,36 @@ h1 { font-size: 1.7em; margin-bottom: 0.2em; }
             padding: 0.7em 1em; }
 section { margin-top: 2em; }
 img { max-width: 100%; height: auto; display: block; margin: 0.5em 0; }
-table { border-collapse: collapse; margin: 0.5em 0 1.2em; font-size: 0.92em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.2em; font-size: 0.92em; max-width: 100%; }
+table.words { width: 100%; table-layout: fixed; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; overflow-wrap: break-word; }
+table.words td { overflow-wrap: anywhere; }
 th { background: #eef2f7; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { margin: 0; max-width: none; }
+  tr, img { break-inside: avoid; }
+}
 """
 
 
 def table(lang: Lang, t: Table) -> str:
-    """One table, numbers right-aligned."""
+    """One table, numbers right-aligned; a table of words fills the page width and wraps its cells."""
     head = "".join(f"<th>{escape(c.label)}</th>" for c in t.columns)
     body = "".join(
         "<tr>" + "".join(_cell(lang, v, c.kind) for v, c in zip(row, t.columns, strict=True)) + "</tr>"
         for row in t.rows
     )
-    return f"<table><caption>{escape(t.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    opening, cols = "<table>", ""
+    if all_text(t):
+        opening = '<table class="words">'
+        cols = "<colgroup>" + "".join(f'<col style="width: {100 * s:.1f}%">' for s in column_shares(t)) + "</colgroup>"
+    return (
+        f"{opening}<caption>{escape(t.title)}</caption>{cols}<thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def _cell(lang: Lang, value: object, kind: str) -> str:

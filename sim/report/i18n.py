@@ -147,6 +147,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "ci_low": ("IK95% bawah", "95% CI low"),
     "ci_high": ("IK95% atas", "95% CI high"),
     "prob_diff": ("Selisih peluang target", "Change in P(target)"),
+    "probability_unchanged": (
+        "Peluang target {p} untuk skenario dasar dan setiap varian, sehingga tabel tidak menampilkannya.",
+        "P(target) is {p} for the base and every variant, so the table leaves it out.",
+    ),
     "p_beats": ("Peluang lebih baik dari dasar", "P(beats base)"),
     "probability": ("Peluang target", "P(target)"),
     "final_mean": ("Peserta akhir (rata-rata)", "Final members (mean)"),

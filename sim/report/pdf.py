@@ -12,7 +12,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from sim.report.document import Report, Table
+from sim.report.document import Report, Table, all_text, column_shares
 from sim.report.i18n import Lang
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -24,8 +24,13 @@ def _table(pdf: FPDF, lang: Lang, t: Table) -> None:
     pdf.multi_cell(0, 6, t.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 8)
     align = tuple("LEFT" if c.kind == "text" else "RIGHT" for c in t.columns)
+    # A table of words gets room by its content, as in the HTML; numbers keep equal columns.
+    widths = column_shares(t) if all_text(t) else None
     with pdf.table(
-        text_align=align, headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 247)), line_height=5
+        text_align=align,
+        col_widths=widths,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(238, 242, 247)),
+        line_height=5,
     ) as out:
         head = out.row()
         for c in t.columns:

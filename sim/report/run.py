@@ -10,21 +10,22 @@ from sim.report.assumptions import assumptions_section
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
+from sim.results.files import Outlook, Summary
 
 
-def headline(lang: Lang, summary: dict[str, Any]) -> str:
+def headline(lang: Lang, summary: Outlook) -> str:
     """The one-sentence verdict."""
-    t, f = summary["target"], summary["final"]
+    t, f = summary.target, summary.final
     return lang.t(
         "headline_text",
-        verdict=lang.t(f"verdict.{t['verdict']}"),
-        target=lang.number(t["members"]),
-        metric=lang.t(f"metric.{t['metric']}"),
-        by=lang.date(t["by"]),
-        p=lang.percent(t["probability"]),
-        mean=lang.number(f["mean"]),
-        p05=lang.number(f["p05"]),
-        p95=lang.number(f["p95"]),
+        verdict=lang.t(f"verdict.{t.verdict}"),
+        target=lang.number(t.members),
+        metric=lang.t(f"metric.{t.metric}"),
+        by=lang.date(t.by),
+        p=lang.percent(t.probability),
+        mean=lang.number(f.mean),
+        p05=lang.number(f.p05),
+        p95=lang.number(f.p95),
     )
 
 
@@ -38,17 +39,17 @@ def straight_path_share(start: str, by: str, until: str) -> float:
     return min(max((u - s).days + 1, 0), total) / total
 
 
-def semester_tables(lang: Lang, summary: dict[str, Any]) -> tuple[Table, Table]:
+def semester_tables(lang: Lang, summary: Summary) -> tuple[Table, Table]:
     """Additions by segment and channel, and achievement against the straight path."""
-    segment_of = {c["name"]: c["segment"] for c in summary["channels"]}
+    segment_of = {c.name: c.segment for c in summary.channels}
     rows: list[tuple[Any, ...]] = []
-    for sem in summary["semesters"]:
+    for sem in summary.semesters:
         by_segment: dict[str, list[tuple[str, float]]] = {}
-        for name, value in sem["enrolled_by_channel"].items():
+        for name, value in sem.enrolled_by_channel.items():
             by_segment.setdefault(segment_of.get(name, "all"), []).append((name, value))
         for seg, channels in by_segment.items():
-            rows += [(sem["semester"], seg, name, value) for name, value in channels]
-            rows.append((sem["semester"], seg, lang.t("subtotal"), sum(v for _, v in channels)))
+            rows += [(sem.semester, seg, name, value) for name, value in channels]
+            rows.append((sem.semester, seg, lang.t("subtotal"), sum(v for _, v in channels)))
     additions = Table(
         "Tambahan" if lang.code == "id" else "Additions",
         lang.t("by_channel"),
@@ -60,25 +61,25 @@ def semester_tables(lang: Lang, summary: dict[str, Any]) -> tuple[Table, Table]:
         ),
         tuple(rows),
     )
-    t = summary["target"]
-    gap = t["members"] - t["baseline"]
+    t = summary.target
+    gap = t.members - t.baseline
     achieved = []
-    for sem in summary["semesters"]:
-        share = straight_path_share(summary["start"], t["by"], sem["to"])
-        before = straight_path_share(summary["start"], t["by"], _day_before(sem["from"]))
+    for sem in summary.semesters:
+        share = straight_path_share(summary.start, t.by, sem.to)
+        before = straight_path_share(summary.start, t.by, _day_before(sem.first_day))
         needed = gap * (share - before)
-        ratio = sem["net_change_mean"] / needed if needed > 0 else None
+        ratio = sem.net_change_mean / needed if needed > 0 else None
         achieved.append(
             (
-                sem["semester"],
-                sem["opening_active_mean"],
-                sem["enrolled_mean"],
-                sem["lapsed_mean"],
-                sem["reactivated_mean"],
-                sem["net_change_mean"],
+                sem.semester,
+                sem.opening_active_mean,
+                sem.enrolled_mean,
+                sem.lapsed_mean,
+                sem.reactivated_mean,
+                sem.net_change_mean,
                 needed,
                 ratio,
-                sem["closing_active_mean"],
+                sem.closing_active_mean,
             )
         )
     achievement = Table(
@@ -104,22 +105,22 @@ def _day_before(iso: str) -> str:
     return date.fromordinal(date.fromisoformat(iso).toordinal() - 1).isoformat()
 
 
-def waterfall_steps(lang: Lang, summary: dict[str, Any]) -> list[tuple[str, float]]:
+def waterfall_steps(lang: Lang, summary: Summary) -> list[tuple[str, float]]:
     """Baseline, + each channel, − lapse, + reactivation, and any residual, summing to the end."""
-    sems = summary["semesters"]
-    baseline = sems[0]["opening_active_mean"]
-    end = sems[-1]["closing_active_mean"]
+    sems = summary.semesters
+    baseline = sems[0].opening_active_mean
+    end = sems[-1].closing_active_mean
     steps = [(lang.t("baseline"), baseline)]
-    steps += [(c["name"], c["enrolled_mean"]) for c in summary["channels"]]
-    steps.append((lang.t("lapsed"), -sum(s["lapsed_mean"] for s in sems)))
-    steps.append((lang.t("reactivated"), sum(s["reactivated_mean"] for s in sems)))
+    steps += [(c.name, c.enrolled_mean) for c in summary.channels]
+    steps.append((lang.t("lapsed"), -sum(s.lapsed_mean for s in sems)))
+    steps.append((lang.t("reactivated"), sum(s.reactivated_mean for s in sems)))
     residual = end - sum(v for _, v in steps)
     if abs(residual) >= 0.5:
         steps.append((lang.t("other"), residual))
     return steps
 
 
-def waterfall_section(lang: Lang, summary: dict[str, Any]) -> Section:
+def waterfall_section(lang: Lang, summary: Summary) -> Section:
     """The waterfall chart and its table."""
     steps = waterfall_steps(lang, summary)
     png = projection.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
@@ -140,42 +141,42 @@ def waterfall_section(lang: Lang, summary: dict[str, Any]) -> Section:
     )
 
 
-def fan_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Section:
+def fan_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     """The fan chart of the target metric."""
-    t = summary["target"]
-    rows = folder.monthly(t["metric"])
-    dates = [date.fromisoformat(r["date"]) for r in rows]
-    bands = {k: [r[k] for r in rows] for k in ("p05", "p25", "p50", "p75", "p95")}
+    t = summary.target
+    rows = folder.monthly(t.metric)
+    dates = [date.fromisoformat(r.date) for r in rows]
+    bands = {k: [getattr(r, k) for r in rows] for k in ("p05", "p25", "p50", "p75", "p95")}
     png = projection.fan(
         lang,
         dates,
         bands,
-        date.fromisoformat(summary["start"]),
-        t["baseline"],
-        t["members"],
-        date.fromisoformat(t["by"]),
+        date.fromisoformat(summary.start),
+        t.baseline,
+        t.members,
+        date.fromisoformat(t.by),
     )
     return Section("fan", lang.t("fan"), (lang.t("fan_note"),), (Chart("fan.png", lang.t("fan"), png),))
 
 
-def coverage_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Section:
+def coverage_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     """Coverage at the target date, per segment and in all."""
-    cov = summary["coverage"]
+    cov = summary.coverage
     text = lang.t(
         "coverage_text",
-        by=lang.date(summary["target"]["by"]),
-        mean=lang.percent(cov["mean"]),
-        p05=lang.percent(cov["p05"]),
-        p95=lang.percent(cov["p95"]),
+        by=lang.date(summary.target.by),
+        mean=lang.percent(cov.mean),
+        p05=lang.percent(cov.p05),
+        p95=lang.percent(cov.p95),
     )
     workers = folder.scenario().get("population", {}).get("workers")
     rows: list[tuple[Any, ...]] = []
     if isinstance(workers, dict):
         for seg, n in workers.items():
-            at_target = [r for r in folder.monthly(f"active[{seg}]") if r["date"] == summary["target"]["by"]]
+            at_target = [r for r in folder.monthly(f"active[{seg}]") if r.date == summary.target.by]
             if at_target:
-                rows.append((seg, float(n), at_target[0]["mean"], at_target[0]["mean"] / n))
-    rows.append((lang.t("all"), summary["workers_at_target"], cov["mean"] * summary["workers_at_target"], cov["mean"]))
+                rows.append((seg, float(n), at_target[0].mean, at_target[0].mean / n))
+    rows.append((lang.t("all"), summary.workers_at_target, cov.mean * summary.workers_at_target, cov.mean))
     table = Table(
         "Cakupan" if lang.code == "id" else "Coverage",
         lang.t("coverage"),
@@ -190,19 +191,19 @@ def coverage_section(lang: Lang, folder: Folder, summary: dict[str, Any]) -> Sec
     return Section("coverage", lang.t("coverage"), (text,), tables=(table,))
 
 
-def money_section(lang: Lang, summary: dict[str, Any]) -> Section:
+def money_section(lang: Lang, summary: Summary) -> Section:
     """Contributions and cost per net member, or "not given"."""
-    money = summary.get("money")
+    money = summary.money
     if not money:
         return Section("money", lang.t("money"), (lang.t("not_given"),))
-    c = money.get("contributions")
+    c = money.contributions
     paragraphs = () if c else (lang.t("no_contribution_rates"),)
     contributions = (
         Table(
             "Iuran" if lang.code == "id" else "Contributions",
-            lang.t("contributions", currency=money["currency"]),
+            lang.t("contributions", currency=money.currency),
             (Column(lang.t("mean")), Column("P5"), Column("P95")),
-            ((c["mean"], c["p05"], c["p95"]),),
+            ((c.mean, c.p05, c.p95),),
         )
         if c
         else None
@@ -216,28 +217,17 @@ def money_section(lang: Lang, summary: dict[str, Any]) -> Section:
             Column(lang.t("net_new")),
             Column(lang.t("cost_per_member")),
         ),
-        tuple(
-            (ch["name"], ch["cost_mean"], ch["net_new_active_mean"], ch["cost_per_net_member"])
-            for ch in money.get("channels", [])
-        ),
+        tuple((ch.name, ch.cost_mean, ch.net_new_active_mean, ch.cost_per_net_member) for ch in money.channels),
     )
     tables = (contributions, costs) if contributions is not None else (costs,)
     return Section("money", lang.t("money"), paragraphs=paragraphs, tables=tables)
 
 
-def channels_section(lang: Lang, summary: dict[str, Any]) -> Section:
+def channels_section(lang: Lang, summary: Summary) -> Section:
     """Enrolments by channel with their spread."""
     rows = tuple(
-        (
-            c["name"],
-            c["kind"],
-            c["segment"],
-            c["enrolled_mean"],
-            c["enrolled_p05"],
-            c["enrolled_p95"],
-            c["share_of_enrolments"],
-        )
-        for c in summary["channels"]
+        (c.name, c.kind, c.segment, c.enrolled_mean, c.enrolled_p05, c.enrolled_p95, c.share_of_enrolments)
+        for c in summary.channels
     )
     table = Table(
         "Kanal" if lang.code == "id" else "Channels",
@@ -258,19 +248,19 @@ def channels_section(lang: Lang, summary: dict[str, Any]) -> Section:
 
 def run_report(lang: Lang, folder: Folder) -> Report:
     """Every section of a run's report, in meeting order."""
-    summary = folder.json("summary.json")
+    summary = folder.summary()
     additions, achievement = semester_tables(lang, summary)
     facts = lang.t(
         "facts",
-        reps=lang.number(summary["replications"]),
-        seed=str(summary["seed"]),
-        start=lang.date(summary["start"]),
-        end=lang.date(summary["end"]),
-        version=summary["version"],
+        reps=lang.number(summary.replications),
+        seed=str(summary.seed),
+        start=lang.date(summary.start),
+        end=lang.date(summary.end),
+        version=summary.version,
     )
     return Report(
         lang=lang.code,
-        title=f"{lang.t('title')}: {summary['scenario']}",
+        title=f"{lang.t('title')}: {summary.scenario}",
         subtitle=facts,
         headline=headline(lang, summary),
         sections=(

@@ -11,24 +11,24 @@ from sim.report.i18n import Lang
 
 def sensitivity_report(lang: Lang, folder: Folder) -> Report:
     """Tornado chart and table with the Sobol' indices beside each figure."""
-    data = folder.json("sensitivity.json")
-    sobol = {r["parameter"]: r for r in ((data.get("sobol") or {}).get("final") or [])}
+    data = folder.sensitivity()
+    sobol = {r.parameter: r for r in ((data.sobol.final if data.sobol else None) or [])}
     rows: list[tuple[Any, ...]] = []
-    for r in data["tornado"]:
-        s = sobol.get(r["parameter"], {})
+    for r in data.tornado:
+        s = sobol.get(r.parameter)
         rows.append(
             (
-                r["rank"],
-                r["parameter"],
-                r["low"],
-                r["high"],
-                r["final_mean_low"],
-                r["final_mean_high"],
-                r["final_swing"],
-                r["probability_low"],
-                r["probability_high"],
-                s.get("S1"),
-                s.get("ST"),
+                r.rank,
+                r.parameter,
+                r.low,
+                r.high,
+                r.final_mean_low,
+                r.final_mean_high,
+                r.final_swing,
+                r.probability_low,
+                r.probability_high,
+                s.S1 if s else None,
+                s.ST if s else None,
             )
         )
     table = Table(
@@ -49,16 +49,16 @@ def sensitivity_report(lang: Lang, folder: Folder) -> Report:
         ),
         tuple(rows),
     )
-    top = data["tornado"][0] if data["tornado"] else None
-    by_st = max(sobol.values(), key=lambda r: r["ST"]) if sobol else None
-    name = by_st["parameter"] if by_st else (top["parameter"] if top else "–")
-    swing = next((r["final_swing"] for r in data["tornado"] if r["parameter"] == name), 0.0)
-    st = lang.t("st_clause", st=lang.percent(by_st["ST"], 0)) if by_st else ""
-    png = (folder.path / "tornado.png").read_bytes()
+    top = data.tornado[0] if data.tornado else None
+    by_st = max(sobol.values(), key=lambda r: r.ST) if sobol else None
+    name = by_st.parameter if by_st else (top.parameter if top else "–")
+    swing = next((r.final_swing for r in data.tornado if r.parameter == name), 0.0)
+    st = lang.t("st_clause", st=lang.percent(by_st.ST, 0)) if by_st else ""
+    png = folder.tornado_png()
     return Report(
         lang=lang.code,
-        title=f"{lang.t('title_sensitivity')}: {data['scenario']}",
-        subtitle=f"seed {data['seed']}; " + "; ".join(f"{k} = {v}" for k, v in data["settings"].items()),
+        title=f"{lang.t('title_sensitivity')}: {data.scenario}",
+        subtitle=f"seed {data.seed}; " + "; ".join(f"{k} = {v}" for k, v in data.settings.items()),
         headline=lang.t("sensitivity_headline", name=name, swing=lang.signed(swing), st=st),
         sections=(
             Section(

@@ -8,52 +8,56 @@ found and where. The probes table lists every lever value the search evaluated.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sim.figures.solve import probe_line
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
+from sim.results.files import Answer, Probe
 
 
-def _fixed(answer: dict[str, Any]) -> str:
-    return "; ".join(f"{k} = {v}" for k, v in answer.get("fixed", {}).items())
+def _fixed(answer: Answer) -> str:
+    return "; ".join(f"{k} = {v}" for k, v in answer.fixed.items())
 
 
-def answer_sentence(lang: Lang, answer: dict[str, Any]) -> str:
+def _decisive(answer: Answer) -> Probe:
+    """The probe an answer stands on: at the value found, or the best one when none was."""
+    return answer.at_answer if answer.reached and answer.at_answer is not None else answer.best
+
+
+def answer_sentence(lang: Lang, answer: Answer) -> str:
     """One sentence per answer: the value found, or why there is none."""
-    prefix = f"{_fixed(answer)}: " if answer.get("fixed") else ""
-    goal = lang.percent(answer["goal"], 0)
-    if answer["reached"]:
-        at = answer["at_answer"]
-        key = "solve_largest" if answer["maximize"] else "solve_smallest"
+    prefix = f"{_fixed(answer)}: " if answer.fixed else ""
+    goal = lang.percent(answer.goal, 0)
+    at = answer.at_answer
+    if answer.reached and at is not None and answer.value is not None:  # the model checks they come together
+        key = "solve_largest" if answer.maximize else "solve_smallest"
         text = lang.t(
             key,
-            lever=answer["lever"],
+            lever=answer.lever,
             goal=goal,
-            value=lang.short(answer["value"]),
-            p=lang.percent(at["probability"], 1),
-            lo=lang.percent(at["ci95"][0], 1),
-            hi=lang.percent(at["ci95"][1], 1),
+            value=lang.short(answer.value),
+            p=lang.percent(at.probability, 1),
+            lo=lang.percent(at.ci95[0], 1),
+            hi=lang.percent(at.ci95[1], 1),
         )
-        between = answer.get("uncertain_between")
+        between = answer.uncertain_between
         if between:
             text += " " + lang.t("solve_between", lo=lang.short(between[0]), hi=lang.short(between[1]))
         return prefix + text
-    best = answer["best"]
+    best = answer.best
     return prefix + lang.t(
         "solve_unreachable",
-        lever=answer["lever"],
+        lever=answer.lever,
         goal=goal,
-        p=lang.percent(best["probability"], 1),
-        value=lang.short(best["value"]),
+        p=lang.percent(best.probability, 1),
+        value=lang.short(best.value),
     )
 
 
 def solve_report(lang: Lang, folder: Folder) -> Report:
     """Every answer in one sentence, and the probes behind each."""
-    data = folder.json("solve.json")
-    answers: list[dict[str, Any]] = data["answers"]
+    data = folder.solve()
+    answers = data.answers
     sentences = tuple(answer_sentence(lang, a) for a in answers)
     answer_table = Table(
         lang.t("solve_answers")[:31],
@@ -66,21 +70,9 @@ def solve_report(lang: Lang, folder: Folder) -> Report:
             Column(lang.t("ci_low"), "pct"),
             Column(lang.t("ci_high"), "pct"),
         ),
-        tuple(
-            (
-                _fixed(a),
-                a["lever"],
-                a["value"],
-                *(
-                    (a["at_answer"]["probability"], *a["at_answer"]["ci95"])
-                    if a["reached"]
-                    else (a["best"]["probability"], *a["best"]["ci95"])
-                ),
-            )
-            for a in answers
-        ),
+        tuple((_fixed(a), a.lever, a.value, _decisive(a).probability, *_decisive(a).ci95) for a in answers),
     )
-    probes = [(a, p) for a in answers for p in sorted(a["probes"], key=lambda p: p["value"])]
+    probes = [(a, p) for a in answers for p in sorted(a.probes, key=lambda p: p.value)]
     probe_table = Table(
         lang.t("solve_probes")[:31],
         lang.t("solve_probes"),
@@ -92,21 +84,21 @@ def solve_report(lang: Lang, folder: Folder) -> Report:
             Column(lang.t("ci_low"), "pct"),
             Column(lang.t("ci_high"), "pct"),
         ),
-        tuple((_fixed(a), p["value"], p["reps"], p["probability"], *p["ci95"]) for a, p in probes),
+        tuple((_fixed(a), p.value, p.reps, p.probability, *p.ci95) for a, p in probes),
     )
-    first = sorted(answers[0]["probes"], key=lambda p: p["value"])
+    first = sorted(answers[0].probes, key=lambda p: p.value)
     png = probe_line(
         lang,
-        [p["value"] for p in first],
-        [p["probability"] for p in first],
-        [p["ci95"][0] for p in first],
-        [p["ci95"][1] for p in first],
-        answers[0]["lever"],
+        [p.value for p in first],
+        [p.probability for p in first],
+        [p.ci95[0] for p in first],
+        [p.ci95[1] for p in first],
+        answers[0].lever,
     )
     return Report(
         lang=lang.code,
-        title=f"{lang.t('title_solve')}: {data['scenario']}",
-        subtitle=lang.t("solve_goal", goal=lang.percent(data["goal"], 0)),
+        title=f"{lang.t('title_solve')}: {data.scenario}",
+        subtitle=lang.t("solve_goal", goal=lang.percent(data.goal, 0)),
         headline=sentences[0],
         sections=(
             Section("answers", lang.t("solve_answers"), paragraphs=sentences, tables=(answer_table,)),

@@ -13,8 +13,10 @@ import csv
 import errno
 import json
 import os
+import platform
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,10 +26,14 @@ from typing import Any
 
 import yaml
 
+from sim import __version__
 from sim.errors import Location, ScenarioError
 from sim.scenario.schema import Scenario
 
 COMPLETE = "COMPLETE"
+# The layout of result folders: which files there are and what their JSON holds. Raise it whenever
+# a reader of this version could misread a folder written the new way (see sim.results.files).
+FORMAT = 1
 TMP_PREFIX = ".tmp-"
 STALE_SECONDS = 24 * 3600
 
@@ -214,15 +220,41 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
+def run_info(**facts: Any) -> dict[str, Any]:
+    """What ``run.json`` says about every result: its format, and what wrote it, how and when; then ``facts``."""
+    return {
+        "format": FORMAT,
+        "version": __version__,
+        "command": ["sim", *sys.argv[1:]],
+        "written": datetime.now().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        **facts,
+    }
+
+
+def write_result(dest: Path, writer: Writer, facts: dict[str, Any] | None = None) -> Path:
+    """The one writer of result folders: ``writer``'s files and ``run.json`` (:func:`run_info` with ``facts``).
+
+    Written atomically (:func:`write_atomically`); returns the folder written.
+    """
+    info = run_info(**(facts or {}))
+
+    def fill(folder: Path) -> None:
+        writer(folder)
+        write_json(folder / "run.json", info)
+
+    return write_atomically(dest, fill)
+
+
 def write_run(
     dest: Path,
     summary: dict[str, Any],
     monthly: list[dict[str, Any]],
     scenario: Scenario,
     chain: tuple[Path, ...],
-    run_info: dict[str, Any],
+    facts: dict[str, Any],
 ) -> Path:
-    """Write a run's folder: resolved scenario, summary, tables and run facts."""
+    """Write a run's folder: resolved scenario, summary, tables, and ``run.json`` with ``facts``."""
     header = "# Resolved scenario, as run. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
 
     def fill(folder: Path) -> None:
@@ -231,9 +263,8 @@ def write_run(
         write_csv(folder / "monthly.csv", monthly)
         write_csv(folder / "channels.csv", summary["channels"])
         write_csv(folder / "semesters.csv", semester_rows(summary["semesters"]))
-        write_json(folder / "run.json", run_info)
 
-    return write_atomically(dest, fill)
+    return write_result(dest, fill, facts)
 
 
 def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -249,7 +280,7 @@ def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def require_complete(folder: Path) -> Path:
     """``folder``, if it is a finished result folder; otherwise a one-line error saying why not.
 
-    Every reader of result folders goes through here (directly or through :func:`open_result`),
+    Every reader of result folders goes through here (through :func:`sim.results.files.open_result`),
     so that a folder a killed or interrupted run left behind is never mistaken for a result.
     """
     folder = Path(folder)
@@ -261,16 +292,6 @@ def require_complete(folder: Path) -> Path:
             where=Location(folder),
         )
     return folder
-
-
-def open_result(folder: Path) -> dict[str, Any]:
-    """The ``summary.json`` of a finished run's folder."""
-    path = require_complete(folder) / "summary.json"
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(f"summary.json cannot be read: {exc}", where=Location(folder)) from None
-    return data
 
 
 def complete_results(root: Path) -> list[Path]:

@@ -23,9 +23,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from sim.errors import ScenarioError
+from sim.scenario.yamlio import parse_yaml
 
 _STEP = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)\s*")
 _INDEX = re.compile(r"\[([^\]]+)\]")
@@ -74,11 +73,12 @@ def _split_dots(text: str) -> list[str]:
 
 
 def parse_value(text: str) -> Any:
-    """A value written as YAML (safe: plain data only)."""
+    """A value written as YAML, read like a scenario file: plain data only, within the same limits."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise ScenarioError(f"{text!r} is not a valid YAML value") from None
+        return parse_yaml(text, None)
+    except ScenarioError as exc:
+        shown = text if len(text) <= 60 else f"{text[:40]}...{text[-10:]}"
+        raise ScenarioError(f"{shown!r} is not a valid YAML value: {exc.message}") from None
 
 
 def parse_assignment(text: str) -> tuple[str, list[Any]]:

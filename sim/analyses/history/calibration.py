@@ -47,6 +47,10 @@ from sim.scenario.schema import Scenario
 
 LEVEL = 0.90
 RIDGE = 1e-9
+BRENT_XATOL = 1e-4  # one rate: Brent's search stops when its bracket is this narrow (fitted scale)
+NELDER_MEAD_MAXFEV = 400  # several rates: Nelder–Mead stops after this many runs at the latest
+SHARE_FLOOR = 1e-5  # shares are searched in [SHARE_FLOOR, 1 - SHARE_FLOOR]
+COUNT_FACTOR = 1000  # counts and rates are searched within ×/÷ this of their start
 
 Point = Sequence[float] | FloatArray
 
@@ -73,9 +77,9 @@ class Parameter:
     def bounds(self) -> tuple[float, float]:
         """Search bounds on the fitted scale: shares in [1e-5, 1 − 1e-5]; counts within ×/÷ 1000 of the start."""
         if self.share:
-            return (self.to_x(1e-5), self.to_x(1 - 1e-5))
+            return (self.to_x(SHARE_FLOOR), self.to_x(1 - SHARE_FLOOR))
         x0 = self.to_x(self.start)
-        return (x0 - math.log(1000), x0 + math.log(1000))
+        return (x0 - math.log(COUNT_FACTOR), x0 + math.log(COUNT_FACTOR))
 
 
 def parameter(scenario: Scenario, raw: Any, path: str) -> Parameter:
@@ -306,7 +310,7 @@ def optimise(objective: Objective) -> tuple[FloatArray, str]:
     bounds = [p.bounds for p in params]
     if len(params) == 1:
         best = optimize.minimize_scalar(
-            lambda v: objective([v]), bounds=bounds[0], method="bounded", options={"xatol": 1e-4}
+            lambda v: objective([v]), bounds=bounds[0], method="bounded", options={"xatol": BRENT_XATOL}
         )
         return np.array([best.x]), "maximum likelihood, bounded Brent search (scipy minimize_scalar)"
     simplex = np.vstack([x0, *[x0 + 0.3 * np.eye(len(x0))[i] for i in range(len(x0))]])
@@ -315,9 +319,24 @@ def optimise(objective: Objective) -> tuple[FloatArray, str]:
         x0,
         method="Nelder-Mead",
         bounds=bounds,
-        options={"xatol": 2e-3, "fatol": 1e-2, "initial_simplex": simplex, "maxfev": 400},
+        options={"xatol": 2e-3, "fatol": 1e-2, "initial_simplex": simplex, "maxfev": NELDER_MEAD_MAXFEV},
     )
     return np.asarray(best.x, dtype=np.float64), "maximum likelihood, Nelder–Mead with bounds (scipy minimize)"
+
+
+def max_evaluations(rates: int) -> int:
+    """About the most runs a fit of ``rates`` rates makes: its search, 2 per rate for the information, 2 more.
+
+    One rate: Brent's bounded search takes at most about twice the golden-section steps that shrink
+    the widest bounds (a share's, ``2·logit(1 − SHARE_FLOOR)``) to :data:`BRENT_XATOL`; several:
+    Nelder–Mead's :data:`NELDER_MEAD_MAXFEV`. The 2 more are the fitted point and the plotted run.
+    """
+    if rates <= 1:
+        width = 2 * math.log((1 - SHARE_FLOOR) / SHARE_FLOOR)
+        search = 2 * math.ceil(math.log(width / BRENT_XATOL) / math.log((1 + math.sqrt(5)) / 2))
+    else:
+        search = NELDER_MEAD_MAXFEV
+    return search + 2 * rates + 2
 
 
 def calibrate(

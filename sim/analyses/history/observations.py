@@ -31,12 +31,14 @@ from sim.errors import Location, ScenarioError
 from sim.results.projections import Results
 from sim.scenario.calendar import days_in_month
 from sim.scenario.schema import Scenario
+from sim.scenario.textfile import TextKind, read_text
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 METRICS = ("active", "registered", "coverage", "enrolled")
 REQUIRED = ("date", "metric", "value")
 OPTIONAL = ("segment", "channel", "region", "source", "weight", "sd", "note")
+HISTORY_FILE = TextKind("history", ".csv", "CSV")
 
 
 @dataclass(frozen=True)
@@ -120,38 +122,63 @@ def _row(row: dict[str, str], where: Location) -> Observation:
     )
 
 
-def read_observations(path: Path) -> tuple[Observation, ...]:
-    """Read and check a history CSV; lines starting with ``#`` are comments."""
+def _cells(line: str, where: Location) -> list[str]:
+    """One CSV line's cells; a line the csv module cannot split (a field over its size limit) is an error."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror or exc}", where=Location(path)) from None
+        return next(csv.reader([line]))
+    except csv.Error as exc:
+        raise ScenarioError(f"cannot read this line as CSV: {exc}", where=where, field="line") from None
+
+
+def _columns(header: str, where: Location) -> list[str]:
+    """The header's column names: the required ones present, none unknown."""
+    columns = [c.strip() for c in _cells(header, where)]
+    separator = next((sep for sep in ";\t|" if sep in header), None)
+    if len(columns) == 1 and separator is not None:
+        raise ScenarioError(
+            f"the columns are separated by {separator!r}; separate them with commas: {','.join(REQUIRED)},...",
+            where=where,
+        )
+    for column in REQUIRED:
+        if column not in columns:
+            raise ScenarioError(
+                f"missing column {column!r}; required: {', '.join(REQUIRED)}", where=where, field=column
+            )
+    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise ScenarioError(
+            f"unknown column {unknown[0]!r}; allowed: {', '.join(REQUIRED + OPTIONAL)}", where=where, field=unknown[0]
+        )
+    return columns
+
+
+def read_observations(path: Path) -> tuple[Observation, ...]:
+    """Read and check a history CSV; lines starting with ``#`` are comments.
+
+    The file passes the same checks as a scenario file first (:func:`~sim.scenario.textfile.read_text`):
+    a regular file, at most a megabyte, UTF-8 text.
+    """
+    text = read_text(path, HISTORY_FILE)
+    if not text.strip():
+        raise ScenarioError(
+            f"file is empty; a history has a header line ({','.join(REQUIRED)},...) and one row per figure",
+            where=Location(path),
+        )
     numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     numbered = [(n, line) for n, line in numbered if not line.lstrip().startswith("#")]
     if not numbered:
         raise ScenarioError("no header line; expected columns " + ",".join(REQUIRED), where=Location(path))
     header_line, header = numbered[0]
-    columns = [c.strip() for c in next(csv.reader([header]))]
-    for column in REQUIRED:
-        if column not in columns:
-            raise ScenarioError(
-                f"missing column {column!r}; required: {', '.join(REQUIRED)}",
-                where=Location(path, header_line),
-                field=column,
-            )
-    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise ScenarioError(
-            f"unknown column {unknown[0]!r}; allowed: {', '.join(REQUIRED + OPTIONAL)}",
-            where=Location(path, header_line),
-            field=unknown[0],
-        )
+    columns = _columns(header, Location(path, header_line))
     out = []
     for n, line in numbered[1:]:
-        cells = next(csv.reader([line]))
+        cells = _cells(line, Location(path, n))
         if len(cells) > len(columns):
             raise ScenarioError(
-                f"{len(cells)} cells but the header has {len(columns)} columns", where=Location(path, n), field="line"
+                f"{len(cells)} cells but the header has {len(columns)} columns; "
+                'put quotes around a value that holds a comma, e.g. "44,500"',
+                where=Location(path, n),
+                field="line",
             )
         out.append(_row(dict(zip(columns, cells, strict=False)), Location(path, n)))
     if not out:

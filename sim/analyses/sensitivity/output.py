@@ -1,4 +1,4 @@
-"""A sensitivity run's folder: tornado.png, sensitivity.csv and sensitivity.json, written atomically."""
+"""A sensitivity run's folder: tornado.png, sensitivity.csv, sensitivity.json and run.json, written atomically."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.results.folder import scenario_data, write_atomically, write_csv, write_json, write_yaml
+from sim.results.folder import scenario_data, write_csv, write_json, write_result, write_yaml
 from sim.scenario.schema import Scenario
 
 
@@ -42,4 +42,4 @@ def write(dest: Path, report: dict[str, Any], scenario: Scenario, chain: tuple[P
         write_csv(folder / "sensitivity.csv", table_rows(report))
         draw(report["tornado"], folder / "tornado.png", f"{report['scenario']}: what the projection depends on")
 
-    return write_atomically(dest, fill)
+    return write_result(dest, fill, {"seed": report["seed"]})

@@ -48,6 +48,11 @@ class Design:
     points: Array
 
 
+def point_count(samples: int, parameters: int) -> int:
+    """Points the design runs: ``samples × (parameters + 2)`` (first-order and total indices only)."""
+    return samples * (parameters + 2)
+
+
 def design(parameters: list[Parameter], samples: int, seed: int) -> Design:
     """SALib's Sobol' sample of ``samples`` base points, mapped through each parameter's quantiles."""
     names = [p.path for p in parameters]
