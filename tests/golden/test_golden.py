@@ -66,12 +66,11 @@ class Case:
 
 
 # 700 replications span two blocks of 500 with a partial last one, so block seeding is covered. The
-# regional case is slow per block (about 5 s whatever the replications, on the team's machine):
-# national-2026 stands in until a small regional scenario (banuspa-2026) replaces it.
+# regional case is banuspa-2026: nine provinces, small enough to run in a couple of seconds.
 CASES = (
     Case("bali-2025", "scenarios/bali-2025.yaml", reps=700),
     Case("bali-2025-all-levers", "scenarios/bali-2025-all-levers.yaml", reps=700),
-    Case("national-2026", "scenarios/national-2026.yaml", reps=100),
+    Case("banuspa-2026", "scenarios/banuspa-2026.yaml", reps=300),
 )
 
 
