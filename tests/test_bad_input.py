@@ -28,7 +28,7 @@ from cli_inproc import sim_cli
 from conftest import ROOT, SCENARIOS, run_cli
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.report import charts
+from sim.figures.solve import probe_line
 from sim.report.i18n import Lang
 from sim.report.write import build
 from sim.results.folder import COMPLETE, Writer, write_json, write_result
@@ -915,7 +915,7 @@ def test_every_case_fails_in_a_fresh_interpreter_without_traceback() -> None:
 
 def _base_folders(root: Path) -> dict[str, Path]:
     """A result folder of each kind, as this version writes it (run, compare, sweep: the report tests' own)."""
-    png = charts.sweep_line(Lang("en"), [1, 2], [0.1, 0.2], [0.0, 0.1], [0.2, 0.3], "x")
+    png = probe_line(Lang("en"), [1, 2], [0.1, 0.2], [0.0, 0.1], [0.2, 0.3], "x")
     probe = {"value": 1000, "reps": 500, "probability": 0.9, "ci95": [0.87, 0.92]}
     answer = {
         **{"lever": "channels[Walk-in].per_month", "goal": 0.8, "maximize": False, "reached": True, "value": 1000},

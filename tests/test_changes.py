@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli.diff import scenario_diff
 from sim.report.i18n import Lang
 from sim.report.strategies import changes_section
 from sim.results.files import Change, Variant
 from sim.scenario.changes import MISSING, readable_rows, step_text, value_text
+from sim.scenario.diff import scenario_diff
 from tests.cli_inproc import sim_cli
 from tests.conftest import SCENARIOS
 

@@ -88,7 +88,7 @@ def test_run_writes_regions_and_keeps_the_scenario_as_written(tmp_path: Path, re
 def test_single_region_output_has_no_regions(tmp_path: Path) -> None:
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
     assert "regions" not in run_scenario(s, replications=50).summary()
-    from sim.results.folder import scenario_data
+    from sim.scenario.schema import scenario_data
 
     assert "regions" not in scenario_data(s)
 
@@ -188,7 +188,7 @@ def test_variants_merge_regions_by_name(tmp_path: Path, regional_file: Path) -> 
     s = load_scenario(variant).scenario
     assert [r.name for r in s.regions] == ["North"]
     assert [c.name for c in s.regions[0].channels] == ["Walk-ins", "KUR", "Employers"]
-    from sim.cli.diff import scenario_diff
+    from sim.scenario.diff import scenario_diff
 
     changes = {path: (a, b) for path, a, b in scenario_diff(regional_file, variant)}
     assert changes["regions[North].channels[Employers].per_month"] == (1200.0, 2400.0)

@@ -26,17 +26,10 @@ from sim.cli.common import (
 from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.figures.fit import plot_fit
-from sim.results.folder import (
-    check_destination,
-    default_destination,
-    scenario_data,
-    write_csv,
-    write_json,
-    write_result,
-    write_yaml,
-)
+from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result, write_yaml
 from sim.scenario.loader import load_scenario, validate
 from sim.scenario.paths import apply
+from sim.scenario.schema import scenario_data
 
 
 def backtest_command(

@@ -35,17 +35,11 @@ from sim.errors import Location, ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import run_scenario
 from sim.figures.fit import plot_fit
-from sim.results.folder import (
-    check_destination,
-    default_destination,
-    scenario_data,
-    write_csv,
-    write_json,
-    write_result,
-)
+from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result
 from sim.results.projections import Results
 from sim.scenario.loader import Loaded, load_scenario, validate
 from sim.scenario.paths import Override, apply
+from sim.scenario.schema import scenario_data
 
 
 def fit_rows(fit: Fit) -> list[dict[str, Any]]:

@@ -21,18 +21,15 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.cli.diff import diff_table, scenario_diff
+from sim.cli.diff import diff_table
 from sim.cli.long_run import destination, long_run, resume_option
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Request
-from sim.results.folder import (
-    scenario_data,
-    write_csv,
-    write_json,
-    write_result,
-)
+from sim.results.folder import write_csv, write_json, write_result
+from sim.scenario.diff import scenario_diff
 from sim.scenario.loader import Loaded, load_scenario
+from sim.scenario.schema import scenario_data
 
 
 def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:

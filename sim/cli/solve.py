@@ -31,14 +31,10 @@ from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Evaluator
-from sim.results.folder import (
-    scenario_data,
-    write_csv,
-    write_json,
-    write_result,
-)
+from sim.results.folder import write_csv, write_json, write_result
 from sim.scenario.loader import Loaded
 from sim.scenario.paths import Override, get_path
+from sim.scenario.schema import scenario_data
 
 
 @dataclass(frozen=True)

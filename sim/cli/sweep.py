@@ -29,12 +29,8 @@ from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Request
-from sim.results.folder import (
-    scenario_data,
-    write_csv,
-    write_json,
-    write_result,
-)
+from sim.results.folder import write_csv, write_json, write_result
+from sim.scenario.schema import scenario_data
 
 
 def _table(data: dict[str, Any]) -> Table:

@@ -24,10 +24,9 @@ from sim.experiment.blocks import Block, combine, plan_blocks, run_block
 from sim.experiment.checkpoint import Checkpoint
 from sim.experiment.interrupts import check_interrupt
 from sim.model.block import BlockOutcome
-from sim.results.folder import scenario_data
 from sim.results.money import money_of, with_money
 from sim.results.projections import Results
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, scenario_data
 
 Array = np.ndarray[Any, Any]
 

@@ -28,7 +28,7 @@ import yaml
 
 from sim import __version__
 from sim.errors import Location, ScenarioError
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, scenario_data
 
 COMPLETE = "COMPLETE"
 # The layout of result folders: which files there are and what their JSON holds. Raise it whenever
@@ -211,13 +211,6 @@ def write_yaml(path: Path, data: Any, header: str = "") -> None:
     """Plain YAML in the order given, after an optional comment header."""
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(header + text, encoding="utf-8")
-
-
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The resolved scenario as plain YAML-ready data (a national scenario without its derived totals)."""
-    derived = {"population", "baseline", "lapse", "channels"} if scenario.regions else {"regions"}
-    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True, exclude=derived)
-    return data
 
 
 def run_info(**facts: Any) -> dict[str, Any]:

@@ -244,3 +244,10 @@ def _uncertain(
         out[f"{prefix}.monthly_rate"] = rates.monthly_rate
         out[f"{prefix}.reactivation_monthly_rate"] = rates.reactivation_monthly_rate
     return out
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The resolved scenario as plain YAML-ready data (a national scenario without its derived totals)."""
+    derived = {"population", "baseline", "lapse", "channels"} if scenario.regions else {"regions"}
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True, exclude=derived)
+    return data

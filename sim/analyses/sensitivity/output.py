@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.results.folder import scenario_data, write_csv, write_json, write_result, write_yaml
-from sim.scenario.schema import Scenario
+from sim.results.folder import write_csv, write_json, write_result, write_yaml
+from sim.scenario.schema import Scenario, scenario_data
 
 
 def table_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
