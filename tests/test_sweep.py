@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli.common import grid
 from sim.experiment.blocks import run_scenario
 from sim.rates import wilson_interval
 from sim.scenario.loader import load_scenario
-from sim.scenario.paths import Override
+from sim.scenario.paths import Override, grid
 from tests.cli_inproc import sim_cli
 from tests.conftest import ROOT
 

@@ -12,14 +12,12 @@ from sim import __version__
 from sim.cli.common import (
     approve,
     json_option,
-    load_with,
     out_option,
     print_json,
     reps_option,
     results_dir_option,
     seed_option,
     set_option,
-    single_overrides,
     workers_option,
     yes_option,
 )
@@ -32,6 +30,8 @@ from sim.report.verdict import render
 from sim.report.verdict_scale import render_scale
 from sim.results.folder import check_destination, default_destination, write_run
 from sim.results.money import with_money
+from sim.scenario.loader import load_with
+from sim.scenario.paths import single_overrides
 
 
 def run(

@@ -12,9 +12,7 @@ from rich.table import Table
 from sim.analyses.sweep import plain, point, point_row
 from sim.cli.common import (
     approve,
-    grid,
     json_option,
-    load_with,
     out_option,
     print_json,
     reps_option,
@@ -30,6 +28,8 @@ from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.experiment.evaluation import Request
 from sim.results.folder import write_csv, write_json, write_result
+from sim.scenario.loader import load_with
+from sim.scenario.paths import grid
 from sim.scenario.schema import scenario_data
 
 

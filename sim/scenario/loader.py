@@ -30,7 +30,7 @@ from sim.errors import Location, ScenarioError
 from sim.scenario import checks, costs, paths
 from sim.scenario.distributions import KINDS
 from sim.scenario.fields import SEGMENTS
-from sim.scenario.paths import Override
+from sim.scenario.paths import Override, check_new_key
 from sim.scenario.schema import Baseline, LapseRates, Population, Region, Scenario, Target
 from sim.scenario.yamlio import MarkedDict, MarkedList, location_of, read_yaml
 
@@ -353,3 +353,12 @@ def load_scenario(file: Path | str, overrides: Sequence[Override] = ()) -> Loade
     outside = [p for p in chain[1:] if not p.resolve().is_relative_to(file.resolve().parent)]
     notes += tuple(f"{file}: extends {p} from outside the scenario's folder" for p in outside)
     return Loaded(scenario, file, raw, chain, notes)
+
+
+def load_with(file: Path, overrides: Sequence[Override]) -> Loaded:
+    """:func:`~sim.scenario.loader.load_scenario` with ``--set`` overrides, catching misspelt last keys first."""
+    if overrides:
+        raw, _ = load_raw(Path(file))
+        for o in overrides:
+            check_new_key(raw, o.path)
+    return load_scenario(file, overrides=overrides)
