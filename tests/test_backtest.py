@@ -40,7 +40,7 @@ def test_a_scenario_scored_against_its_own_replications_is_calibrated() -> None:
     # 300 independent paths, each scored once. PIT uniform: KS p > 0.001 (false alarm 0.1%). Band coverage
     # ~ Binomial(300, p)/300: within 3.3 sd of nominal (0.5 ± 0.095, 0.9 ± 0.057), each false alarm ~0.1%.
     actuals = actuals_from(UNCERTAIN, 300, seed=101)
-    scores = backtest(load_scenario(TINY, UNCERTAIN).scenario, actuals, replications=1000, seed=202)
+    scores = backtest(load_scenario(TINY, UNCERTAIN).scenario, actuals, replications=1000, seed=202).scores
     pits = np.array([s.pit for s in scores])
     assert stats.kstest(pits, "uniform").pvalue > 0.001
     overall = summary(scores)
@@ -51,11 +51,11 @@ def test_a_scenario_scored_against_its_own_replications_is_calibrated() -> None:
 def test_a_projection_with_the_wrong_inflow_scores_badly() -> None:
     truth = (Override("channels[Walk-in].per_month", 3000),)
     actuals = actuals_from(truth, 40, seed=5)
-    scores = backtest(load_scenario(TINY, UNCERTAIN).scenario, actuals, replications=500, seed=6)
+    scores = backtest(load_scenario(TINY, UNCERTAIN).scenario, actuals, replications=500, seed=6).scores
     overall = summary(scores)
     assert overall["mean_pit"] > 0.8
     assert overall["inside90_share"] < 0.5
-    right = summary(backtest(load_scenario(TINY, truth).scenario, actuals, replications=500, seed=6))
+    right = summary(backtest(load_scenario(TINY, truth).scenario, actuals, replications=500, seed=6).scores)
     assert right["by_series"]["active"]["mean_crps"] < overall["by_series"]["active"]["mean_crps"]
 
 

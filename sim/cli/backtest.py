@@ -11,8 +11,7 @@ from pathlib import Path
 
 import typer
 
-from sim.analyses.history.backtest import later, project, reanchor_overrides, score, summary
-from sim.analyses.history.observations import check_against, parse_date, read_observations
+from sim.analyses.history.backtest import backtest_into_folder
 from sim.cli.common import (
     approve,
     json_option,
@@ -23,13 +22,7 @@ from sim.cli.common import (
     seed_option,
     yes_option,
 )
-from sim.errors import ScenarioError
-from sim.experiment import workload
 from sim.figures.fit import plot_fit
-from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result, write_yaml
-from sim.scenario.loader import load_scenario, validate
-from sim.scenario.paths import apply
-from sim.scenario.schema import scenario_data
 
 
 def backtest_command(
@@ -44,46 +37,18 @@ def backtest_command(
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
-    loaded = load_scenario(scenario)
-    observations = read_observations(actuals)
-    check_against(observations, loaded.scenario, actuals)
-    s = loaded.scenario
-    if reanchor is not None:
-        try:
-            when = parse_date(reanchor)
-        except ValueError:
-            raise ScenarioError(
-                f"expected a date YYYY-MM-DD or YYYY-MM, got {reanchor!r}", field="--reanchor"
-            ) from None
-        s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
-    dest = out if out is not None else default_destination(results_dir, s)
-    check_destination(dest)
-    marks = tuple(sorted({o.when for o in later(observations, s)}))
-    approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1), yes)
-    results = project(s, observations, reps, seed)
-    scores = tuple(score(results, o) for o in later(observations, s))
-    if not scores:
-        raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
-    overall = summary(scores)
-    rows = [x.row() for x in scores]
-    info = {
-        "seed": seed if seed is not None else s.seed,
-        "replications": reps or s.replications,
-        "reanchored_on": reanchor,
-    }
-
-    def fill(folder: Path) -> None:
-        write_csv(folder / "scores.csv", rows)
-        write_json(
-            folder / "scores.json",
-            {"scenario": s.name, "start": s.start.isoformat(), "summary": overall, "scores": rows},
-        )
-        used = [(x.observation, 0.0, f"PIT={x.pit:.2f}") for x in scores]
-        skipped = [o for o in observations if o not in later(observations, s)]
-        plot_fit(folder / "backtest.png", results, used, skipped, f"{s.name}: projected from {s.start}")
-        write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
-
-    written = write_result(dest, fill, info)
+    done = backtest_into_folder(
+        scenario,
+        actuals,
+        reanchor=reanchor,
+        reps=reps,
+        seed=seed,
+        out=out,
+        results_dir=results_dir,
+        approve=lambda work: approve(work, yes),
+        plot_fit=plot_fit,
+    )
+    written, overall, s, scores = done.folder, done.summary, done.backtest.scenario, done.backtest.scores
     if as_json:
         print_json(written / "scores.json")
         return

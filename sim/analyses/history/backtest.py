@@ -15,19 +15,25 @@ Inactive members stay as the scenario had them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.analyses.history import scoring
-from sim.analyses.history.observations import Observation, simulated
+from sim.analyses.history.calibrate import PlotFit
+from sim.analyses.history.observations import Observation, check_against, parse_date, read_observations, simulated
 from sim.errors import ScenarioError
+from sim.experiment import workload
 from sim.experiment.blocks import run_scenario
+from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result, write_yaml
 from sim.results.projections import Results
-from sim.scenario.paths import Override
-from sim.scenario.schema import Scenario
+from sim.scenario.loader import load_scenario, validate
+from sim.scenario.paths import Override, apply
+from sim.scenario.schema import Scenario, scenario_data
 
 
 def apportion(total: int, weights: list[int]) -> list[int]:
@@ -132,20 +138,25 @@ def later(observations: tuple[Observation, ...], scenario: Scenario) -> tuple[Ob
     return tuple(o for o in observations if scenario.start <= o.when <= scenario.end)
 
 
-def project(
-    scenario: Scenario, observations: tuple[Observation, ...], replications: int | None = None, seed: int | None = None
-) -> Results:
-    """Run ``scenario``, recording the dates of the observations inside its horizon."""
-    marks = tuple(sorted({o.when for o in later(observations, scenario)}))
-    return run_scenario(scenario, replications=replications, seed=seed, marks=marks)
+@dataclass(frozen=True)
+class Backtest:
+    """A projection and its scores: every observation inside the horizon, and those outside it."""
+
+    scenario: Scenario
+    results: Results
+    scores: tuple[Score, ...]
+    skipped: tuple[Observation, ...]
 
 
 def backtest(
     scenario: Scenario, observations: tuple[Observation, ...], replications: int | None = None, seed: int | None = None
-) -> tuple[Score, ...]:
-    """Project ``scenario`` and score every observation inside its horizon."""
-    results = project(scenario, observations, replications, seed)
-    return tuple(score(results, o) for o in later(observations, scenario))
+) -> Backtest:
+    """Project ``scenario``, recording the dates of the observations inside its horizon, and score each one."""
+    inside = later(observations, scenario)
+    marks = tuple(sorted({o.when for o in inside}))
+    results = run_scenario(scenario, replications=replications, seed=seed, marks=marks)
+    skipped = tuple(o for o in observations if o not in inside)
+    return Backtest(scenario, results, tuple(score(results, o) for o in inside), skipped)
 
 
 def summary(scores: tuple[Score, ...]) -> dict[str, Any]:
@@ -168,3 +179,69 @@ def summary(scores: tuple[Score, ...]) -> dict[str, Any]:
         "inside90_share": sum(s.inside90 for s in scores) / n,
         "by_series": by_series,
     }
+
+
+@dataclass(frozen=True)
+class Backtested:
+    """A backtest as ``sim backtest`` writes it: the projection and scores, their averages, the folder."""
+
+    backtest: Backtest
+    summary: dict[str, Any]
+    folder: Path
+
+
+def backtest_into_folder(
+    scenario: Path,
+    actuals: Path,
+    *,
+    reanchor: str | None,
+    reps: int | None,
+    seed: int | None,
+    out: Path | None,
+    results_dir: Path,
+    approve: Callable[[workload.Work], None],
+    plot_fit: PlotFit,
+) -> Backtested:
+    """Project ``scenario`` (re-anchored on ``reanchor`` if given), score it and write the result folder.
+
+    The folder holds ``scores.csv``, ``scores.json`` (with the averages), ``backtest.png``, the
+    scenario as projected and ``run.json``.
+    """
+    loaded = load_scenario(scenario)
+    observations = read_observations(actuals)
+    check_against(observations, loaded.scenario, actuals)
+    s = loaded.scenario
+    if reanchor is not None:
+        try:
+            when = parse_date(reanchor)
+        except ValueError:
+            raise ScenarioError(
+                f"expected a date YYYY-MM-DD or YYYY-MM, got {reanchor!r}", field="--reanchor"
+            ) from None
+        s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
+    dest = out if out is not None else default_destination(results_dir, s)
+    check_destination(dest)
+    marks = tuple(sorted({o.when for o in later(observations, s)}))
+    approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1))
+    done = backtest(s, observations, reps, seed)
+    if not done.scores:
+        raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
+    overall = summary(done.scores)
+    rows = [x.row() for x in done.scores]
+    info = {
+        "seed": seed if seed is not None else s.seed,
+        "replications": reps or s.replications,
+        "reanchored_on": reanchor,
+    }
+
+    def fill(folder: Path) -> None:
+        write_csv(folder / "scores.csv", rows)
+        write_json(
+            folder / "scores.json",
+            {"scenario": s.name, "start": s.start.isoformat(), "summary": overall, "scores": rows},
+        )
+        used = [(x.observation, 0.0, f"PIT={x.pit:.2f}") for x in done.scores]
+        plot_fit(folder / "backtest.png", done.results, used, done.skipped, f"{s.name}: projected from {s.start}")
+        write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
+
+    return Backtested(done, overall, write_result(dest, fill, info))
