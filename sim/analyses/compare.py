@@ -8,12 +8,20 @@ as zero enrolments on the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.analyses.paired import beats, paired_difference, ratio_difference
-from sim.experiment.evaluation import Evaluation
+from sim.experiment import workload
+from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.results.folder import write_csv, write_json
+from sim.scenario.diff import scenario_diff
+from sim.scenario.loader import Loaded, load_scenario
+from sim.scenario.schema import Scenario, scenario_data
 
 Array = np.ndarray[Any, Any]
 
@@ -165,3 +173,69 @@ def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
+    """What ``variant`` changes against ``base``, as ``sim diff`` shows it."""
+    return [{"path": p, "base": b, "variant": v} for p, b, v in scenario_diff(base, variant)]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``sim compare`` planned: the base and variants loaded, with their changes, replications and seed."""
+
+    base: Path
+    variants: list[Path]
+    loaded: list[Loaded]
+    changes: list[list[dict[str, Any]]]
+    replications: int
+    seed: int
+    kind: str = "compare"
+
+    @classmethod
+    def plan(cls, base: Path, variants: list[Path], reps: int | None, seed: int | None) -> Comparison:
+        """Load every scenario and what each variant changes; the base decides replications and seed."""
+        loaded = [load_scenario(f) for f in (base, *variants)]
+        changes = [changes_of(base, v) for v in variants]
+        first = loaded[0].scenario
+        n = reps if reps is not None else first.replications
+        return cls(base, variants, loaded, changes, n, seed if seed is not None else first.seed)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The base scenario (it names the default result folder)."""
+        return self.loaded[0].scenario
+
+    def work(self, workers: int) -> workload.Work:
+        """What the comparison will cost, for the planner to approve."""
+        n = self.replications
+        return workload.evaluations(
+            [(workload.shape_of(x.scenario), n) for x in self.loaded],
+            workers,
+            f"{self.scenario.name} and {len(self.variants)} variants, {n:,} replications each",
+            "--reps",
+            "ask for fewer --reps, or compare fewer variants at a time",
+        )
+
+    def prepare(self) -> None:
+        """Nothing more to check: every scenario was loaded by :meth:`plan`."""
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that decides the figures, for the checkpoint."""
+        scenarios = [scenario_data(x.scenario) for x in self.loaded]
+        return {"kind": "compare", "scenarios": scenarios, "replications": self.replications, "seed": self.seed}
+
+    def run(self, evaluate: Evaluator, note: Callable[[str], None]) -> dict[str, Any]:
+        """``compare.json``: every scenario evaluated together on common random numbers."""
+        note(f"{len(self.loaded)} scenarios of {self.replications:,} replications")
+        evaluations = evaluate.many(
+            [Request(x.scenario, self.replications, self.seed, x.warnings) for x in self.loaded],
+            lambda i: note(f"done: {self.loaded[i].scenario.name}"),
+        )
+        variants = zip(self.variants, evaluations[1:], self.changes, strict=True)
+        return comparison((str(self.base), evaluations[0]), [(str(f), ev, c) for f, ev, c in variants], self.seed)
+
+    def write(self, folder: Path, data: dict[str, Any]) -> None:
+        """``compare.json`` and ``compare.csv`` (the chart is drawn by the caller)."""
+        write_json(folder / "compare.json", data)
+        write_csv(folder / "compare.csv", rows(data))

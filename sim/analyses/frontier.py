@@ -19,9 +19,10 @@ from sim.analyses.solve import Answer, Hits, Lever, grid_values, max_probes, sol
 from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.evaluation import Evaluator
+from sim.results.folder import write_csv, write_json
 from sim.scenario.loader import Loaded, load_with
 from sim.scenario.paths import Override, get_path
-from sim.scenario.schema import scenario_data
+from sim.scenario.schema import Scenario, scenario_data
 
 Note = Callable[[str], None]
 
@@ -73,6 +74,14 @@ def make_lever(
 
 
 @dataclass(frozen=True)
+class Solution:
+    """Every answer of a search, and ``solve.json``'s data."""
+
+    answers: list[Solved]
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Search:
     """A goal-seek as the planner asked for it, checked: levers, goal and replications."""
 
@@ -85,6 +94,8 @@ class Search:
     steps: int
     reps: int
     max_reps: int
+    seed: int
+    kind: str = "solve"
 
     @classmethod
     def plan(
@@ -100,6 +111,7 @@ class Search:
         steps: int,
         reps: int,
         max_reps: int,
+        seed: int | None,
     ) -> Search:
         """Check the options and make every lever; the scenario is loaded once with ``fixed``."""
         if len(levers) != len(ranges):
@@ -110,7 +122,13 @@ class Search:
             raise ScenarioError(f"must be in (0, 1], got {goal}", field="--probability")
         loaded = load_with(file, fixed)
         made = [make_lever(file, fixed, loaded, p, r, precision) for p, r in zip(levers, ranges, strict=True)]
-        return cls(file, fixed, loaded, made, goal, maximize, steps, reps, max_reps)
+        root = seed if seed is not None else loaded.scenario.seed
+        return cls(file, fixed, loaded, made, goal, maximize, steps, reps, max_reps, root)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario as loaded with ``--set`` (it names the default result folder)."""
+        return self.loaded.scenario
 
     @property
     def outer(self) -> list[Lever]:
@@ -135,7 +153,7 @@ class Search:
             workload.shape_of(s), s.name, len(self.combos()), probes, max(self.reps, self.max_reps), workers
         )
 
-    def check_ends(self) -> None:
+    def prepare(self) -> None:
         """Both ends of the searched lever, at every grid point, must make a valid scenario."""
         for combo in self.combos():
             for end in (self.inner.lo, self.inner.hi):
@@ -143,7 +161,7 @@ class Search:
                     self.file, [*self.fixed, *_overrides(combo), Override(self.inner.path, self.inner.shown(end))]
                 )
 
-    def identity(self, seed: int) -> dict[str, Any]:
+    def identity(self) -> dict[str, Any]:
         """Everything that decides the figures, for the checkpoint."""
         return {
             "kind": "solve",
@@ -153,25 +171,30 @@ class Search:
             "maximize": self.maximize,
             "steps": self.steps,
             "reps": [self.reps, self.max_reps],
-            "seed": seed,
+            "seed": self.seed,
         }
 
-    def run(self, evaluate: Evaluator, seed: int, note: Note) -> list[Solved]:
+    def run(self, evaluate: Evaluator, note: Note) -> Solution:
         """The answer at every grid point; ``note`` hears one line per value tried."""
         answers = []
         for combo in self.combos():
-            hits = _hits(evaluate, self.file, [*self.fixed, *_overrides(combo)], self.inner.path, seed, note)
+            hits = _hits(evaluate, self.file, [*self.fixed, *_overrides(combo)], self.inner.path, self.seed, note)
             a = solve(hits, self.inner, self.goal, maximize=self.maximize, start_reps=self.reps, max_reps=self.max_reps)
             answers.append(Solved(combo, a))
-        return answers
+        return Solution(answers, self.data(answers))
 
-    def data(self, answers: list[Solved], seed: int) -> dict[str, Any]:
+    def write(self, folder: Path, solution: Solution) -> None:
+        """``solve.json`` and ``solve.csv``."""
+        write_json(folder / "solve.json", solution.data)
+        write_csv(folder / "solve.csv", [answer_row(a) for a in solution.data["answers"]])
+
+    def data(self, answers: list[Solved]) -> dict[str, Any]:
         """What ``solve.json`` holds."""
         return {
             "kind": "solve",
             "scenario": self.loaded.scenario.name,
             "file": str(self.file),
-            "seed": seed,
+            "seed": self.seed,
             "goal": self.goal,
             "maximize": self.maximize,
             "levers": [

@@ -7,10 +7,19 @@ its Wilson 95% interval and the final target metric (mean and 5–95% range).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sim.experiment.evaluation import Evaluation
+from sim.errors import ScenarioError
+from sim.experiment import workload
+from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.results.folder import write_csv, write_json
+from sim.scenario.loader import Loaded, load_with
+from sim.scenario.paths import Override, grid
+from sim.scenario.schema import Scenario, scenario_data
 
 
 def plain(value: Any) -> Any:
@@ -53,3 +62,79 @@ def point_row(p: dict[str, Any]) -> dict[str, Any]:
     for c in p["summary"].get("money", {}).get("channels", []):
         row[f"cost_per_net_member[{c['name']}]"] = c["cost_per_net_member"]
     return row
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """``sim sweep`` planned: the grid of overrides, the first point loaded, replications and seed."""
+
+    file: Path
+    paths: list[str]
+    points: list[list[Override]]
+    first: Loaded
+    replications: int
+    seed: int
+    loaded: list[Loaded] = field(default_factory=list)
+    kind: str = "sweep"
+
+    @classmethod
+    def plan(cls, file: Path, sets: list[str], reps: int | None, seed: int | None) -> Sweep:
+        """Parse the grid and load its first point; the scenario decides replications and seed."""
+        if not sets:
+            raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")
+        paths, points = grid(sets)
+        first = load_with(file, points[0])
+        s = first.scenario
+        n = reps if reps is not None else s.replications
+        return cls(file, paths, points, first, n, seed if seed is not None else s.seed)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The first point's scenario (it names the default result folder)."""
+        return self.first.scenario
+
+    def work(self, workers: int) -> workload.Work:
+        """What the sweep will cost, for the planner to approve."""
+        n, points = self.replications, len(self.points)
+        return workload.evaluations(
+            [(workload.shape_of(self.scenario), n)] * points,
+            workers,
+            f"{self.scenario.name}, {points:,} points of {n:,} replications",
+            "--set",
+            f"give fewer --set values (the grid has {points:,} points) or fewer --reps",
+        )
+
+    def prepare(self) -> None:
+        """Load (and so validate) every point before anything runs."""
+        self.loaded[:] = [self.first, *(load_with(self.file, p) for p in self.points[1:])]
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that decides the figures, for the checkpoint."""
+        points = [scenario_data(x.scenario) for x in self.loaded]
+        return {"kind": "sweep", "points": points, "replications": self.replications, "seed": self.seed}
+
+    def run(self, evaluate: Evaluator, note: Callable[[str], None]) -> dict[str, Any]:
+        """``sweep.json``: every point evaluated together on common random numbers."""
+        values = [{o.path: o.value for o in overrides} for overrides in self.points]
+
+        def finished(i: int) -> None:
+            shown = ", ".join(f"{k}={plain(v)}" for k, v in values[i].items())
+            note(f"point {i + 1}/{len(self.points)} done: {shown}")
+
+        n = self.replications
+        note(f"{len(self.points)} points of {n:,} replications")
+        evaluations = evaluate.many([Request(x.scenario, n, self.seed, x.warnings) for x in self.loaded], finished)
+        return {
+            "kind": "sweep",
+            "scenario": self.scenario.name,
+            "file": str(self.file),
+            "replications": n,
+            "seed": self.seed,
+            "parameters": self.paths,
+            "points": [point(v, ev) for v, ev in zip(values, evaluations, strict=True)],
+        }
+
+    def write(self, folder: Path, data: dict[str, Any]) -> None:
+        """``sweep.json`` and ``sweep.csv`` (the chart is drawn by the caller)."""
+        write_json(folder / "sweep.json", data)
+        write_csv(folder / "sweep.csv", [point_row(p) for p in data["points"]])

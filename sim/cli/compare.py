@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.analyses.compare import comparison, rows, unchanged_probability
+from sim.analyses.compare import Comparison, unchanged_probability
 from sim.cli.common import (
-    approve,
     json_option,
     out_option,
     print_json,
@@ -22,19 +21,7 @@ from sim.cli.common import (
     yes_option,
 )
 from sim.cli.diff import diff_table
-from sim.cli.long_run import destination, long_run, resume_option
-from sim.experiment import workload
-from sim.experiment.blocks import default_workers
-from sim.experiment.evaluation import Request
-from sim.results.folder import write_csv, write_json, write_result
-from sim.scenario.diff import scenario_diff
-from sim.scenario.loader import Loaded, load_scenario
-from sim.scenario.schema import scenario_data
-
-
-def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
-    """What ``variant`` changes against ``base``, as ``sim diff`` shows it."""
-    return [{"path": p, "base": b, "variant": v} for p, b, v in scenario_diff(base, variant)]
+from sim.cli.long_run import LongOptions, resume_option, run_long
 
 
 def _changes_table(v: dict[str, Any]) -> Table:
@@ -98,47 +85,8 @@ def compare(
     yes: bool = yes_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
-    loaded: list[Loaded] = [load_scenario(f) for f in (base, *variants)]
-    changes = [changes_of(base, v) for v in variants]
-    first = loaded[0].scenario
-    n = reps if reps is not None else first.replications
-    root = seed if seed is not None else first.seed
-    dest, parent = destination(out, results_dir, "compare", first)
-    work = workload.evaluations(
-        [(workload.shape_of(x.scenario), n) for x in loaded],
-        workers or default_workers(),
-        f"{first.name} and {len(variants)} variants, {n:,} replications each",
-        "--reps",
-        "ask for fewer --reps, or compare fewer variants at a time",
-    )
-    approve(work, yes)
-    identity = {
-        "kind": "compare",
-        "scenarios": [scenario_data(x.scenario) for x in loaded],
-        "replications": n,
-        "seed": root,
-    }
-    err = Console(stderr=True)
-    with long_run("compare", parent, identity, resume, workers) as evaluate:
-        err.print(f"{len(loaded)} scenarios of {n:,} replications", highlight=False)
-        evaluations = evaluate.many(
-            [Request(x.scenario, n, root, x.warnings) for x in loaded],
-            lambda i: err.print(f"done: {loaded[i].scenario.name}", highlight=False),
-        )
-        data = comparison(
-            (str(base), evaluations[0]),
-            [(str(f), ev, c) for f, ev, c in zip(variants, evaluations[1:], changes, strict=True)],
-            root,
-        )
-
-        def fill(folder: Path) -> None:
-            from sim.figures.strategies import compare_chart  # matplotlib is slow to import; only when writing
-
-            write_json(folder / "compare.json", data)
-            write_csv(folder / "compare.csv", rows(data))
-            compare_chart(folder / "compare.png", data)
-
-        written = write_result(dest, fill)
+    plan = Comparison.plan(base, variants, reps, seed)
+    data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "compare.json")
         return
@@ -151,3 +99,9 @@ def compare(
         console.print(_changes_table(v))
         console.print(_channel_table(v))
     console.print(f"Results written to {written}")
+
+
+def _chart(path: Path, data: dict[str, Any]) -> None:
+    from sim.figures.strategies import compare_chart  # matplotlib is slow to import; only when writing
+
+    compare_chart(path, data)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import typer
+from rich.console import Console
 
+from sim.cli.common import approve
+from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.experiment.checkpoint import Checkpoint
 from sim.experiment.evaluation import Evaluator
 from sim.experiment.executors import make_executor
 from sim.experiment.interrupts import stop_on_signals
-from sim.results.folder import check_destination, default_destination, slug
+from sim.results.folder import check_destination, default_destination, slug, write_result
 from sim.scenario.schema import Scenario
+
+D = TypeVar("D")
 
 RESUME_HELP = "continue an interrupted run of the same command, skipping finished evaluations"
 
@@ -63,3 +69,56 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int)
     cp.discard()
     if resume:
         typer.echo(f"resumed: {evaluator.reused} blocks read back, {evaluator.computed} run", err=True)
+
+
+class Plan(Protocol[D]):
+    """A long command planned by its library (compare, sweep, solve): what :func:`run_long` runs."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    def work(self, workers: int) -> workload.Work: ...
+
+    def prepare(self) -> None: ...
+
+    def identity(self) -> dict[str, Any]: ...
+
+    def run(self, evaluate: Evaluator, note: Callable[[str], None]) -> D: ...
+
+    def write(self, folder: Path, data: D) -> None: ...
+
+
+def run_long(
+    plan: Plan[D],
+    options: LongOptions,
+    chart: Callable[[Path, D], object] | None = None,
+) -> tuple[D, Path]:
+    """Approve, check, run (checkpointed, resumable) and write ``plan``'s result folder; returns its data and folder."""
+    dest, parent = destination(options.out, options.results_dir, plan.kind, plan.scenario)
+    approve(plan.work(options.workers or default_workers()), options.yes)
+    plan.prepare()
+    err = Console(stderr=True)
+    with long_run(plan.kind, parent, plan.identity(), options.resume, options.workers) as evaluate:
+        data = plan.run(evaluate, lambda text: err.print(text, highlight=False))
+
+        def fill(folder: Path) -> None:
+            plan.write(folder, data)
+            if chart is not None:
+                chart(folder / f"{plan.kind}.png", data)
+
+        written = write_result(dest, fill)
+    return data, written
+
+
+@dataclass(frozen=True)
+class LongOptions:
+    """The options every long command shares."""
+
+    out: Path | None
+    results_dir: Path
+    workers: int
+    resume: bool
+    yes: bool

@@ -8,10 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.analyses.frontier import Search, Solved, answer_row
+from sim.analyses.frontier import Search, Solved
 from sim.analyses.solve import Answer, Lever
 from sim.cli.common import (
-    approve,
     json_option,
     out_option,
     print_json,
@@ -22,9 +21,7 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option
-from sim.experiment.blocks import default_workers
-from sim.results.folder import write_csv, write_json, write_result
+from sim.cli.long_run import LongOptions, resume_option, run_long
 from sim.scenario.paths import single_overrides
 
 
@@ -92,24 +89,12 @@ def solve_cmd(
         steps=steps,
         reps=reps,
         max_reps=max_reps,
+        seed=seed,
     )
-    approve(search.work(workers or default_workers()), yes)
-    search.check_ends()
-    root = seed if seed is not None else search.loaded.scenario.seed
-    dest, parent = destination(out, results_dir, "solve", search.loaded.scenario)
-    err = Console(stderr=True)
-    with long_run("solve", parent, search.identity(root), resume, workers) as evaluate:
-        answers = search.run(evaluate, root, lambda text: err.print(text, highlight=False))
-        data = search.data(answers, root)
-
-        def fill(folder: Path) -> None:
-            write_json(folder / "solve.json", data)
-            write_csv(folder / "solve.csv", [answer_row(a) for a in data["answers"]])
-
-        written = write_result(dest, fill)
+    solution, written = run_long(search, LongOptions(out, results_dir, workers, resume, yes))
     if as_json:
         print_json(written / "solve.json")
         return
     console = Console()
-    _report(answers, [lv.path for lv in search.outer], search.inner, probability, console)
+    _report(solution.answers, [lv.path for lv in search.outer], search.inner, probability, console)
     console.print(f"Results written to {written}")

@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.analyses.sweep import plain, point, point_row
+from sim.analyses.sweep import Sweep
 from sim.cli.common import (
-    approve,
     json_option,
     out_option,
     print_json,
@@ -22,15 +21,7 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.cli.long_run import destination, long_run, resume_option
-from sim.errors import ScenarioError
-from sim.experiment import workload
-from sim.experiment.blocks import default_workers
-from sim.experiment.evaluation import Request
-from sim.results.folder import write_csv, write_json, write_result
-from sim.scenario.loader import load_with
-from sim.scenario.paths import grid
-from sim.scenario.schema import scenario_data
+from sim.cli.long_run import LongOptions, resume_option, run_long
 
 
 def _table(data: dict[str, Any]) -> Table:
@@ -66,56 +57,16 @@ def sweep(
     yes: bool = yes_option(),
 ) -> None:
     """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
-    if not sets:
-        raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")
-    paths, points = grid(sets)
-    first = load_with(scenario, points[0])
-    s = first.scenario
-    n = reps if reps is not None else s.replications
-    root = seed if seed is not None else s.seed
-    dest, parent = destination(out, results_dir, "sweep", s)
-    work = workload.evaluations(
-        [(workload.shape_of(s), n)] * len(points),
-        workers or default_workers(),
-        f"{s.name}, {len(points):,} points of {n:,} replications",
-        "--set",
-        f"give fewer --set values (the grid has {len(points):,} points) or fewer --reps",
-    )
-    approve(work, yes)
-    # Every point is loaded (and so validated) before anything runs.
-    loaded = [first, *(load_with(scenario, p) for p in points[1:])]
-    identity = {"kind": "sweep", "points": [scenario_data(x.scenario) for x in loaded], "replications": n, "seed": root}
-    err = Console(stderr=True)
-    values = [{o.path: o.value for o in overrides} for overrides in points]
-
-    def finished(i: int) -> None:
-        shown = ", ".join(f"{k}={plain(v)}" for k, v in values[i].items())
-        err.print(f"point {i + 1}/{len(points)} done: {shown}", highlight=False)
-
-    with long_run("sweep", parent, identity, resume, workers) as evaluate:
-        err.print(f"{len(points)} points of {n:,} replications", highlight=False)
-        evaluations = evaluate.many([Request(x.scenario, n, root, x.warnings) for x in loaded], finished)
-        done = [point(v, ev) for v, ev in zip(values, evaluations, strict=True)]
-        data = {
-            "kind": "sweep",
-            "scenario": s.name,
-            "file": str(scenario),
-            "replications": n,
-            "seed": root,
-            "parameters": paths,
-            "points": done,
-        }
-
-        def fill(folder: Path) -> None:
-            from sim.figures.sweep import sweep_chart  # matplotlib is slow to import; only when writing
-
-            write_json(folder / "sweep.json", data)
-            write_csv(folder / "sweep.csv", [point_row(p) for p in done])
-            sweep_chart(folder / "sweep.png", data)
-
-        written = write_result(dest, fill)
+    plan = Sweep.plan(scenario, sets, reps, seed)
+    data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "sweep.json")
         return
     Console().print(_table(data))
     Console().print(f"Results written to {written}")
+
+
+def _chart(path: Path, data: dict[str, Any]) -> None:
+    from sim.figures.sweep import sweep_chart  # matplotlib is slow to import; only when writing
+
+    sweep_chart(path, data)
