@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import simpy
 import typer
 
-from sim import __version__
 from sim.cli.common import (
     approve,
     json_option,
@@ -21,15 +18,13 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.experiment import workload
 from sim.experiment.precision import DEFAULT_MAX_REPS
 from sim.experiment.progress import wanted
-from sim.experiment.runner import processes, project
+from sim.experiment.runner import RunOptions, run_into_folder
 from sim.report.verdict import console as verdict_console
 from sim.report.verdict import render
 from sim.report.verdict_scale import render_scale
-from sim.results.folder import check_destination, default_destination, write_run
-from sim.results.money import with_money
+from sim.results.folder import check_destination, default_destination
 from sim.scenario.loader import load_with
 from sim.scenario.paths import single_overrides
 
@@ -61,42 +56,18 @@ def run(
         from sim.report.write import check_lang, write_report
 
         check_lang(lang)
-    overrides = single_overrides(sets)
-    loaded = load_with(scenario, overrides)
-    s = loaded.scenario
-    dest = out if out is not None else default_destination(results_dir, s)
+    loaded = load_with(scenario, single_overrides(sets))
+    dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
-    n = max_reps if precision is not None else reps or s.replications
-    shape, up_to = workload.shape_of(s), precision is not None
-    approve(workload.run(shape, s.name, n, processes(n, workers, scheduler, executor), up_to=up_to), yes)
-    for w in loaded.warnings:
-        typer.echo(f"warning: {w}", err=True)
-    done = project(
-        s,
-        reps=reps,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        executor=executor,
-        precision=precision,
-        max_reps=max_reps,
+    summary, written = run_into_folder(
+        loaded,
+        dest,
+        RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps),
+        sets=sets,
+        approve=lambda work: approve(work, yes),
+        warn=lambda w: typer.echo(f"warning: {w}", err=True),
         show_progress=wanted(quiet, as_json),
     )
-    results = done.results
-    summary = with_money(results.summary(__version__, loaded.warnings), results)
-    info = {
-        "seed": results.seed,
-        "replications": results.replications,
-        "scenario_file": str(scenario),
-        "extends_chain": [str(p) for p in loaded.chain],
-        "overrides": list(sets),
-        "numpy": np.__version__,
-        "simpy": simpy.__version__,
-    }
-    summary.update(done.summary)
-    info.update(done.facts)
-
-    written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
     if report:
         write_report(written, lang)
     if as_json:

@@ -9,15 +9,25 @@ run was made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import simpy
+
+from sim import __version__
 from sim.errors import ScenarioError
+from sim.experiment import workload
 from sim.experiment.blocks import default_workers, run_scenario
 from sim.experiment.executors import EXECUTORS, make_executor
 from sim.experiment.precision import DEFAULT_MAX_REPS, run_to_precision
 from sim.experiment.progress import progress_bar
+from sim.results.folder import write_run
+from sim.results.money import with_money
 from sim.results.projections import Results
+from sim.scenario.loader import Loaded
 from sim.scenario.schema import Scenario
 
 # Up to this many replications a pool does not pay for itself: on the 2-core machine, 2,000
@@ -75,3 +85,65 @@ def project(
         "max_replications": max_reps,
     }
     return Projection(run.results, {"precision": asked}, facts)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How ``sim run`` was asked to run: replications, seed, where, and when to stop."""
+
+    reps: int | None = None
+    seed: int | None = None
+    workers: int = 0
+    scheduler: str | None = None
+    executor: str = "local"
+    precision: float | None = None
+    max_reps: int = DEFAULT_MAX_REPS
+
+
+def run_into_folder(
+    loaded: Loaded,
+    dest: Path,
+    options: RunOptions,
+    *,
+    sets: list[str],
+    approve: Callable[[workload.Work], None],
+    warn: Callable[[str], None],
+    show_progress: bool,
+) -> tuple[dict[str, Any], Path]:
+    """Run ``loaded`` as asked and write its result folder; returns ``summary.json``'s data and the folder.
+
+    ``approve`` sees the estimated work first; ``warn`` hears the scenario's warnings before the run.
+    """
+    s, o = loaded.scenario, options
+    n = o.max_reps if o.precision is not None else o.reps or s.replications
+    work = workload.run(
+        workload.shape_of(s), s.name, n, processes(n, o.workers, o.scheduler, o.executor), up_to=o.precision is not None
+    )
+    approve(work)
+    for w in loaded.warnings:
+        warn(w)
+    done = project(
+        s,
+        reps=o.reps,
+        seed=o.seed,
+        workers=o.workers,
+        scheduler=o.scheduler,
+        executor=o.executor,
+        precision=o.precision,
+        max_reps=o.max_reps,
+        show_progress=show_progress,
+    )
+    results = done.results
+    summary = with_money(results.summary(__version__, loaded.warnings), results)
+    info = {
+        "seed": results.seed,
+        "replications": results.replications,
+        "scenario_file": str(loaded.file),
+        "extends_chain": [str(p) for p in loaded.chain],
+        "overrides": list(sets),
+        "numpy": np.__version__,
+        "simpy": simpy.__version__,
+    }
+    summary.update(done.summary)
+    info.update(done.facts)
+    return summary, write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
