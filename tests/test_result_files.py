@@ -6,6 +6,7 @@ The damaged folders (cut short, hand-edited, foreign, of another format) are in 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,7 @@ def test_every_command_writes_run_json_of_this_format(tmp_path: Path) -> None:
         ],
         "backtest": ["backtest", str(TINY), "--actuals", str(history), "--reps", "20"],
     }
+    keys = {}
     for kind, args in commands.items():
         out = tmp_path / kind
         _main(*args, "--out", str(out))
@@ -91,3 +93,7 @@ def test_every_command_writes_run_json_of_this_format(tmp_path: Path) -> None:
         assert (opened.kind, opened.run.format) == (kind, FORMAT)
         if kind not in ("calibrate", "backtest"):
             assert build(out, Lang("id")).sections, kind
+        info = json.loads((out / "run.json").read_text())
+        keys[kind] = sorted(info)
+        assert isinstance(info["seed"], int), kind
+    assert all(k == keys["run"] for k in keys.values()), keys

@@ -140,6 +140,11 @@ class Search:
         """The lever searched at each grid point."""
         return self.levers[-1]
 
+    @property
+    def replications(self) -> int:
+        """The most replications any lever value is given."""
+        return self.max_reps
+
     def combos(self) -> list[dict[str, Any]]:
         """Every combination of the grid levers' values, in order."""
         grids = [grid_values(lv, self.steps) for lv in self.outer]

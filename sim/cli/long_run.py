@@ -80,6 +80,12 @@ class Plan(Protocol[D]):
     @property
     def scenario(self) -> Scenario: ...
 
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def replications(self) -> int | None: ...
+
     def work(self, workers: int) -> workload.Work: ...
 
     def prepare(self) -> None: ...
@@ -109,7 +115,8 @@ def run_long(
             if chart is not None:
                 chart(folder / f"{plan.kind}.png", data)
 
-        written = write_result(dest, fill)
+        facts = {"seed": plan.seed, "replications": plan.replications, "workers": options.workers or default_workers()}
+        written = write_result(dest, fill, facts)
     return data, written
 
 

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import simpy
-
 from sim import __version__
 from sim.errors import ScenarioError
 from sim.experiment import workload
@@ -141,8 +138,6 @@ def run_into_folder(
         "scenario_file": str(loaded.file),
         "extends_chain": [str(p) for p in loaded.chain],
         "overrides": list(sets),
-        "numpy": np.__version__,
-        "simpy": simpy.__version__,
     }
     summary.update(done.summary)
     info.update(done.facts)

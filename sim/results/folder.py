@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -213,15 +214,37 @@ def write_yaml(path: Path, data: Any, header: str = "") -> None:
     path.write_text(header + text, encoding="utf-8")
 
 
+# The facts every run.json holds, whatever the command: null where a command has no such fact (a
+# comparison has no one scenario file, a calibration no workers).
+RUN_FACTS = (
+    "seed",
+    "replications",
+    "workers",
+    "scheduler",
+    "scenario_file",
+    "extends_chain",
+    "overrides",
+    "reanchored_on",
+)
+
+
 def run_info(**facts: Any) -> dict[str, Any]:
-    """What ``run.json`` says about every result: its format, and what wrote it, how and when; then ``facts``."""
+    """What ``run.json`` says about every result: its format, what wrote it, how and when, and :data:`RUN_FACTS`.
+
+    Every folder's ``run.json`` has the same keys.
+    """
+    unknown = sorted(set(facts) - set(RUN_FACTS))
+    if unknown:
+        raise ValueError(f"run.json has no fact {unknown[0]!r}; add it to RUN_FACTS")
     return {
         "format": FORMAT,
         "version": __version__,
         "command": ["sim", *sys.argv[1:]],
         "written": datetime.now().isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        **facts,
+        "numpy": metadata.version("numpy"),
+        "simpy": metadata.version("simpy"),
+        **{name: facts.get(name) for name in RUN_FACTS},
     }
 
 

@@ -42,4 +42,4 @@ def write(dest: Path, report: dict[str, Any], scenario: Scenario, chain: tuple[P
         write_csv(folder / "sensitivity.csv", table_rows(report))
         draw(report["tornado"], folder / "tornado.png", f"{report['scenario']}: what the projection depends on")
 
-    return write_result(dest, fill, {"seed": report["seed"]})
+    return write_result(dest, fill, {"seed": report["seed"], "scenario_file": report.get("file")})
