@@ -9,11 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim import __version__
 from sim.analyses.sensitivity import output
-from sim.analyses.sensitivity.parameters import Parameter, from_distributions, parse_given
-from sim.analyses.sensitivity.sobol import CHUNK_REPS, point_count, sobol
-from sim.analyses.sensitivity.tornado import tornado
+from sim.analyses.sensitivity.study import Study
 from sim.cli.common import (
     approve,
     json_option,
@@ -25,12 +22,9 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.errors import ScenarioError
-from sim.experiment import workload
 from sim.experiment.blocks import default_workers
 from sim.figures import sensitivity as tornado_chart
 from sim.results.folder import check_destination, default_destination
-from sim.scenario.loader import load_scenario
 
 
 def sensitivity(
@@ -50,49 +44,27 @@ def sensitivity(
     yes: bool = yes_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
-    if samples & (samples - 1):
-        raise ScenarioError(
-            f"{samples} is not a power of two (Sobol' points balance only then), e.g. 64 or 128", field="--samples"
-        )
-    loaded = load_scenario(scenario)
-    s = loaded.scenario
-    given = [parse_given(text, scenario, s) for text in param]
-    chosen = {p.path for p in given}
-    drawn = [p for p in from_distributions(s) if p.path not in chosen]
-    parameters: list[Parameter] = drawn + given
-    if not parameters:
+    study = Study.plan(
+        scenario, param, samples=samples, reps=reps, tornado_reps=tornado_reps, sobol=not no_sobol, seed=seed
+    )
+    if not study.parameters:
         raise typer.BadParameter("the scenario has no uncertain figures; name some with --param", param_hint="--param")
+    s = study.loaded.scenario
     dest = out if out is not None else default_destination(results_dir / "sensitivity", s)
     check_destination(dest)
-    root = seed if seed is not None else s.seed
-    n_workers = workers or default_workers()
-    points = point_count(samples, len(drawn)) if drawn and not no_sobol else 0
-    work = workload.sensitivity(
-        workload.shape_of(s), s.name, len(parameters), tornado_reps, points, reps, n_workers, CHUNK_REPS
-    )
-    approve(work, yes)
+    approve(study.work(workers or default_workers()), yes)
     # With --json, stdout holds the JSON alone: the opening line goes to stderr and the table nowhere.
     console = Console(stderr=as_json)
     if not console.is_terminal:
         console.width = 140
     console.print(
-        f"[bold]{s.name}[/bold]: {len(parameters)} parameters; tornado {tornado_reps:,} replications a run, "
+        f"[bold]{s.name}[/bold]: {len(study.parameters)} parameters; tornado {tornado_reps:,} replications a run, "
         + ("no Sobol'" if no_sobol else f"Sobol' N={samples}, {reps} replications a point")
-        + f", seed {root}",
+        + f", seed {study.seed}",
         highlight=False,
     )
-    rows = tornado(s, scenario, parameters, replications=tornado_reps, seed=root, workers=n_workers)
-    report: dict[str, Any] = {
-        "scenario": s.name,
-        "version": __version__,
-        "seed": root,
-        "settings": {"tornado_reps": tornado_reps, "samples": samples, "reps_per_point": reps, "sobol": not no_sobol},
-        "tornado": rows,
-        "sobol": None,
-    }
-    if not no_sobol and drawn:
-        report["sobol"] = sobol(s, drawn, samples=samples, reps=reps, seed=root, workers=n_workers)
-    written = output.write(dest, report, s, loaded.chain, tornado_chart.draw)
+    report = study.run(workers or default_workers())
+    written = output.write(dest, report, s, study.loaded.chain, tornado_chart.draw)
     if as_json:
         print_json(written / "sensitivity.json")
         return
