@@ -161,7 +161,7 @@ def test_terminal_shows_a_table_of_regions(regional_file: Path) -> None:
 
     from rich.console import Console
 
-    from sim.report.verdict_scale import render_scale
+    from sim.report.verdict import render_scale
 
     summary = run_scenario(load_scenario(regional_file).scenario, replications=100).summary()
     buf = io.StringIO()

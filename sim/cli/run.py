@@ -22,8 +22,7 @@ from sim.experiment.precision import DEFAULT_MAX_REPS
 from sim.experiment.progress import wanted
 from sim.experiment.runner import RunOptions, run_into_folder
 from sim.report.verdict import console as verdict_console
-from sim.report.verdict import render
-from sim.report.verdict_scale import render_scale
+from sim.report.verdict import render, render_scale
 from sim.results.folder import check_destination, default_destination
 from sim.scenario.loader import load_with
 from sim.scenario.paths import single_overrides
