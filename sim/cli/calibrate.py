@@ -10,7 +10,6 @@ from pathlib import Path
 import typer
 
 from sim.analyses.history.calibrate import calibrate_into_folder
-from sim.analyses.history.calibration import Fit
 from sim.cli.common import (
     approve,
     json_option,
@@ -22,6 +21,7 @@ from sim.cli.common import (
     yes_option,
 )
 from sim.figures.fit import plot_fit
+from sim.report.terminal import fit_lines
 
 
 def calibrate_command(
@@ -56,20 +56,5 @@ def calibrate_command(
     if as_json:
         print_json(done.folder / "fit.json")
     else:
-        _print(done.fit, done.folder, done.scenario_out)
-
-
-def _print(fit: Fit, written: Path, scenario_out: Path | None) -> None:
-    typer.echo(f"{fit.method}; {fit.replications} replications, seed {fit.seed}, {fit.evaluations} runs")
-    for e in fit.estimates:
-        lo, hi = e.interval
-        typer.echo(f"  {e.parameter.path}: {e.value:.6g}  (90%: {lo:.6g} to {hi:.6g}; start {e.parameter.start:.6g})")
-    if fit.noise_estimated:
-        typer.echo(f"  noise of figures without an sd: {100 * fit.noise_level:.2f}% of the figure")
-    typer.echo("residuals (z = (observed - fitted) / predictive sd):")
-    for r in fit.residuals:
-        o = r.observation
-        typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g} vs {r.mean:>12.6g}  z = {r.z:+6.2f} {r.flag}")
-    for o in fit.skipped:
-        typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g}  outside the horizon, not fitted")
-    typer.echo(f"written: {written}" + (f" and {scenario_out}" if scenario_out else ""))
+        for line in fit_lines(done.fit, done.folder, done.scenario_out):
+            typer.echo(line)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from sim.analyses.sensitivity import output
 from sim.analyses.sensitivity.study import Study
@@ -24,6 +22,7 @@ from sim.cli.common import (
 )
 from sim.experiment.blocks import default_workers
 from sim.figures import sensitivity as tornado_chart
+from sim.report.terminal import sensitivity_reading, sensitivity_table
 from sim.results.folder import check_destination, default_destination
 
 
@@ -68,45 +67,7 @@ def sensitivity(
     if as_json:
         print_json(written / "sensitivity.json")
         return
-    console.print(_table(report))
-    for line in _reading(report):
+    console.print(sensitivity_table(report))
+    for line in sensitivity_reading(report):
         console.print(line, highlight=False)
     console.print(f"Results written to {written}")
-
-
-def _table(report: dict[str, Any]) -> Table:
-    sobol_final = {r["parameter"]: r for r in (report["sobol"] or {}).get("final") or []}
-    table = Table(title="What the projection depends on (largest swing first)")
-    for col in ("#", "Parameter", "Low–high", "Final swing", "P(target) low→high", "Sobol' ST"):
-        table.add_column(col, justify="left" if col == "Parameter" else "right")
-    for r in report["tornado"]:
-        st = sobol_final.get(r["parameter"])
-        table.add_row(
-            str(r["rank"]),
-            r["parameter"],
-            f"{_num(r['low'])}–{_num(r['high'])}",
-            f"{r['final_swing']:+,.0f}",
-            f"{r['probability_low']:.1%}→{r['probability_high']:.1%}",
-            f"{st['ST']:.2f}" if st else "–",
-        )
-    return table
-
-
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def _reading(report: dict[str, Any]) -> list[str]:
-    """What the Sobol' indices say, in words."""
-    sobol = report["sobol"]
-    if not sobol or not sobol["final"]:
-        return []
-    best = max(sobol["final"], key=lambda r: r["ST"])
-    lines = [
-        f"Most worth measuring better: {best['parameter']} (explains {best['ST']:.0%} of the spread in final "
-        f"members with its interactions; {sobol['points']:,} points × {sobol['reps_per_point']} replications)"
-    ]
-    if sobol["probability"] is None:
-        p = sobol["output_mean"]["probability"]
-        lines.append(f"P(target) is {p:.1%} at every point, so it has no Sobol' indices")
-    return lines

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from sim.analyses.frontier import Search, Solved
-from sim.analyses.solve import Answer, Lever
+from sim.analyses.frontier import Search
 from sim.cli.common import (
     json_option,
     out_option,
@@ -22,40 +20,8 @@ from sim.cli.common import (
     yes_option,
 )
 from sim.cli.long_run import LongOptions, resume_option, run_long
+from sim.report.terminal import print_solve
 from sim.scenario.paths import single_overrides
-
-
-def _shown(a: Answer) -> str:
-    if a.value is None:
-        return f"unreachable (best {a.best.probability:.1%} at {a.best.value})"
-    p = a.at_answer
-    assert p is not None
-    text = f"{a.value} (P {p.probability:.1%}, 95% CI {p.ci95[0]:.1%} – {p.ci95[1]:.1%})"
-    u = a.uncertain_between()
-    return text + (f"; within Monte Carlo error of the goal from {u[0]} to {u[1]}" if u else "")
-
-
-def _report(answers: list[Solved], fixed_paths: list[str], lever: Lever, goal: float, console: Console) -> None:
-    if not fixed_paths:
-        a = answers[0].answer
-        word = "largest" if a.maximize else "smallest"
-        console.print(f"Goal: P(target) ≥ {goal:.0%}. The {word} {lever.path} that reaches it: {_shown(a)}")
-        if a.neighbour is not None:
-            n = a.neighbour
-            console.print(
-                f"At {n.value}: P {n.probability:.1%} "
-                f"(95% CI {n.ci95[0]:.1%} – {n.ci95[1]:.1%}, {n.reps:,} replications)"
-            )
-        if a.value is None:
-            console.print(f"The target cannot be reached with {goal:.0%} probability anywhere in the range.")
-        return
-    table = Table(title=f"Frontier: {lever.path} needed for P(target) ≥ {goal:.0%}")
-    for p in fixed_paths:
-        table.add_column(p)
-    table.add_column(lever.path)
-    for row in answers:
-        table.add_row(*(str(row.fixed[p]) for p in fixed_paths), _shown(row.answer))
-    console.print(table)
 
 
 def solve_cmd(
@@ -96,5 +62,5 @@ def solve_cmd(
         print_json(written / "solve.json")
         return
     console = Console()
-    _report(solution.answers, [lv.path for lv in search.outer], search.inner, probability, console)
+    print_solve(solution.answers, [lv.path for lv in search.outer], search.inner, probability, console)
     console.print(f"Results written to {written}")

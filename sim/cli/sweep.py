@@ -7,7 +7,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from sim.analyses.sweep import Sweep
 from sim.cli.common import (
@@ -22,26 +21,7 @@ from sim.cli.common import (
     yes_option,
 )
 from sim.cli.long_run import LongOptions, resume_option, run_long
-
-
-def _table(data: dict[str, Any]) -> Table:
-    table = Table(title=f"{data['scenario']}: sweep ({data['replications']:,} replications per point)")
-    for p in data["parameters"]:
-        table.add_column(p)
-    for col in ("P(target)", "95% CI", "Final mean", "5%", "95%"):
-        table.add_column(col, justify="right")
-    for p in data["points"]:
-        lo, hi = p["probability_ci95"]
-        f = p["final"]
-        table.add_row(
-            *(str(p["values"][k]) for k in data["parameters"]),
-            f"{p['probability']:.1%}",
-            f"{lo:.1%} – {hi:.1%}",
-            f"{f['mean']:,.0f}",
-            f"{f['p05']:,.0f}",
-            f"{f['p95']:,.0f}",
-        )
-    return table
+from sim.report.terminal import sweep_table
 
 
 def sweep(
@@ -62,7 +42,7 @@ def sweep(
     if as_json:
         print_json(written / "sweep.json")
         return
-    Console().print(_table(data))
+    Console().print(sweep_table(data))
     Console().print(f"Results written to {written}")
 
 
