@@ -20,7 +20,8 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.cli.long_run import LongOptions, resume_option, run_long
+from sim.cli.long_run import resume_option, run_long
+from sim.experiment.runner import LongOptions
 from sim.report.terminal import sweep_table
 
 

@@ -9,19 +9,23 @@ run was made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sim import __version__
 from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers, run_scenario
+from sim.experiment.checkpoint import Checkpoint
+from sim.experiment.evaluation import Evaluator
 from sim.experiment.executors import EXECUTORS, make_executor
+from sim.experiment.interrupts import stop_on_signals
 from sim.experiment.precision import DEFAULT_MAX_REPS, run_to_precision
 from sim.experiment.progress import progress_bar
-from sim.results.folder import write_run
+from sim.results.folder import check_destination, default_destination, slug, write_result, write_run
 from sim.results.money import with_money
 from sim.results.projections import Results
 from sim.scenario.loader import Loaded
@@ -142,3 +146,115 @@ def run_into_folder(
     summary.update(done.summary)
     info.update(done.facts)
     return summary, write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
+
+
+# --- long commands (compare, sweep, solve): checkpointed, resumable, interruptible ---------------
+
+Say = Callable[[str], None]
+D = TypeVar("D")
+
+
+def destination(out: Path | None, results_dir: Path, kind: str, scenario: Scenario) -> tuple[Path, Path]:
+    """Where the result goes (checked writable and empty now), and where its checkpoint is kept."""
+    dest = out if out is not None else default_destination(results_dir / kind, scenario)
+    check_destination(dest)
+    parent = out.parent if out is not None else results_dir / kind / slug(scenario.name)
+    return dest, parent
+
+
+@contextmanager
+def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int, say: Say) -> Iterator[Evaluator]:
+    """An :class:`Evaluator` whose finished evaluations survive Ctrl-C and SIGTERM.
+
+    On interrupt it says (``say``) what was kept and lets the interrupt go on (the CLI exits with
+    130); the result folder is never written half way (it is written atomically inside the block).
+    On success the checkpoint is removed.
+    """
+    cp, kept = Checkpoint.open(parent, kind, identity, resume)
+    if not resume and cp.discarded:
+        say(
+            f"note: discarded {cp.discarded} blocks an interrupted earlier run of this command kept "
+            "(add --resume to continue such a run instead)"
+        )
+    if resume:
+        say(f"resuming: {kept} finished blocks of replications kept in {cp.folder}")
+    try:
+        with stop_on_signals(), make_executor(workers or default_workers()) as pool:
+            evaluator = Evaluator(cp, pool)
+            yield evaluator
+    except KeyboardInterrupt:
+        say(
+            f"interrupted: {cp.count()} finished blocks of replications kept in {cp.folder}; no result folder was "
+            "written. Run the same command with --resume to continue."
+        )
+        raise
+    cp.discard()
+    if resume:
+        say(f"resumed: {evaluator.reused} blocks read back, {evaluator.computed} run")
+
+
+class Plan(Protocol[D]):
+    """A long command planned by its library (compare, sweep, solve): what :func:`run_long` runs."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def replications(self) -> int | None: ...
+
+    def work(self, workers: int) -> workload.Work: ...
+
+    def prepare(self) -> None: ...
+
+    def identity(self) -> dict[str, Any]: ...
+
+    def run(self, evaluate: Evaluator, note: Callable[[str], None]) -> D: ...
+
+    def write(self, folder: Path, data: D) -> None: ...
+
+
+def run_long(
+    plan: Plan[D],
+    options: LongOptions,
+    *,
+    approve: Callable[[workload.Work], None],
+    say: Say,
+    note: Say,
+    chart: Callable[[Path, D], object] | None = None,
+) -> tuple[D, Path]:
+    """Approve, check, run (checkpointed, resumable) and write ``plan``'s result folder; returns its data and folder.
+
+    ``approve`` sees the estimated work, ``say`` hears what happens to the checkpoint, ``note`` the
+    plan's progress; ``chart`` draws ``<kind>.png`` into the folder.
+    """
+    dest, parent = destination(options.out, options.results_dir, plan.kind, plan.scenario)
+    approve(plan.work(options.workers or default_workers()))
+    plan.prepare()
+    with long_run(plan.kind, parent, plan.identity(), options.resume, options.workers, say) as evaluate:
+        data = plan.run(evaluate, note)
+
+        def fill(folder: Path) -> None:
+            plan.write(folder, data)
+            if chart is not None:
+                chart(folder / f"{plan.kind}.png", data)
+
+        facts = {"seed": plan.seed, "replications": plan.replications, "workers": options.workers or default_workers()}
+        written = write_result(dest, fill, facts)
+    return data, written
+
+
+@dataclass(frozen=True)
+class LongOptions:
+    """The options every long command shares."""
+
+    out: Path | None
+    results_dir: Path
+    workers: int
+    resume: bool
+    yes: bool
