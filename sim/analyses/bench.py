@@ -12,22 +12,25 @@
 from __future__ import annotations
 
 import os
+import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.experiment.blocks import Block, plan_blocks
+from sim.experiment.blocks import Block, default_workers, plan_blocks
+from sim.experiment.executors import make_executor
 from sim.model.block import BlockOutcome, simulate_block
 from sim.model.layout import layout_of
 from sim.model.reference import simulate_block_numpy
 from sim.model.streams import block_seed
+from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
 Simulate = Callable[[Scenario, Any, int], BlockOutcome]
@@ -165,3 +168,71 @@ def sweep(file: Path, path: str, values: Sequence[Any], reps: int, pool: Executo
     else:
         probs = list(pool.map(_point, *zip(*((file, path, v, reps) for v in values), strict=True)))
     return time.perf_counter() - t0, probs
+
+
+# The shipped scenarios beside the package (an editable install), else under the current folder.
+_SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+_HERE = _SHIPPED if _SHIPPED.is_dir() else Path("scenarios")
+# (scenario, replications): bali-2025's target is 10,000 in 4 s; the national one's 1,000 in 30 s.
+DEFAULT_SCENARIOS = ((_HERE / "bali-2025.yaml", 10_000), (_HERE / "national-2026.yaml", 1_000))
+SWEEP_PATH = "channels[BPR agents].agents"
+
+
+def machine() -> str:
+    """The processor, usable cores, Python and load average, for the figures' context."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{model}; {default_workers()} usable cores of {os.cpu_count()}; Python {platform.python_version()}; "
+        f"load average {load} at start (other work on the machine inflates wall times)"
+    )
+
+
+def figures(
+    scenarios: list[Path],
+    reps: int | None,
+    repeat: int,
+    workers: int,
+    sweep_points: int | None,
+    big: int | None,
+) -> Iterator[str]:
+    """What ``sim bench`` prints, a line (or paragraph) at a time, as each figure is measured."""
+    n_workers = workers or default_workers()
+    sweep_points = sweep_points if sweep_points is not None else (0 if scenarios else 50)
+    big = big if big is not None else (0 if scenarios else 100_000)
+    yield f"machine: {machine()}"
+    chosen = [(f, reps or 10_000) for f in scenarios] if scenarios else [(f, reps or n) for f, n in DEFAULT_SCENARIOS]
+    for file, n in chosen:
+        s = load_scenario(file).scenario
+        c = model_vs_reference(s, n, repeat)
+        wall = cli_run(file, n, repeat, ["--workers", str(n_workers)])
+        yield (
+            f"{file}: {n:,} replications\n"
+            f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
+            f"  NumPy reference, same run:  {c.numpy_s:.3f} s  ->  SimPy/NumPy ratio {c.ratio:.3f}\n"
+            f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
+            f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"
+            f"  state per replication: {c.live_bytes_per_rep / 1024:.2f} KB live, "
+            f"{c.state_bytes_per_rep / 1024:.2f} KB recorded  (medians over {repeat} runs)"
+        )
+    first = chosen[0][0]
+    preview = cli_run(first, 200, repeat, ["--workers", str(n_workers)])
+    yield f"preview: sim run {first} --reps 200, from interpreter start: {preview.seconds:.3f} s"
+    if sweep_points:
+        values = [round(i * 128 / max(1, sweep_points - 1)) for i in range(sweep_points)]
+        with make_executor(n_workers) as pool:
+            seconds, _ = sweep(first, SWEEP_PATH, values, 1000, pool)
+        yield f"sweep: {sweep_points} points × 1,000 replications of {SWEEP_PATH}: {seconds:.3f} s"
+    if big:
+        run = cli_run(first, big, 1, ["--workers", str(n_workers)])
+        yield (
+            f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
+            f"peak memory {run.peak_mb:.0f} MB (largest process)"
+        )
