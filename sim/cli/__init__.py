@@ -21,18 +21,18 @@ from sim.experiment.interrupts import received, stop_on_signals
 # Command name -> (module in sim.cli, function). A command's module is imported only when that
 # command runs (or for --help), so `sim run` does not pay for matplotlib, SALib or scipy.stats.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("run", "run"),
-    "validate": ("validate", "validate"),
-    "schema": ("schema", "schema"),
-    "diff": ("diff", "diff"),
-    "compare": ("compare", "compare"),
-    "sweep": ("sweep", "sweep"),
-    "solve": ("solve", "solve_cmd"),
-    "sensitivity": ("sensitivity", "sensitivity"),
-    "report": ("report", "report"),
+    "run": ("run", "run_command"),
+    "validate": ("validate", "validate_command"),
+    "schema": ("schema", "schema_command"),
+    "diff": ("diff", "diff_command"),
+    "compare": ("compare", "compare_command"),
+    "sweep": ("sweep", "sweep_command"),
+    "solve": ("solve", "solve_command"),
+    "sensitivity": ("sensitivity", "sensitivity_command"),
+    "report": ("report", "report_command"),
     "calibrate": ("calibrate", "calibrate_command"),
     "backtest": ("backtest", "backtest_command"),
-    "bench": ("bench", "bench"),
+    "bench": ("bench", "bench_command"),
 }
 
 

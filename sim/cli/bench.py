@@ -16,7 +16,7 @@ from sim.analyses.bench import figures
 from sim.cli.common import workers_option
 
 
-def bench(
+def bench_command(
     scenarios: list[Path] = typer.Argument(None, help="scenarios (default: bali-2025 and national-2026)"),
     reps: int | None = typer.Option(None, "--reps", min=1, help="replications per timing (default per scenario)"),
     repeat: int = typer.Option(3, "--repeat", min=1, help="timings per figure; medians are shown"),

@@ -24,7 +24,7 @@ from sim.experiment.runner import LongOptions
 from sim.report.terminal import changes_table, channel_table, compare_table, unchanged_note
 
 
-def compare(
+def compare_command(
     base: Path = typer.Argument(..., help="base scenario"),
     variants: list[Path] = typer.Argument(..., help="variant scenarios"),
     reps: int | None = reps_option("replications (default: the base's)"),

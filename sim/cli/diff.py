@@ -12,7 +12,7 @@ from sim.report.terminal import diff_table
 from sim.scenario.diff import scenario_diff
 
 
-def diff(
+def diff_command(
     base: Path = typer.Argument(..., help="base scenario"),
     variant: Path = typer.Argument(..., help="variant scenario"),
     as_json: bool = typer.Option(False, "--json", help="print the differences as JSON"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -28,7 +30,7 @@ from sim.scenario.loader import load_with
 from sim.scenario.paths import single_overrides
 
 
-def run(
+def run_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     reps: int | None = reps_option(),
     seed: int | None = seed_option(),
@@ -51,24 +53,26 @@ def run(
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
-    if report:  # imported here so that plain runs do not load matplotlib
-        from sim.report.write import check_lang, write_report
-
-        check_lang(lang)
+    write_report = _report_writer(lang) if report else None
     loaded = load_with(scenario, single_overrides(sets))
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
+    options = RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps)
     summary, written = run_into_folder(
         loaded,
         dest,
-        RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps),
+        options,
         sets=sets,
         approve=lambda work: approve(work, yes),
-        warn=lambda w: typer.echo(f"warning: {w}", err=True),
+        warn=_warn,
         show_progress=wanted(quiet, as_json),
     )
-    if report:
+    if write_report is not None:
         write_report(written, lang)
+    _show(summary, written, as_json=as_json, quiet=quiet)
+
+
+def _show(summary: dict[str, Any], written: Path, *, as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(written / "summary.json")
     elif quiet:
@@ -77,3 +81,15 @@ def run(
         console = verdict_console()
         render(summary, console, written)
         render_scale(summary, console)
+
+
+def _warn(text: str) -> None:
+    typer.echo(f"warning: {text}", err=True)
+
+
+def _report_writer(lang: str) -> Callable[[Path, str], Path]:
+    """``sim report``'s writer, with ``lang`` checked before anything runs (imported here: it loads matplotlib)."""
+    from sim.report.write import check_lang, write_report
+
+    check_lang(lang)
+    return write_report

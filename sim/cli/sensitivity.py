@@ -22,11 +22,11 @@ from sim.cli.common import (
 )
 from sim.experiment.blocks import default_workers
 from sim.figures import sensitivity as tornado_chart
-from sim.report.terminal import sensitivity_reading, sensitivity_table
+from sim.report.terminal import sensitivity_opening, sensitivity_reading, sensitivity_table
 from sim.results.folder import check_destination, default_destination
 
 
-def sensitivity(
+def sensitivity_command(
     scenario: Path = typer.Argument(..., exists=True, dir_okay=False, help="scenario YAML file"),
     param: list[str] = typer.Option(
         [], "--param", help="also vary PATH between LOW:HIGH, e.g. 'channels[BPR agents].agents=22:128'"
@@ -56,12 +56,7 @@ def sensitivity(
     console = Console(stderr=as_json)
     if not console.is_terminal:
         console.width = 140
-    console.print(
-        f"[bold]{s.name}[/bold]: {len(study.parameters)} parameters; tornado {tornado_reps:,} replications a run, "
-        + ("no Sobol'" if no_sobol else f"Sobol' N={samples}, {reps} replications a point")
-        + f", seed {study.seed}",
-        highlight=False,
-    )
+    console.print(sensitivity_opening(study), highlight=False)
     report = study.run(workers or default_workers())
     written = output.write(dest, report, s, study.loaded.chain, tornado_chart.draw)
     if as_json:

@@ -25,7 +25,7 @@ from sim.report.terminal import print_solve
 from sim.scenario.paths import single_overrides
 
 
-def solve_cmd(
+def solve_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     levers: list[str] = typer.Option(..., "--lever", help="field path to search (repeatable: a frontier)"),
     ranges: list[str] = typer.Option(..., "--range", help="LOW:HIGH for each --lever, in order"),

@@ -25,7 +25,7 @@ from sim.experiment.runner import LongOptions
 from sim.report.terminal import sweep_table
 
 
-def sweep(
+def sweep_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     sets: list[str] = set_option("PATH=V1,V2,... (repeatable: a grid over every combination)"),
     reps: int | None = reps_option("replications per point (default: the scenario's)"),

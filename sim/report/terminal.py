@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.analyses.frontier import Solved
     from sim.analyses.history.backtest import Backtested
     from sim.analyses.history.calibration import Fit
+    from sim.analyses.sensitivity.study import Study
     from sim.analyses.solve import Answer, Lever
 
 
@@ -142,6 +143,17 @@ def print_solve(answers: list[Solved], fixed_paths: list[str], lever: Lever, goa
     for row in answers:
         table.add_row(*(str(row.fixed[p]) for p in fixed_paths), answer_text(row.answer))
     console.print(table)
+
+
+def sensitivity_opening(study: Study) -> str:
+    """The line ``sim sensitivity`` opens with: what it varies, how much it runs, and the seed."""
+    s = study.loaded.scenario
+    return (
+        f"[bold]{s.name}[/bold]: {len(study.parameters)} parameters; "
+        f"tornado {study.tornado_reps:,} replications a run, "
+        + (f"Sobol' N={study.samples}, {study.reps} replications a point" if study.sobol else "no Sobol'")
+        + f", seed {study.seed}"
+    )
 
 
 def sensitivity_table(report: dict[str, Any]) -> Table:
