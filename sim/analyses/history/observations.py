@@ -202,11 +202,6 @@ def check_against(observations: tuple[Observation, ...], scenario: Scenario, fil
             )
 
 
-def within(observations: tuple[Observation, ...], scenario: Scenario) -> tuple[Observation, ...]:
-    """Observations dated inside the scenario's horizon (the ones a run can be compared with)."""
-    return tuple(o for o in observations if scenario.start <= o.when <= scenario.end)
-
-
 def trajectory(results: Results, o: Observation) -> FloatArray:
     """The replications' values of the series ``o`` observes, on every record date: (records, reps)."""
     s = results.scenario
