@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.analyses.history.calibration import Estimate, Parameter, calibrate, parameter
+from sim.analyses.history.calibration import Estimate, FittedRate, calibrate, parameter
 from sim.analyses.history.observations import Observation
 from sim.analyses.history.writeback import as_distribution
 from sim.errors import ScenarioError
@@ -100,13 +100,13 @@ def test_only_rates_can_be_fitted() -> None:
 
 
 def test_fitted_distributions_carry_the_interval() -> None:
-    count = Estimate(Parameter("x", share=False, start=1.0), x=math.log(2000), se=0.1, quantile=1.6449)
+    count = Estimate(FittedRate("x", share=False, start=1.0), x=math.log(2000), se=0.1, quantile=1.6449)
     dist = as_distribution(count)
     assert isinstance(dist, Lognormal)
     lo, hi = count.interval
     assert dist.ppf(0.05) == pytest.approx(lo, rel=1e-3)
     assert dist.ppf(0.95) == pytest.approx(hi, rel=1e-3)
-    share = Estimate(Parameter("p", share=True, start=0.5), x=math.log(0.02 / 0.98), se=0.2, quantile=1.6449)
+    share = Estimate(FittedRate("p", share=True, start=0.5), x=math.log(0.02 / 0.98), se=0.2, quantile=1.6449)
     beta = as_distribution(share)
     assert isinstance(beta, Beta)
     draws = 1 / (1 + np.exp(-(share.x + 0.2 * np.random.default_rng(3).standard_normal(200_000))))

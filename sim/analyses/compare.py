@@ -181,7 +181,7 @@ def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class ComparePlan:
     """``sim compare`` planned: the base and variants loaded, with their changes, replications and seed."""
 
     base: Path
@@ -193,7 +193,7 @@ class Comparison:
     kind: str = "compare"
 
     @classmethod
-    def plan(cls, base: Path, variants: list[Path], reps: int | None, seed: int | None) -> Comparison:
+    def plan(cls, base: Path, variants: list[Path], reps: int | None, seed: int | None) -> ComparePlan:
         """Load every scenario and what each variant changes; the base decides replications and seed."""
         loaded = [load_scenario(f) for f in (base, *variants)]
         changes = [changes_of(base, v) for v in variants]

@@ -82,7 +82,7 @@ class Solution:
 
 
 @dataclass(frozen=True)
-class Search:
+class SolvePlan:
     """A goal-seek as the planner asked for it, checked: levers, goal and replications."""
 
     file: Path
@@ -112,7 +112,7 @@ class Search:
         reps: int,
         max_reps: int,
         seed: int | None,
-    ) -> Search:
+    ) -> SolvePlan:
         """Check the options and make every lever; the scenario is loaded once with ``fixed``."""
         if len(levers) != len(ranges):
             raise ScenarioError(

@@ -65,7 +65,7 @@ def point_row(p: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Sweep:
+class SweepPlan:
     """``sim sweep`` planned: the grid of overrides, the first point loaded, replications and seed."""
 
     file: Path
@@ -78,7 +78,7 @@ class Sweep:
     kind: str = "sweep"
 
     @classmethod
-    def plan(cls, file: Path, sets: list[str], reps: int | None, seed: int | None) -> Sweep:
+    def plan(cls, file: Path, sets: list[str], reps: int | None, seed: int | None) -> SweepPlan:
         """Parse the grid and load its first point; the scenario decides replications and seed."""
         if not sets:
             raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from sim.analyses.compare import Comparison
+from sim.analyses.compare import ComparePlan
 from sim.cli.common import (
     json_option,
     out_option,
@@ -37,7 +37,7 @@ def compare_command(
     yes: bool = yes_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
-    plan = Comparison.plan(base, variants, reps, seed)
+    plan = ComparePlan.plan(base, variants, reps, seed)
     data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "compare.json")

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from sim.cli.common import approve
 from sim.experiment import runner
-from sim.experiment.runner import LongOptions, Plan
+from sim.experiment.runner import LongCommand, LongOptions
 
 D = TypeVar("D")
 
@@ -28,7 +28,9 @@ def resume_option() -> Any:
     return typer.Option(False, "--resume", help=RESUME_HELP)
 
 
-def run_long(plan: Plan[D], options: LongOptions, chart: Callable[[Path, D], object] | None = None) -> tuple[D, Path]:
+def run_long(
+    plan: LongCommand[D], options: LongOptions, chart: Callable[[Path, D], object] | None = None
+) -> tuple[D, Path]:
     """:func:`sim.experiment.runner.run_long` with the terminal's approval prompt and messages."""
     err = Console(stderr=True)
     return runner.run_long(

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from sim.analyses.frontier import Search
+from sim.analyses.frontier import SolvePlan
 from sim.cli.common import (
     json_option,
     out_option,
@@ -45,7 +45,7 @@ def solve_command(
     yes: bool = yes_option(),
 ) -> None:
     """Find the smallest (or largest) lever value at which the target is reached with --probability."""
-    search = Search.plan(
+    search = SolvePlan.plan(
         scenario,
         single_overrides(sets),
         levers,

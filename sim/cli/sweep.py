@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from sim.analyses.sweep import Sweep
+from sim.analyses.sweep import SweepPlan
 from sim.cli.common import (
     json_option,
     out_option,
@@ -38,7 +38,7 @@ def sweep_command(
     yes: bool = yes_option(),
 ) -> None:
     """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
-    plan = Sweep.plan(scenario, sets, reps, seed)
+    plan = SweepPlan.plan(scenario, sets, reps, seed)
     data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "sweep.json")

@@ -193,7 +193,7 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int,
         say(f"resumed: {evaluator.reused} blocks read back, {evaluator.computed} run")
 
 
-class Plan(Protocol[D]):
+class LongCommand(Protocol[D]):
     """A long command planned by its library (compare, sweep, solve): what :func:`run_long` runs."""
 
     @property
@@ -220,7 +220,7 @@ class Plan(Protocol[D]):
 
 
 def run_long(
-    plan: Plan[D],
+    plan: LongCommand[D],
     options: LongOptions,
     *,
     approve: Callable[[workload.Work], None],

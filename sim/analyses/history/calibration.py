@@ -56,7 +56,7 @@ Point = Sequence[float] | FloatArray
 
 
 @dataclass(frozen=True)
-class Parameter:
+class FittedRate:
     """A rate to fit: its field path, scale (``share`` on logit, ``count`` on log) and starting value."""
 
     path: str
@@ -82,7 +82,7 @@ class Parameter:
         return (x0 - math.log(COUNT_FACTOR), x0 + math.log(COUNT_FACTOR))
 
 
-def parameter(scenario: Scenario, raw: Any, path: str) -> Parameter:
+def parameter(scenario: Scenario, raw: Any, path: str) -> FittedRate:
     """The fittable rate at ``path``; an error if the path is missing or is not a rate."""
     get_path(raw, path)
     node: Any = scenario
@@ -105,11 +105,11 @@ def parameter(scenario: Scenario, raw: Any, path: str) -> Parameter:
         start = min(max(start, 0.01), 0.99)
     elif start <= 0:
         raise ScenarioError("its value is 0; give the scenario a positive starting value to fit from", field=path)
-    return Parameter(path, share, start)
+    return FittedRate(path, share, start)
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class DrawsAtTheta:
     """The model's view of the observations at one θ: draws (observations × replications)."""
 
     theta: tuple[float, ...]
@@ -153,11 +153,11 @@ class Objective:
 
     raw: Any
     file: Path
-    parameters: tuple[Parameter, ...]
+    parameters: tuple[FittedRate, ...]
     observations: tuple[Observation, ...]
     replications: int
     seed: int
-    cache: dict[tuple[float, ...], Evaluation] = field(default_factory=dict)
+    cache: dict[tuple[float, ...], DrawsAtTheta] = field(default_factory=dict)
 
     @property
     def y(self) -> FloatArray:
@@ -176,15 +176,15 @@ class Objective:
         marks = tuple(sorted({o.when for o in self.observations}))
         return run_scenario(self.scenario_at(theta), replications=self.replications, seed=self.seed, marks=marks)
 
-    def evaluate(self, x: Point) -> Evaluation:
+    def evaluate(self, x: Point) -> DrawsAtTheta:
         theta = tuple(p.from_x(float(v)) for p, v in zip(self.parameters, x, strict=True))
         if theta not in self.cache:
             results = self.run(theta)
             draws = np.stack([simulated(results, o) for o in self.observations])
-            self.cache[theta] = Evaluation(theta, draws)
+            self.cache[theta] = DrawsAtTheta(theta, draws)
         return self.cache[theta]
 
-    def noise_level(self, ev: Evaluation) -> float:
+    def noise_level(self, ev: DrawsAtTheta) -> float:
         """The maximum-likelihood relative noise ``c`` at this θ (0 when every row has an sd)."""
         if not self.noise_estimated:
             return 0.0
@@ -208,7 +208,7 @@ class Objective:
 class Estimate:
     """A fitted rate: estimate, standard error on the fitted scale and the 90% interval."""
 
-    parameter: Parameter
+    parameter: FittedRate
     x: float
     se: float
     quantile: float
