@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from sim import rates
 from sim.scenario import distributions
 
+pytestmark = pytest.mark.property
+
 
 def test_daily_probability_compounds_back_to_the_monthly_hazard():
     h = 0.03

@@ -10,6 +10,8 @@ import pytest
 from tests.cli_inproc import sim_cli
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.cli
+
 TINY = ROOT / "tests" / "data" / "tiny-growth.yaml"
 HISTORY = "date,metric,value,sd,source\n2024-06,active,47000,300,a\n2024-12,active,53000,300,b\n"
 WALK_IN = "channels[Walk-in].per_month"

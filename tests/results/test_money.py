@@ -16,6 +16,8 @@ from sim.scenario.costs import Contributions
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
+pytestmark = pytest.mark.statistical
+
 ONE_GROUP = """
 name: money test
 start: 2025-01-01

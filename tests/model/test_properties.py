@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,8 @@ from sim.experiment.blocks import run_scenario
 from sim.model.block import workforce
 from sim.scenario.loader import load_scenario
 from sim.scenario.paths import Override
+
+pytestmark = pytest.mark.property
 
 SEGMENTS = ("pu", "bpu", "jakon")
 FILE_SETTINGS = settings(

@@ -11,6 +11,8 @@ import yaml
 from tests.cli_inproc import sim_cli
 from tests.conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.cli
+
 BALI = str(ROOT / "scenarios" / "bali-2025.yaml")
 AGENTS_LINE = next(
     i for i, line in enumerate(Path(BALI).read_text().splitlines(), 1) if line.strip().startswith("agents:")

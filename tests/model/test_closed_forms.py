@@ -9,10 +9,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from builders import organic, scenario
 from sim.experiment.blocks import run_scenario
 from sim.rates import DAYS_PER_MONTH, expected_with_inflow, surviving_share
+
+pytestmark = pytest.mark.statistical
 
 Z = 5.0
 REPS = 4000

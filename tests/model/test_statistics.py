@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from sim.channels.base import FLOW_PHASE, LAPSE_PHASE
@@ -32,6 +33,8 @@ from sim.rates import (
 from sim.results.projections import Results
 from sim.scenario.calendar import days_in_month
 from sim.scenario.schema import Scenario
+
+pytestmark = pytest.mark.statistical
 
 Z = 4.5
 REPS = 4000

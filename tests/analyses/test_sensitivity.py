@@ -22,6 +22,8 @@ from sim.scenario.distributions import Beta
 from sim.scenario.loader import load_scenario
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.statistical
+
 ADDITIVE = """\
 name: Additive
 start: 2025-01-01

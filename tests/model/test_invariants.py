@@ -6,11 +6,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.experiment.blocks import run_scenario
 from sim.scenario.schema import Scenario
+
+pytestmark = pytest.mark.property
 
 START = date(2025, 7, 1)
 rate = st.one_of(

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from sim.results.folder import COMPLETE
+from tests.analyses.test_solve import AGENTS_TO_80
+from tests.analyses.test_solve import KNOWN as SOLVE_KNOWN
 from tests.conftest import ROOT
-from tests.test_solve import AGENTS_TO_80
-from tests.test_solve import KNOWN as SOLVE_KNOWN
 
 BALI = str(ROOT / "scenarios" / "bali-2025.yaml")
 

@@ -15,6 +15,8 @@ from cli_inproc import sim_cli
 from conftest import SCENARIOS
 from sim.cli import COMMANDS, build_app
 
+pytestmark = pytest.mark.cli
+
 BALI = str(SCENARIOS / "bali-2025.yaml")
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
+import pytest
+
+from conftest import ROOT
 from sim.cli import COMMANDS
 
-CLI = Path(__file__).resolve().parent.parent / "sim" / "cli"
+pytestmark = pytest.mark.cli
+
+CLI = ROOT / "sim" / "cli"
 
 
 def test_the_cli_is_under_900_lines() -> None:

@@ -12,6 +12,8 @@ from scipy import stats
 
 from sim.analyses.history import scoring
 
+pytestmark = [pytest.mark.statistical, pytest.mark.property]
+
 
 def normal_quantile_grid(mu: float, sigma: float, n: int) -> np.ndarray:
     """N draws placed at the normal's (i − ½)/n quantiles, i = 1..n: a deterministic sample of N(mu, sigma²)."""
