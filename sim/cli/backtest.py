@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from sim.analyses.history.backtest import backtest_into_folder
+from sim.analyses.history.calibrate import Writing
 from sim.cli.common import (
     approve,
     json_option,
@@ -44,10 +45,7 @@ def backtest_command(
         reanchor=reanchor,
         reps=reps,
         seed=seed,
-        out=out,
-        results_dir=results_dir,
-        approve=lambda work: approve(work, yes),
-        plot_fit=plot_fit,
+        writing=Writing(out, results_dir, lambda work: approve(work, yes), plot_fit),
     )
     if as_json:
         print_json(done.folder / "scores.json")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from sim.analyses.history.calibrate import calibrate_into_folder
+from sim.analyses.history.calibrate import Writing, calibrate_into_folder
 from sim.cli.common import (
     approve,
     json_option,
@@ -46,10 +46,7 @@ def calibrate_command(
         scenario_out=scenario_out,
         reps=reps,
         seed=seed,
-        out=out,
-        results_dir=results_dir,
-        approve=lambda work: approve(work, yes),
-        plot_fit=plot_fit,
+        writing=Writing(out, results_dir, lambda work: approve(work, yes), plot_fit),
     )
     for w in done.fit.warnings:
         typer.echo(f"warning: {w}", err=True)

@@ -15,7 +15,6 @@ Inactive members stay as the scenario had them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.analyses.history import scoring
-from sim.analyses.history.calibrate import PlotFit
+from sim.analyses.history.calibrate import Writing
 from sim.analyses.history.observations import Observation, check_against, parse_date, read_observations, simulated
 from sim.errors import ScenarioError
 from sim.experiment import workload
@@ -197,10 +196,7 @@ def backtest_into_folder(
     reanchor: str | None,
     reps: int | None,
     seed: int | None,
-    out: Path | None,
-    results_dir: Path,
-    approve: Callable[[workload.Work], None],
-    plot_fit: PlotFit,
+    writing: Writing,
 ) -> Backtested:
     """Project ``scenario`` (re-anchored on ``reanchor`` if given), score it and write the result folder.
 
@@ -219,10 +215,10 @@ def backtest_into_folder(
                 f"expected a date YYYY-MM-DD or YYYY-MM, got {reanchor!r}", field="--reanchor"
             ) from None
         s, _ = validate(apply(loaded.raw, reanchor_overrides(s, observations, when)), loaded.file)
-    dest = out if out is not None else default_destination(results_dir, s)
+    dest = writing.out if writing.out is not None else default_destination(writing.results_dir, s)
     check_destination(dest)
     marks = tuple(sorted({o.when for o in later(observations, s)}))
-    approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1))
+    writing.approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1))
     done = backtest(s, observations, reps, seed)
     if not done.scores:
         raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
@@ -241,7 +237,9 @@ def backtest_into_folder(
             {"scenario": s.name, "start": s.start.isoformat(), "summary": overall, "scores": rows},
         )
         used = [(x.observation, 0.0, f"PIT={x.pit:.2f}") for x in done.scores]
-        plot_fit(folder / "backtest.png", done.results, used, done.skipped, f"{s.name}: projected from {s.start}")
+        writing.plot_fit(
+            folder / "backtest.png", done.results, used, done.skipped, f"{s.name}: projected from {s.start}"
+        )
         write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
 
     return Backtested(done, overall, write_result(dest, fill, info))

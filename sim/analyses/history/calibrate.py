@@ -37,6 +37,16 @@ PlotFit = Callable[[Path, Results, Sequence[tuple[Observation, float, str]], Seq
 
 
 @dataclass(frozen=True)
+class Writing:
+    """Where a history command writes its folder, how it asks before long work, and how it draws its chart."""
+
+    out: Path | None
+    results_dir: Path
+    approve: Callable[[workload.Work], None]
+    plot_fit: PlotFit
+
+
+@dataclass(frozen=True)
 class Calibrated:
     """A calibration as written: the fit, its result folder, and the scenario file written if asked."""
 
@@ -141,10 +151,7 @@ def calibrate_into_folder(
     scenario_out: Path | None,
     reps: int,
     seed: int | None,
-    out: Path | None,
-    results_dir: Path,
-    approve: Callable[[workload.Work], None],
-    plot_fit: PlotFit,
+    writing: Writing,
 ) -> Calibrated:
     """Fit the rates at ``fit`` so that ``scenario`` reproduces ``observed``, and write the result folder."""
     loaded = load_scenario(scenario)
@@ -153,10 +160,10 @@ def calibrate_into_folder(
     target = load_scenario(into) if into is not None else loaded
     for path in fit:
         parameter(target.scenario, target.raw, path)
-    dest = out if out is not None else default_destination(results_dir, loaded.scenario)
+    dest = writing.out if writing.out is not None else default_destination(writing.results_dir, loaded.scenario)
     check_destination(dest)
     shape = workload.shape_of(loaded.scenario, observation_dates(observations))
-    approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps))
+    writing.approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps))
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
     command = ["sim", *sys.argv[1:]]
     data = calibrated_data(scenario_data(target.scenario), result, observed.name)
@@ -169,7 +176,9 @@ def calibrate_into_folder(
         write_json(folder / "fit.json", _fit_json(result, observed, scenario, into))
         write_csv(folder / "residuals.csv", residual_rows(result))
         used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
-        plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
+        writing.plot_fit(
+            folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}"
+        )
 
     written = write_result(dest, fill, {"seed": result.seed, "replications": result.replications})
     if scenario_out is not None:
