@@ -1,4 +1,7 @@
-"""The ``sim`` command line: one module per command, all built on :func:`sim.experiment.blocks.run_scenario`.
+"""The ``sim`` command line: one module per command, options and printing only.
+
+Each command (``<name>_command``) parses its options, calls one library function and prints; the
+scenario runs go through :mod:`sim.experiment.runner`. May import every layer.
 
 :func:`main` is the console entry point. It turns every input problem into one line on stderr
 and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C or SIGTERM into a prompt
