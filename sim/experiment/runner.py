@@ -1,10 +1,19 @@
-"""How ``sim run`` carries out a projection: where its blocks run, and when it stops.
+"""How the commands run scenarios: where the blocks run, when a run stops, and what it keeps.
 
-:func:`project` picks the executor (this process, a local pool, or Dask; see
-:mod:`sim.experiment.executors`), shows the progress bar, and runs either the fixed number of replications
-or, with ``precision``, blocks until P(target) is known to ± that (:mod:`sim.experiment.precision`). It gives
-back the results together with what ``summary.json`` and ``run.json`` should say about how the
-run was made.
+Every run is the same blocks of replications (:mod:`sim.experiment.blocks`: ``plan_blocks``,
+``run_block`` seeded by block index, ``combine``), so results are identical however they are run.
+This module is what the commands call:
+
+* :func:`project` (``sim run``) picks the executor (this process, the local pool, or Dask; see
+  :mod:`sim.experiment.executors`), shows the progress bar, and runs either the fixed number of
+  replications or, with ``precision``, blocks until P(target) is known to ± that
+  (:mod:`sim.experiment.precision`); :func:`run_into_folder` adds the money and writes the folder.
+* :func:`run_long` (compare, sweep, solve) runs a :class:`LongCommand`'s evaluations through an
+  :class:`~sim.experiment.evaluation.Evaluator`, which keeps every finished block in a checkpoint
+  so that an interrupted command resumes to exactly the uninterrupted result.
+
+Calibration, backtests and sensitivity call :func:`~sim.experiment.blocks.run_scenario`, the same
+blocks without a checkpoint.
 """
 
 from __future__ import annotations
