@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 
 def scenario(channels: list[dict[str, Any]], **fields: Any) -> Scenario:

@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the repository, its scenarios, and a CLI runner in a subprocess."""
+"""Shared fixtures: repository paths, scenarios, a subprocess CLI runner; the --regenerate-golden option."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regenerate-golden",
+        action="store_true",
+        help="rewrite the stored outputs under tests/golden/ from the current code instead of comparing",
+    )
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.experiment import run_scenario
-from sim.loader import load_scenario
-from sim.output import write_json, write_result, write_run
+from sim.experiment.blocks import run_scenario
+from sim.results.folder import write_json, write_result, write_run
+from sim.scenario.loader import load_scenario
 
 SMALL = """\
 name: Small town

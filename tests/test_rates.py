@@ -9,7 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim import distributions, rates
+from sim import rates
+from sim.scenario import distributions
+
+pytestmark = pytest.mark.property
 
 
 def test_daily_probability_compounds_back_to_the_monthly_hazard():

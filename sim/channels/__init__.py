@@ -1,7 +1,9 @@
 """The channel kinds, one module each, and the registry that maps a ``kind`` to its module.
 
 Adding a kind is one new module with a parameter model and ``start(ctx, channel)``, plus one line
-in :data:`REGISTRY` and one member in :data:`Channel`.
+in :data:`REGISTRY` and one member in :data:`Channel`. Channel kinds are built from the scenario's
+vocabulary (:mod:`sim.scenario.fields` and its neighbours) and the foundation, and may import
+nothing above them: the stocks a channel enrols into are typed by :class:`~sim.channels.base.MemberStocks`.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.calendar import days_in_month
 from sim.channels.base import (
     EVENT_PHASE,
     FLOW_PHASE,
@@ -29,8 +28,9 @@ from sim.channels.base import (
     FloatArray,
     start_common,
 )
-from sim.fields import Count, Date, Frozen, NonNegative, Probability
 from sim.rates import DAYS_PER_MONTH, gamma_shape_for_cv, ramp_factor
+from sim.scenario.calendar import days_in_month
+from sim.scenario.fields import Count, Date, Frozen, NonNegative, Probability
 
 
 class RolloutStep(Frozen):

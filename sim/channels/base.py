@@ -16,20 +16,18 @@ from __future__ import annotations
 import difflib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
 import numpy as np
 from pydantic import Field, TypeAdapter, ValidationError, field_serializer, field_validator
 
-from sim.calendar import Horizon
-from sim.costs import ChannelCosts
-from sim.distributions import Distribution
-from sim.fields import Date, Frozen, Probability, Segment
+from sim.scenario.calendar import Horizon
+from sim.scenario.costs import ChannelCosts
+from sim.scenario.distributions import Distribution
+from sim.scenario.fields import Date, Frozen, Probability, Segment
 
 if TYPE_CHECKING:
     import simpy
-
-    from sim.state import Stocks
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
@@ -111,12 +109,30 @@ class ChannelBase(Frozen):
         return out
 
 
+class MemberStocks(Protocol):
+    """What a channel's processes may do to the stocks (the model's :class:`~sim.model.state.Stocks`).
+
+    A protocol rather than an import, so that channel kinds sit below the model that runs them.
+    """
+
+    @property
+    def reps(self) -> int: ...
+
+    def uncovered_share(self, group: int, now: float) -> FloatArray: ...
+
+    def enrol(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray: ...
+
+    def enrol_funded(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray: ...
+
+    def end_funding(self, group: int, members: IntArray, keep_paying: IntArray) -> None: ...
+
+
 @dataclass
 class ChannelContext:
     """Everything a channel's processes need, for one block of replications."""
 
     env: simpy.Environment
-    stocks: Stocks
+    stocks: MemberStocks
     horizon: Horizon
     index: int
     group: int

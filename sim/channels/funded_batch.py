@@ -14,10 +14,10 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.calendar import add_months
 from sim.channels.base import EVENT_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
-from sim.distributions import Distribution
-from sim.fields import Date, Frozen, NonNegative, PositiveCount, Probability
+from sim.scenario.calendar import add_months
+from sim.scenario.distributions import Distribution
+from sim.scenario.fields import Date, Frozen, NonNegative, PositiveCount, Probability
 
 
 class Batch(Frozen):
@@ -38,11 +38,6 @@ class FundedBatch(ChannelBase):
     kind: Literal["funded_batch"]
     batches: list[Batch] = Field(min_length=1)
     continue_share: Probability = Field(description="share who keep paying when funding ends")
-
-
-def expected_paying_after_funding(members: float, continue_share: float) -> float:
-    """Members still paying once funding ends: ``members × continue_share`` (Binomial mean)."""
-    return members * continue_share
 
 
 def start(ctx: ChannelContext, channel: FundedBatch) -> None:

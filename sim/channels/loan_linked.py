@@ -15,11 +15,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from sim.calendar import days_in_month
 from sim.channels.base import FLOW_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
-from sim.distributions import Distribution
-from sim.fields import Date, NonNegative, Probability
 from sim.rates import daily_allocation
+from sim.scenario.calendar import days_in_month
+from sim.scenario.distributions import Distribution
+from sim.scenario.fields import Date, NonNegative, Probability
 
 
 class LoanLinked(ChannelBase):

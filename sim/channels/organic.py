@@ -14,9 +14,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from sim.calendar import days_in_month
 from sim.channels.base import FLOW_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
-from sim.fields import NonNegative
+from sim.scenario.calendar import days_in_month
+from sim.scenario.fields import NonNegative
 
 
 class Organic(ChannelBase):

@@ -1,4 +1,7 @@
-"""The ``sim`` command line: one module per command, all built on :func:`sim.experiment.run_scenario`.
+"""The ``sim`` command line: one module per command, options and printing only.
+
+Each command (``<name>_command``) parses its options, calls one library function and prints; the
+scenario runs go through :mod:`sim.experiment.runner`. May import every layer.
 
 :func:`main` is the console entry point. It turns every input problem into one line on stderr
 and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C or SIGTERM into a prompt
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import signal
 import sys
 from typing import Protocol, cast
 
@@ -17,22 +19,23 @@ import typer
 
 from sim import __version__
 from sim.errors import ScenarioError
+from sim.experiment.interrupts import received, stop_on_signals
 
 # Command name -> (module in sim.cli, function). A command's module is imported only when that
 # command runs (or for --help), so `sim run` does not pay for matplotlib, SALib or scipy.stats.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("run", "run"),
-    "validate": ("validate", "validate"),
-    "schema": ("schema", "schema"),
-    "diff": ("diff", "diff"),
-    "compare": ("compare", "compare"),
-    "sweep": ("sweep", "sweep"),
-    "solve": ("solve", "solve_cmd"),
-    "sensitivity": ("sensitivity", "sensitivity"),
-    "report": ("report", "report"),
+    "run": ("run", "run_command"),
+    "validate": ("validate", "validate_command"),
+    "schema": ("schema", "schema_command"),
+    "diff": ("diff", "diff_command"),
+    "compare": ("compare", "compare_command"),
+    "sweep": ("sweep", "sweep_command"),
+    "solve": ("solve", "solve_command"),
+    "sensitivity": ("sensitivity", "sensitivity_command"),
+    "report": ("report", "report_command"),
     "calibrate": ("calibrate", "calibrate_command"),
     "backtest": ("backtest", "backtest_command"),
-    "bench": ("bench", "bench"),
+    "bench": ("bench", "bench_command"),
 }
 
 
@@ -92,24 +95,11 @@ INTERRUPTED = (
 
 INTERRUPT_CODE = 130
 
-_signal_received: list[int] = []
-
-
-def _stop_on_signal(signum: int, frame: object) -> None:
-    """Ctrl-C and SIGTERM (a job scheduler, ``kill``) both end a run at once, remembering which came."""
-    _signal_received.append(signum)
-    raise KeyboardInterrupt
-
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: ``sim ...``."""
-    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    _signal_received.clear()
-    try:
+    """Console entry point: ``sim ...``; Ctrl-C and SIGTERM stop at once (see :mod:`sim.experiment.interrupts`)."""
+    with stop_on_signals():
         _main(argv)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _main(argv: list[str] | None) -> None:
@@ -131,7 +121,8 @@ def _main(argv: list[str] | None) -> None:
     # Ctrl-C outside typer's own handling; typer.Abort is end of input at a prompt.
     except (KeyboardInterrupt, typer.Abort):
         code = INTERRUPT_CODE
-    if _signal_received or code == INTERRUPT_CODE:
+    sig = received()
+    if sig is not None or code == INTERRUPT_CODE:
         # Typer turns KeyboardInterrupt into a silent exit code 130; say what happened instead.
         print(INTERRUPTED, file=sys.stderr)
         sys.stdout.flush()
@@ -139,5 +130,5 @@ def _main(argv: list[str] | None) -> None:
         # Leave at once: a worker killed while sending its result can leave the executor's thread
         # waiting forever on a half-written message, and a normal exit would join that thread.
         # Nothing is left to clean up: a result folder is renamed into place only when complete.
-        os._exit(128 + _signal_received[-1] if _signal_received else INTERRUPT_CODE)
+        os._exit(128 + sig if sig is not None else INTERRUPT_CODE)
     sys.exit(code if isinstance(code, int) else 0)

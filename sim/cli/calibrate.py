@@ -1,25 +1,15 @@
 """``sim calibrate SCENARIO --observed HISTORY.csv --fit PATH...``: fit rates to what happened.
 
-Writes a result folder with ``fit.json`` (estimates, intervals, noise level, method),
-``residuals.csv`` (every observation's standardised residual, outliers flagged), ``fit.png``, and
-``calibrated.yaml``: the scenario (or the ``--into`` scenario) with each fitted rate replaced by a
-distribution carrying its uncertainty, naming the data it was fitted to.
+What it writes is said in :mod:`sim.analyses.history.calibrate`; here are the options and the printout.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from sim import __version__, workload
-from sim.calibrated import as_distribution, calibrated_data, overlay
-from sim.calibration import Fit, calibrate, max_evaluations, observation_dates, parameter
+from sim.analyses.history.calibrate import Writing, calibrate_into_folder
 from sim.cli.common import (
     approve,
     json_option,
@@ -30,101 +20,8 @@ from sim.cli.common import (
     seed_option,
     yes_option,
 )
-from sim.errors import Location, ScenarioError
-from sim.experiment import run_scenario
-from sim.fitplot import plot_fit
-from sim.loader import Loaded, load_scenario, validate
-from sim.observations import check_against, read_observations
-from sim.output import check_destination, default_destination, scenario_data, write_csv, write_json, write_result
-from sim.paths import Override, apply
-from sim.results import Results
-
-
-def fit_rows(fit: Fit) -> list[dict[str, Any]]:
-    """One row per fitted rate: estimate, 90% interval and the distribution written for it."""
-    return [
-        {
-            "path": e.parameter.path,
-            "scale": "logit" if e.parameter.share else "log",
-            "start": e.parameter.start,
-            "estimate": e.value,
-            "ci90_low": e.interval[0],
-            "ci90_high": e.interval[1],
-            "se_on_fitted_scale": e.se,
-            "identified": e.identified,
-            "distribution": as_distribution(e).to_data(),
-        }
-        for e in fit.estimates
-    ]
-
-
-def residual_rows(fit: Fit) -> list[dict[str, Any]]:
-    """Every observation: fitted mean, its spreads, standardised residual and flag; skipped ones too."""
-    rows: list[dict[str, Any]] = []
-    for r in fit.residuals:
-        o = r.observation
-        rows.append(
-            {
-                "line": o.line,
-                "date": o.when.isoformat(),
-                "series": o.series,
-                "observed": o.value,
-                "fitted_mean": r.mean,
-                "process_sd": r.process_sd,
-                "noise_sd": r.noise_sd,
-                "z": r.z,
-                "flag": r.flag,
-                "weight": o.weight,
-                "source": o.source,
-            }
-        )
-    for o in fit.skipped:
-        rows.append(
-            {
-                "line": o.line,
-                "date": o.when.isoformat(),
-                "series": o.series,
-                "observed": o.value,
-                "fitted_mean": "",
-                "process_sd": "",
-                "noise_sd": "",
-                "z": "",
-                "flag": "outside horizon",
-                "weight": o.weight,
-                "source": o.source,
-            }
-        )
-    return rows
-
-
-def header(fit: Fit, command: list[str], observed: Path, base: Loaded, into: Path | None) -> str:
-    """The calibrated scenario's comment header: command, data, fit and residuals."""
-    s = base.scenario
-    lines = [
-        f"Calibrated by: {shlex.join(command)}",
-        f"sim {__version__}, {datetime.now().isoformat(timespec='seconds')}",
-        f"Rates fitted with {base.file} (its horizon and channels) and written into {into or base.file};"
-        " every other value is as in that file.",
-        f"Fitted to {observed}: {len(fit.residuals)} observations from {s.start} to {s.end}"
-        + (f"; {len(fit.skipped)} outside that horizon were not fitted" if fit.skipped else ""),
-        f"Method: {fit.method}; {fit.replications} replications, seed {fit.seed}, common random numbers.",
-        "Fitted rates (90% intervals), written as distributions whose 5th-95th percentiles match:",
-        *(f"  {e.parameter.path}: {e.value:.6g} ({e.interval[0]:.6g} to {e.interval[1]:.6g})" for e in fit.estimates),
-        "Residuals, z = (observed - fitted) / predictive sd:",
-        *(
-            f"  {r.observation.label}: {r.observation.value:.6g} vs {r.mean:.6g}, z = {r.z:+.2f} {r.flag}".rstrip()
-            for r in fit.residuals
-        ),
-        *(f"Warning: {w}" for w in fit.warnings),
-    ]
-    return "".join(f"# {line}\n" for line in lines)
-
-
-def fitted_results(loaded: Loaded, fit: Fit, marks: tuple[Any, ...]) -> Results:
-    """A run at the fitted values (fixed), recording the observation dates: the fit that is plotted."""
-    overrides = [Override(e.parameter.path, e.value) for e in fit.estimates]
-    scenario, _ = validate(apply(loaded.raw, overrides), loaded.file)
-    return run_scenario(scenario, replications=fit.replications, seed=fit.seed, marks=marks)
+from sim.figures.fit import plot_fit
+from sim.report.terminal import fit_lines
 
 
 def calibrate_command(
@@ -141,94 +38,20 @@ def calibrate_command(
     yes: bool = yes_option(),
 ) -> None:
     """Fit the rates named by --fit so that SCENARIO reproduces the figures in --observed."""
-    loaded = load_scenario(scenario)
-    observations = read_observations(observed)
-    check_against(observations, loaded.scenario, observed)
-    target = load_scenario(into) if into is not None else loaded
-    for path in fit:
-        parameter(target.scenario, target.raw, path)
-    dest = out if out is not None else default_destination(results_dir, loaded.scenario)
-    check_destination(dest)
-    shape = workload.shape_of(loaded.scenario, observation_dates(observations))
-    approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps), yes)
-    result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
-    command = ["sim", *sys.argv[1:]]
-    data = calibrated_data(scenario_data(target.scenario), result, observed.name)
-    text = header(result, command, observed, loaded, into) + _yaml(data)
-    fitted = fitted_results(loaded, result, observation_dates(observations))
-
-    def fill(folder: Path) -> None:
-        (folder / "calibrated.yaml").write_text(text, encoding="utf-8")
-        load_scenario(folder / "calibrated.yaml")
-        write_json(folder / "fit.json", _fit_json(result, observed, scenario, into))
-        write_csv(folder / "residuals.csv", residual_rows(result))
-        used = [(r.observation, r.noise_sd, f"z={r.z:+.1f}") for r in result.residuals]
-        plot_fit(folder / "fit.png", fitted, used, result.skipped, f"{loaded.scenario.name}: fit to {observed.name}")
-
-    written = write_result(dest, fill, {"seed": result.seed, "replications": result.replications})
-    if scenario_out is not None:
-        parent = os.path.relpath(target.file.resolve(), scenario_out.resolve().parent)
-        layered = overlay(data, result, parent)
-        body = _yaml(layered) if layered is not None else _yaml(data)
-        _write_file(scenario_out, header(result, command, observed, loaded, into) + body)
-    for w in result.warnings:
+    done = calibrate_into_folder(
+        scenario,
+        observed,
+        fit,
+        into=into,
+        scenario_out=scenario_out,
+        reps=reps,
+        seed=seed,
+        writing=Writing(out, results_dir, lambda work: approve(work, yes), plot_fit),
+    )
+    for w in done.fit.warnings:
         typer.echo(f"warning: {w}", err=True)
     if as_json:
-        print_json(written / "fit.json")
+        print_json(done.folder / "fit.json")
     else:
-        _print(result, written, scenario_out)
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    import yaml
-
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _fit_json(fit: Fit, observed: Path, scenario: Path, into: Path | None) -> dict[str, Any]:
-    return {
-        "scenario": str(scenario),
-        "written_into": str(into or scenario),
-        "observed": str(observed),
-        "method": fit.method,
-        "replications": fit.replications,
-        "seed": fit.seed,
-        "evaluations": fit.evaluations,
-        "negative_log_likelihood": fit.nll,
-        "noise": {"estimated": fit.noise_estimated, "relative_level": fit.noise_level, "dof": fit.dof},
-        "parameters": fit_rows(fit),
-        "observations_used": len(fit.residuals),
-        "observations_outside_horizon": len(fit.skipped),
-        "warnings": list(fit.warnings),
-    }
-
-
-def _write_file(path: Path, text: str) -> None:
-    """Write beside ``path``, check that it loads (``extends`` resolves from there), then rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        load_scenario(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ScenarioError(
-            f"cannot write: {exc.strerror or exc}", where=Location(path), field="--scenario-out"
-        ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _print(fit: Fit, written: Path, scenario_out: Path | None) -> None:
-    typer.echo(f"{fit.method}; {fit.replications} replications, seed {fit.seed}, {fit.evaluations} runs")
-    for e in fit.estimates:
-        lo, hi = e.interval
-        typer.echo(f"  {e.parameter.path}: {e.value:.6g}  (90%: {lo:.6g} to {hi:.6g}; start {e.parameter.start:.6g})")
-    if fit.noise_estimated:
-        typer.echo(f"  noise of figures without an sd: {100 * fit.noise_level:.2f}% of the figure")
-    typer.echo("residuals (z = (observed - fitted) / predictive sd):")
-    for r in fit.residuals:
-        o = r.observation
-        typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g} vs {r.mean:>12.6g}  z = {r.z:+6.2f} {r.flag}")
-    for o in fit.skipped:
-        typer.echo(f"  line {o.line:>3} {o.label:<32} {o.value:>12.6g}  outside the horizon, not fitted")
-    typer.echo(f"written: {written}" + (f" and {scenario_out}" if scenario_out else ""))
+        for line in fit_lines(done.fit, done.folder, done.scenario_out):
+            typer.echo(line)

@@ -7,11 +7,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from sim import workload
+from sim.analyses.compare import ComparePlan
 from sim.cli.common import (
-    approve,
     json_option,
     out_option,
     print_json,
@@ -21,74 +19,12 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.cli.diff import diff_table, scenario_diff
-from sim.cli.long_run import destination, long_run, resume_option
-from sim.compare import comparison, rows, unchanged_probability
-from sim.evaluation import Request
-from sim.experiment import default_workers
-from sim.loader import Loaded, load_scenario
-from sim.output import (
-    scenario_data,
-    write_csv,
-    write_json,
-    write_result,
-)
+from sim.cli.long_run import resume_option, run_long
+from sim.experiment.runner import LongOptions
+from sim.report.terminal import changes_table, channel_table, compare_table, unchanged_note
 
 
-def changes_of(base: Path, variant: Path) -> list[dict[str, Any]]:
-    """What ``variant`` changes against ``base``, as ``sim diff`` shows it."""
-    return [{"path": p, "base": b, "variant": v} for p, b, v in scenario_diff(base, variant)]
-
-
-def _changes_table(v: dict[str, Any]) -> Table:
-    rows = [(c["path"], c["base"], c["variant"]) for c in v["changes"] if c["path"] not in ("name", "description")]
-    return diff_table(rows, f"{v['name']}: what it changes")
-
-
-def _n(x: float) -> str:
-    return f"{x:+,.0f}"
-
-
-def _unchanged_note(data: dict[str, Any]) -> str | None:
-    """Said once under the table instead of a column of +0.0% (+0.0% – +0.0%)."""
-    p = unchanged_probability(data)
-    if p is None:
-        return None
-    shown = f"{p:.0%}" if p in (0, 1) else f"{p:.1%}"
-    return f"P(target) is {shown} for the base and every variant, so the table leaves it out"
-
-
-def _table(data: dict[str, Any]) -> Table:
-    with_p = unchanged_probability(data) is None
-    table = Table(title=f"Against {data['base']['name']} ({data['replications']:,} paired replications)")
-    table.add_column("Variant")
-    for col in ("Final members (diff, 95% CI)", *(["P(target) (diff, 95% CI)"] if with_p else []), "P(beats base)"):
-        table.add_column(col, justify="right")
-    for v in data["variants"]:
-        f, p = v["paired"]["final"], v["paired"]["probability"]
-        shown_p = [f"{p['diff']:+.1%} ({p['ci95'][0]:+.1%} – {p['ci95'][1]:+.1%})"] if with_p else []
-        table.add_row(
-            v["name"],
-            f"{_n(f['mean_diff'])} ({_n(f['ci95'][0])} – {_n(f['ci95'][1])})",
-            *shown_p,
-            f"{v['p_beats_base']:.1%}",
-        )
-    return table
-
-
-def _channel_table(v: dict[str, Any]) -> Table:
-    table = Table(title=f"{v['name']}: enrolments and cost per net member against the base")
-    for col in ("Channel", "Enrolments (diff, 95% CI)", "Cost per net member (diff, 95% CI)"):
-        table.add_column(col, justify="left" if col == "Channel" else "right")
-    costs = {c["name"]: c for c in v["paired"]["cost_per_net_member"]}
-    for c in v["paired"]["channels"]:
-        cost = costs.get(c["name"])
-        shown = "—" if cost is None else f"{_n(cost['mean_diff'])} ({_n(cost['ci95'][0])} – {_n(cost['ci95'][1])})"
-        table.add_row(c["name"], f"{_n(c['mean_diff'])} ({_n(c['ci95'][0])} – {_n(c['ci95'][1])})", shown)
-    return table
-
-
-def compare(
+def compare_command(
     base: Path = typer.Argument(..., help="base scenario"),
     variants: list[Path] = typer.Argument(..., help="variant scenarios"),
     reps: int | None = reps_option("replications (default: the base's)"),
@@ -101,56 +37,23 @@ def compare(
     yes: bool = yes_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
-    loaded: list[Loaded] = [load_scenario(f) for f in (base, *variants)]
-    changes = [changes_of(base, v) for v in variants]
-    first = loaded[0].scenario
-    n = reps if reps is not None else first.replications
-    root = seed if seed is not None else first.seed
-    dest, parent = destination(out, results_dir, "compare", first)
-    work = workload.evaluations(
-        [(workload.shape_of(x.scenario), n) for x in loaded],
-        workers or default_workers(),
-        f"{first.name} and {len(variants)} variants, {n:,} replications each",
-        "--reps",
-        "ask for fewer --reps, or compare fewer variants at a time",
-    )
-    approve(work, yes)
-    identity = {
-        "kind": "compare",
-        "scenarios": [scenario_data(x.scenario) for x in loaded],
-        "replications": n,
-        "seed": root,
-    }
-    err = Console(stderr=True)
-    with long_run("compare", parent, identity, resume, workers) as evaluate:
-        err.print(f"{len(loaded)} scenarios of {n:,} replications", highlight=False)
-        evaluations = evaluate.many(
-            [Request(x.scenario, n, root, x.warnings) for x in loaded],
-            lambda i: err.print(f"done: {loaded[i].scenario.name}", highlight=False),
-        )
-        data = comparison(
-            (str(base), evaluations[0]),
-            [(str(f), ev, c) for f, ev, c in zip(variants, evaluations[1:], changes, strict=True)],
-            root,
-        )
-
-        def fill(folder: Path) -> None:
-            from sim.charts import compare_chart  # matplotlib is slow to import; only when writing
-
-            write_json(folder / "compare.json", data)
-            write_csv(folder / "compare.csv", rows(data))
-            compare_chart(folder / "compare.png", data)
-
-        written = write_result(dest, fill)
+    plan = ComparePlan.plan(base, variants, reps, seed)
+    data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "compare.json")
         return
     console = Console()
-    console.print(_table(data))
-    note = _unchanged_note(data)
+    console.print(compare_table(data))
+    note = unchanged_note(data)
     if note is not None:
         console.print(note, highlight=False)
     for v in data["variants"]:
-        console.print(_changes_table(v))
-        console.print(_channel_table(v))
+        console.print(changes_table(v))
+        console.print(channel_table(v))
     console.print(f"Results written to {written}")
+
+
+def _chart(path: Path, data: dict[str, Any]) -> None:
+    from sim.figures.strategies import compare_chart  # matplotlib is slow to import; only when writing
+
+    compare_chart(path, data)

@@ -1,19 +1,24 @@
-"""What compare, sweep and solve share: a checkpointed, interruptible run of many evaluations."""
+"""What compare, sweep and solve share: the ``--resume`` option, and their run through the library's runner.
+
+:func:`sim.experiment.runner.run_long` approves, checks, runs (checkpointed, resumable,
+interruptible) and writes a long command's result folder; here it gets the terminal's prompt and
+messages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
+from rich.console import Console
 
-from sim.checkpoint import Checkpoint, interruptible, worker_pool
-from sim.evaluation import Evaluator
-from sim.experiment import default_workers
-from sim.output import check_destination, default_destination, slug
-from sim.scenario import Scenario
+from sim.cli.common import approve
+from sim.experiment import runner
+from sim.experiment.runner import LongCommand, LongOptions
+
+D = TypeVar("D")
 
 RESUME_HELP = "continue an interrupted run of the same command, skipping finished evaluations"
 
@@ -23,41 +28,16 @@ def resume_option() -> Any:
     return typer.Option(False, "--resume", help=RESUME_HELP)
 
 
-def destination(out: Path | None, results_dir: Path, kind: str, scenario: Scenario) -> tuple[Path, Path]:
-    """Where the result goes (checked writable and empty now), and where its checkpoint is kept."""
-    dest = out if out is not None else default_destination(results_dir / kind, scenario)
-    check_destination(dest)
-    parent = out.parent if out is not None else results_dir / kind / slug(scenario.name)
-    return dest, parent
-
-
-@contextmanager
-def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int) -> Iterator[Evaluator]:
-    """An :class:`Evaluator` whose finished evaluations survive Ctrl-C and SIGTERM.
-
-    On interrupt it says what was kept and exits with code 130; the result folder is never written
-    half way (it is written atomically inside the block). On success the checkpoint is removed.
-    """
-    cp, kept = Checkpoint.open(parent, kind, identity, resume)
-    if not resume and cp.discarded:
-        typer.echo(
-            f"note: discarded {cp.discarded} blocks an interrupted earlier run of this command kept "
-            "(add --resume to continue such a run instead)",
-            err=True,
-        )
-    if resume:
-        typer.echo(f"resuming: {kept} finished blocks of replications kept in {cp.folder}", err=True)
-    try:
-        with interruptible(), worker_pool(workers or default_workers()) as pool:
-            evaluator = Evaluator(cp, pool)
-            yield evaluator
-    except KeyboardInterrupt:
-        typer.echo(
-            f"interrupted: {cp.count()} finished blocks of replications kept in {cp.folder}; no result folder was "
-            "written. Run the same command with --resume to continue.",
-            err=True,
-        )
-        raise typer.Exit(130) from None
-    cp.discard()
-    if resume:
-        typer.echo(f"resumed: {evaluator.reused} blocks read back, {evaluator.computed} run", err=True)
+def run_long(
+    plan: LongCommand[D], options: LongOptions, chart: Callable[[Path, D], object] | None = None
+) -> tuple[D, Path]:
+    """:func:`sim.experiment.runner.run_long` with the terminal's approval prompt and messages."""
+    err = Console(stderr=True)
+    return runner.run_long(
+        plan,
+        options,
+        approve=lambda work: approve(work, options.yes),
+        say=lambda text: typer.echo(text, err=True),
+        note=lambda text: err.print(text, highlight=False),
+        chart=chart,
+    )

@@ -21,7 +21,7 @@ def parse_formats(text: str) -> list[str]:
     return formats
 
 
-def report(
+def report_command(
     results: Path = typer.Argument(..., exists=True, file_okay=False, help="a run, compare or sweep result folder"),
     lang: str = typer.Option("id", "--lang", help="id (Bahasa Indonesia) or en"),
     formats: str = typer.Option(",".join(FORMATS), "--format", help="any of md,html,xlsx,pdf"),

@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-import simpy
 import typer
 
-from sim import __version__, workload
-from sim.adaptive import DEFAULT_MAX_REPS
 from sim.cli.common import (
     approve,
     json_option,
-    load_with,
     out_option,
     print_json,
     reps_option,
     results_dir_option,
     seed_option,
     set_option,
-    single_overrides,
     workers_option,
     yes_option,
 )
-from sim.money import with_money
-from sim.output import check_destination, default_destination, write_run
-from sim.progress import wanted
-from sim.projection import processes, project
-from sim.verdict import console as verdict_console
-from sim.verdict import render
-from sim.verdict_scale import render_scale
+from sim.experiment.precision import DEFAULT_MAX_REPS
+from sim.experiment.progress import wanted
+from sim.experiment.runner import RunOptions, run_into_folder
+from sim.report.verdict import console as verdict_console
+from sim.report.verdict import render, render_scale
+from sim.results.folder import check_destination, default_destination
+from sim.scenario.loader import load_with
+from sim.scenario.paths import single_overrides
 
 
-def run(
+def run_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     reps: int | None = reps_option(),
     seed: int | None = seed_option(),
@@ -56,48 +53,26 @@ def run(
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
-    if report:  # imported here so that plain runs do not load matplotlib
-        from sim.report.write import check_lang, write_report
-
-        check_lang(lang)
-    overrides = single_overrides(sets)
-    loaded = load_with(scenario, overrides)
-    s = loaded.scenario
-    dest = out if out is not None else default_destination(results_dir, s)
+    write_report = _report_writer(lang) if report else None
+    loaded = load_with(scenario, single_overrides(sets))
+    dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
-    n = max_reps if precision is not None else reps or s.replications
-    shape, up_to = workload.shape_of(s), precision is not None
-    approve(workload.run(shape, s.name, n, processes(n, workers, scheduler, executor), up_to=up_to), yes)
-    for w in loaded.warnings:
-        typer.echo(f"warning: {w}", err=True)
-    done = project(
-        s,
-        reps=reps,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        executor=executor,
-        precision=precision,
-        max_reps=max_reps,
+    options = RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps)
+    summary, written = run_into_folder(
+        loaded,
+        dest,
+        options,
+        sets=sets,
+        approve=lambda work: approve(work, yes),
+        warn=_warn,
         show_progress=wanted(quiet, as_json),
     )
-    results = done.results
-    summary = with_money(results.summary(__version__, loaded.warnings), results)
-    info = {
-        "seed": results.seed,
-        "replications": results.replications,
-        "scenario_file": str(scenario),
-        "extends_chain": [str(p) for p in loaded.chain],
-        "overrides": list(sets),
-        "numpy": np.__version__,
-        "simpy": simpy.__version__,
-    }
-    summary.update(done.summary)
-    info.update(done.facts)
-
-    written = write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
-    if report:
+    if write_report is not None:
         write_report(written, lang)
+    _show(summary, written, as_json=as_json, quiet=quiet)
+
+
+def _show(summary: dict[str, Any], written: Path, *, as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(written / "summary.json")
     elif quiet:
@@ -106,3 +81,15 @@ def run(
         console = verdict_console()
         render(summary, console, written)
         render_scale(summary, console)
+
+
+def _warn(text: str) -> None:
+    typer.echo(f"warning: {text}", err=True)
+
+
+def _report_writer(lang: str) -> Callable[[Path, str], Path]:
+    """``sim report``'s writer, with ``lang`` checked before anything runs (imported here: it loads matplotlib)."""
+    from sim.report.write import check_lang, write_report
+
+    check_lang(lang)
+    return write_report

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 
 def scenario_schema() -> dict[str, object]:
@@ -19,6 +19,6 @@ def scenario_schema() -> dict[str, object]:
     return schema
 
 
-def schema() -> None:
+def schema_command() -> None:
     """Print the scenario format as JSON Schema."""
     typer.echo(json.dumps(scenario_schema(), indent=2))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from sim import __version__, workload
+from sim.analyses.sensitivity import output
+from sim.analyses.sensitivity.study import Study
 from sim.cli.common import (
     approve,
     json_option,
@@ -21,17 +20,13 @@ from sim.cli.common import (
     workers_option,
     yes_option,
 )
-from sim.errors import ScenarioError
-from sim.experiment import default_workers
-from sim.loader import load_scenario
-from sim.output import check_destination, default_destination
-from sim.sensitivity import output
-from sim.sensitivity.parameters import Parameter, from_distributions, parse_given
-from sim.sensitivity.sobol import CHUNK_REPS, point_count, sobol
-from sim.sensitivity.tornado import tornado
+from sim.experiment.blocks import default_workers
+from sim.figures import sensitivity as tornado_chart
+from sim.report.terminal import sensitivity_opening, sensitivity_reading, sensitivity_table
+from sim.results.folder import check_destination, default_destination
 
 
-def sensitivity(
+def sensitivity_command(
     scenario: Path = typer.Argument(..., exists=True, dir_okay=False, help="scenario YAML file"),
     param: list[str] = typer.Option(
         [], "--param", help="also vary PATH between LOW:HIGH, e.g. 'channels[BPR agents].agents=22:128'"
@@ -48,91 +43,26 @@ def sensitivity(
     yes: bool = yes_option(),
 ) -> None:
     """Tornado (low/high of each parameter) and Sobol' indices over SCENARIO's uncertain figures."""
-    if samples & (samples - 1):
-        raise ScenarioError(
-            f"{samples} is not a power of two (Sobol' points balance only then), e.g. 64 or 128", field="--samples"
-        )
-    loaded = load_scenario(scenario)
-    s = loaded.scenario
-    given = [parse_given(text, scenario, s) for text in param]
-    chosen = {p.path for p in given}
-    drawn = [p for p in from_distributions(s) if p.path not in chosen]
-    parameters: list[Parameter] = drawn + given
-    if not parameters:
+    study = Study.plan(
+        scenario, param, samples=samples, reps=reps, tornado_reps=tornado_reps, sobol=not no_sobol, seed=seed
+    )
+    if not study.parameters:
         raise typer.BadParameter("the scenario has no uncertain figures; name some with --param", param_hint="--param")
+    s = study.loaded.scenario
     dest = out if out is not None else default_destination(results_dir / "sensitivity", s)
     check_destination(dest)
-    root = seed if seed is not None else s.seed
-    n_workers = workers or default_workers()
-    points = point_count(samples, len(drawn)) if drawn and not no_sobol else 0
-    work = workload.sensitivity(
-        workload.shape_of(s), s.name, len(parameters), tornado_reps, points, reps, n_workers, CHUNK_REPS
-    )
-    approve(work, yes)
+    approve(study.work(workers or default_workers()), yes)
     # With --json, stdout holds the JSON alone: the opening line goes to stderr and the table nowhere.
     console = Console(stderr=as_json)
     if not console.is_terminal:
         console.width = 140
-    console.print(
-        f"[bold]{s.name}[/bold]: {len(parameters)} parameters; tornado {tornado_reps:,} replications a run, "
-        + ("no Sobol'" if no_sobol else f"Sobol' N={samples}, {reps} replications a point")
-        + f", seed {root}",
-        highlight=False,
-    )
-    rows = tornado(s, scenario, parameters, replications=tornado_reps, seed=root, workers=n_workers)
-    report: dict[str, Any] = {
-        "scenario": s.name,
-        "version": __version__,
-        "seed": root,
-        "settings": {"tornado_reps": tornado_reps, "samples": samples, "reps_per_point": reps, "sobol": not no_sobol},
-        "tornado": rows,
-        "sobol": None,
-    }
-    if not no_sobol and drawn:
-        report["sobol"] = sobol(s, drawn, samples=samples, reps=reps, seed=root, workers=n_workers)
-    written = output.write(dest, report, s, loaded.chain)
+    console.print(sensitivity_opening(study), highlight=False)
+    report = study.run(workers or default_workers())
+    written = output.write(dest, report, s, study.loaded.chain, tornado_chart.draw)
     if as_json:
         print_json(written / "sensitivity.json")
         return
-    console.print(_table(report))
-    for line in _reading(report):
+    console.print(sensitivity_table(report))
+    for line in sensitivity_reading(report):
         console.print(line, highlight=False)
     console.print(f"Results written to {written}")
-
-
-def _table(report: dict[str, Any]) -> Table:
-    sobol_final = {r["parameter"]: r for r in (report["sobol"] or {}).get("final") or []}
-    table = Table(title="What the projection depends on (largest swing first)")
-    for col in ("#", "Parameter", "Low–high", "Final swing", "P(target) low→high", "Sobol' ST"):
-        table.add_column(col, justify="left" if col == "Parameter" else "right")
-    for r in report["tornado"]:
-        st = sobol_final.get(r["parameter"])
-        table.add_row(
-            str(r["rank"]),
-            r["parameter"],
-            f"{_num(r['low'])}–{_num(r['high'])}",
-            f"{r['final_swing']:+,.0f}",
-            f"{r['probability_low']:.1%}→{r['probability_high']:.1%}",
-            f"{st['ST']:.2f}" if st else "–",
-        )
-    return table
-
-
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def _reading(report: dict[str, Any]) -> list[str]:
-    """What the Sobol' indices say, in words."""
-    sobol = report["sobol"]
-    if not sobol or not sobol["final"]:
-        return []
-    best = max(sobol["final"], key=lambda r: r["ST"])
-    lines = [
-        f"Most worth measuring better: {best['parameter']} (explains {best['ST']:.0%} of the spread in final "
-        f"members with its interactions; {sobol['points']:,} points × {sobol['reps_per_point']} replications)"
-    ]
-    if sobol["probability"] is None:
-        p = sobol["output_mean"]["probability"]
-        lines.append(f"P(target) is {p:.1%} at every point, so it has no Sobol' indices")
-    return lines

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
 
 
-def validate(files: list[Path] = typer.Argument(..., help="scenario YAML files")) -> None:
+def validate_command(files: list[Path] = typer.Argument(..., help="scenario YAML files")) -> None:
     """Check each FILE; print one line per file, and exit 2 if any is invalid."""
     failed = 0
     for file in files:

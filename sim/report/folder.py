@@ -1,6 +1,6 @@
 """Reading a finished result folder for its report: which kind it is, and each file as its validated model.
 
-Every file goes through :mod:`sim.result_files`, so a damaged or foreign folder gives one line
+Every file goes through :mod:`sim.results.files`, so a damaged or foreign folder gives one line
 naming the file and the field before any part of the report is drawn.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Location, ScenarioError
-from sim.result_files import (
+from sim.results.files import (
     Compare,
     MonthlyRow,
     Opened,

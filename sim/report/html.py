@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from sim.report.document import Report, Section, Table, all_text, column_shares
 from sim.report.i18n import Lang
-from sim.report.model import Report, Section, Table, all_text, column_shares
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }

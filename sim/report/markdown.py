@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from sim.report.document import Report, Table
 from sim.report.i18n import Lang
-from sim.report.model import Report, Table
 
 
 def _escape(text: str) -> str:

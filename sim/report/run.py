@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sim.report import charts
+from sim.figures import projection
 from sim.report.assumptions import assumptions_section
+from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.report.model import Chart, Column, Report, Section, Table
-from sim.result_files import Outlook, Summary
+from sim.results.files import Outlook, Summary
 
 
 def headline(lang: Lang, summary: Outlook) -> str:
@@ -123,7 +123,7 @@ def waterfall_steps(lang: Lang, summary: Summary) -> list[tuple[str, float]]:
 def waterfall_section(lang: Lang, summary: Summary) -> Section:
     """The waterfall chart and its table."""
     steps = waterfall_steps(lang, summary)
-    png = charts.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
+    png = projection.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
     rows: list[tuple[str, float | None, float]] = [(steps[0][0], None, steps[0][1])]
     running = steps[0][1]
     for label, change in steps[1:]:
@@ -147,7 +147,7 @@ def fan_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     rows = folder.monthly(t.metric)
     dates = [date.fromisoformat(r.date) for r in rows]
     bands = {k: [getattr(r, k) for r in rows] for k in ("p05", "p25", "p50", "p75", "p95")}
-    png = charts.fan(
+    png = projection.fan(
         lang,
         dates,
         bands,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.report.model import Chart, Column, Report, Section, Table
 
 
 def sensitivity_report(lang: Lang, folder: Folder) -> Report:

@@ -8,11 +8,11 @@ found and where. The probes table lists every lever value the search evaluated.
 
 from __future__ import annotations
 
-from sim.report import charts
+from sim.figures.solve import probe_line
+from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.report.model import Chart, Column, Report, Section, Table
-from sim.result_files import Answer, Probe
+from sim.results.files import Answer, Probe
 
 
 def _fixed(answer: Answer) -> str:
@@ -87,7 +87,7 @@ def solve_report(lang: Lang, folder: Folder) -> Report:
         tuple((_fixed(a), p.value, p.reps, p.probability, *p.ci95) for a, p in probes),
     )
     first = sorted(answers[0].probes, key=lambda p: p.value)
-    png = charts.sweep_line(
+    png = probe_line(
         lang,
         [p.value for p in first],
         [p.probability for p in first],

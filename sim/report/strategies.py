@@ -6,18 +6,19 @@ A comparison ranks variants by their paired mean difference in final members aga
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sim.changes import readable_rows
-from sim.compare import unchanged_probability
-from sim.report import charts
+from sim.analyses.compare import unchanged_probability
+from sim.figures import strategies as charts
+from sim.figures.base import png as png_bytes
+from sim.figures.sweep import SweepWords, sweep_figure
 from sim.report.assumptions import value_text
+from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.report.model import Chart, Column, Report, Section, Table
 from sim.report.run import headline
-from sim.result_files import SweepPoint, Variant
+from sim.results.files import SweepPoint, Variant
+from sim.scenario.changes import readable_rows
 
 
 def compare_report(lang: Lang, folder: Folder) -> Report:
@@ -143,23 +144,11 @@ def _numeric(v: Any) -> bool:
 
 
 def sweep_chart(lang: Lang, parameters: list[str], points: list[SweepPoint]) -> bytes:
-    """A line for one numeric parameter, a heatmap for two, ranked bars otherwise."""
-    if len(parameters) == 1 and all(_numeric(p.values[parameters[0]]) for p in points):
-        ordered = sorted(points, key=lambda p: p.values[parameters[0]])
-        return charts.sweep_line(
-            lang,
-            [p.values[parameters[0]] for p in ordered],
-            [p.probability for p in ordered],
-            [p.probability_ci95[0] for p in ordered],
-            [p.probability_ci95[1] for p in ordered],
-            parameters[0],
-        )
-    if len(parameters) == 2:
-        xs = list(dict.fromkeys(_key(p.values[parameters[0]]) for p in points))
-        ys = list(dict.fromkeys(_key(p.values[parameters[1]]) for p in points))
-        at = {(_key(p.values[parameters[0]]), _key(p.values[parameters[1]])): p.probability for p in points}
-        grid = [[at.get((x, y), float("nan")) for x in xs] for y in ys]
-        return charts.sweep_heatmap(lang, grid, xs, ys, parameters[0], parameters[1])
+    """The sweep folder's chart (:mod:`sim.figures.sweep`) in the report's language; else ranked bars."""
+    data = {"parameters": parameters, "points": [p.model_dump() for p in points]}
+    fig = sweep_figure(data, SweepWords.of(lang))
+    if fig is not None:
+        return png_bytes(fig)
     return charts.ranked(
         lang,
         [_values_text(lang, p.values) for p in points],
@@ -168,11 +157,6 @@ def sweep_chart(lang: Lang, parameters: list[str], points: list[SweepPoint]) -> 
         [p.final.p95 for p in points],
         lang.t("final_mean"),
     )
-
-
-def _key(value: Any) -> Any:
-    """A swept value as a grid coordinate: a list or mapping value (a rollout, per-segment counts) as its JSON text."""
-    return value if isinstance(value, str | int | float) else json.dumps(value, sort_keys=True, default=str)
 
 
 def sweep_report(lang: Lang, folder: Folder) -> Report:

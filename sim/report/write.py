@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.errors import ScenarioError
-from sim.output import write_atomically
 from sim.report import html, markdown, pdf, xlsx
+from sim.report.document import Report
 from sim.report.folder import open_folder
 from sim.report.i18n import LANGS, Lang
-from sim.report.model import Report
 from sim.report.run import run_report
 from sim.report.sensitivity import sensitivity_report
 from sim.report.solve import solve_report
 from sim.report.strategies import compare_report, sweep_report
+from sim.results.folder import write_atomically
 
 FORMATS = ("md", "html", "xlsx", "pdf")
 

@@ -1,0 +1,238 @@
+"""What ``sim bench`` measures: the SimPy model against its NumPy yardstick, and whole runs.
+
+* :func:`model_vs_reference` times the SimPy model (:func:`sim.model.block.simulate_block`) and the
+  NumPy reference (:func:`sim.model.reference.simulate_block_numpy`) on the same blocks, one after the
+  other in the same process, several times, and gives the median of each and of their ratio.
+* :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the
+  run and writing the result folder) and reads that process's peak resident memory (VmHWM; the
+  pool's worker processes are not included).
+* :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.experiment.blocks import Block, default_workers, plan_blocks
+from sim.experiment.executors import make_executor
+from sim.model.block import BlockOutcome, simulate_block
+from sim.model.layout import layout_of
+from sim.model.reference import simulate_block_numpy
+from sim.model.streams import block_seed
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
+
+Simulate = Callable[[Scenario, Any, int], BlockOutcome]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Median seconds of the SimPy model and of the NumPy reference, and the median ratio."""
+
+    simpy_s: float
+    numpy_s: float
+    ratio: float
+    repeats: int
+    state_bytes_per_rep: float  # recorded: month-end series and target facts, kept for the results
+    live_bytes_per_rep: float  # while simulating: stocks and the rates drawn for the replication
+
+
+@dataclass(frozen=True)
+class Wall:
+    """Median wall seconds of a command and the largest peak memory seen (MB)."""
+
+    seconds: float
+    peak_mb: float
+    repeats: int
+
+
+def _timed(simulate: Simulate, s: Scenario, seed: int, block: Block) -> tuple[float, BlockOutcome]:
+    t0 = time.perf_counter()
+    out = simulate(s, block_seed(seed, block.index), block.reps)
+    return time.perf_counter() - t0, out
+
+
+def live_bytes(s: Scenario) -> int:
+    """Bytes a replication holds while it runs: 5 stocks per group, 1 per channel, its drawn rates."""
+    layout = layout_of(s)
+    return 8 * (5 * len(layout.groups) + len(layout.channels) + len(s.uncertain()))
+
+
+def state_bytes(outs: Sequence[BlockOutcome]) -> int:
+    """Bytes of recorded state the outcomes hold."""
+    return sum(int(getattr(o, f).nbytes) for o in outs for f in BlockOutcome.__dataclass_fields__)
+
+
+def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> Comparison:
+    """SimPy model time as a ratio to the NumPy reference on the same blocks; medians over ``repeats``."""
+    blocks = plan_blocks(reps)
+    for simulate in (simulate_block, simulate_block_numpy):
+        _timed(simulate, s, seed, Block(0, 10))  # warm-up: first calls pay for lazy set-up
+    simpy_t, numpy_t, ratios = [], [], []
+    state = 0.0
+    for i in range(repeats):
+        # Block by block, alternating which goes first, so that load from elsewhere on a shared
+        # machine falls on both alike.
+        a = b = 0.0
+        outs = []
+        for j, block in enumerate(blocks):
+            if (i + j) % 2:
+                tb, _ = _timed(simulate_block_numpy, s, seed, block)
+                ta, out = _timed(simulate_block, s, seed, block)
+            else:
+                ta, out = _timed(simulate_block, s, seed, block)
+                tb, _ = _timed(simulate_block_numpy, s, seed, block)
+            a, b = a + ta, b + tb
+            outs.append(out)
+        simpy_t.append(a)
+        numpy_t.append(b)
+        ratios.append(a / b)
+        state = state_bytes(outs) / reps
+    return Comparison(
+        statistics.median(simpy_t), statistics.median(numpy_t), statistics.median(ratios), repeats, state, live_bytes(s)
+    )
+
+
+# Run ``sim`` in a child that reports its own high-water mark (VmHWM) when it exits. The child's
+# ru_maxrss cannot be used: Linux starts it at the parent's RSS when the child is forked, and this
+# benchmark's own process has grown by the time it launches runs.
+_REPORT_PEAK = """
+import atexit, os, sys
+def _peak():
+    with open("/proc/self/status") as status, open(os.environ["SIM_BENCH_PEAK"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+atexit.register(_peak)
+from sim.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _peak_mb(args: list[str]) -> tuple[float, float]:
+    """Wall seconds of ``sim ARGS`` in a fresh interpreter, and its peak resident memory (MB)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        path = os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "SIM_BENCH_PEAK": str(peak_file)}
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORT_PEAK, *args], capture_output=True, text=True, env=env, check=False
+        )
+        wall = time.perf_counter() - t0
+        if done.returncode != 0:
+            raise RuntimeError(f"sim {' '.join(args)} failed: {done.stderr.strip()}")
+        return wall, int(peak_file.read_text()) / 1024
+
+
+def _root() -> str:
+    return str(Path(__file__).resolve().parent.parent)
+
+
+def cli_run(file: Path, reps: int, repeats: int, extra: Sequence[str] = ()) -> Wall:
+    """``sim run FILE --reps REPS`` in a fresh interpreter, results written; median wall, peak memory."""
+    walls, peaks = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeats):
+            args = ["run", str(file), "--reps", str(reps), "--quiet"]
+            wall, peak = _peak_mb([*args, "--out", str(Path(tmp) / str(i)), *extra])
+            walls.append(wall)
+            peaks.append(peak)
+    return Wall(statistics.median(walls), max(peaks), repeats)
+
+
+def _point(file: Path, path: str, value: Any, reps: int) -> float:
+    from sim.experiment.blocks import run_scenario
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.paths import Override
+
+    s = load_scenario(file, [Override(path, value)]).scenario
+    p: float = run_scenario(s, replications=reps).target_summary()["probability"]
+    return p
+
+
+def sweep(file: Path, path: str, values: Sequence[Any], reps: int, pool: Executor | None) -> tuple[float, list[float]]:
+    """Seconds for one full run per value of ``path``, each point a task; and P(target) per point."""
+    t0 = time.perf_counter()
+    if pool is None:
+        probs = [_point(file, path, v, reps) for v in values]
+    else:
+        probs = list(pool.map(_point, *zip(*((file, path, v, reps) for v in values), strict=True)))
+    return time.perf_counter() - t0, probs
+
+
+# The shipped scenarios beside the package (an editable install), else under the current folder.
+_SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+_HERE = _SHIPPED if _SHIPPED.is_dir() else Path("scenarios")
+# (scenario, replications): bali-2025's target is 10,000 in 4 s; the national one's 1,000 in 30 s.
+DEFAULT_SCENARIOS = ((_HERE / "bali-2025.yaml", 10_000), (_HERE / "national-2026.yaml", 1_000))
+SWEEP_PATH = "channels[BPR agents].agents"
+
+
+def machine() -> str:
+    """The processor, usable cores, Python and load average, for the figures' context."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{model}; {default_workers()} usable cores of {os.cpu_count()}; Python {platform.python_version()}; "
+        f"load average {load} at start (other work on the machine inflates wall times)"
+    )
+
+
+def figures(
+    scenarios: list[Path],
+    reps: int | None,
+    repeat: int,
+    workers: int,
+    sweep_points: int | None,
+    big: int | None,
+) -> Iterator[str]:
+    """What ``sim bench`` prints, a line (or paragraph) at a time, as each figure is measured."""
+    n_workers = workers or default_workers()
+    sweep_points = sweep_points if sweep_points is not None else (0 if scenarios else 50)
+    big = big if big is not None else (0 if scenarios else 100_000)
+    yield f"machine: {machine()}"
+    chosen = [(f, reps or 10_000) for f in scenarios] if scenarios else [(f, reps or n) for f, n in DEFAULT_SCENARIOS]
+    for file, n in chosen:
+        s = load_scenario(file).scenario
+        c = model_vs_reference(s, n, repeat)
+        wall = cli_run(file, n, repeat, ["--workers", str(n_workers)])
+        yield (
+            f"{file}: {n:,} replications\n"
+            f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
+            f"  NumPy reference, same run:  {c.numpy_s:.3f} s  ->  SimPy/NumPy ratio {c.ratio:.3f}\n"
+            f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
+            f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"
+            f"  state per replication: {c.live_bytes_per_rep / 1024:.2f} KB live, "
+            f"{c.state_bytes_per_rep / 1024:.2f} KB recorded  (medians over {repeat} runs)"
+        )
+    first = chosen[0][0]
+    preview = cli_run(first, 200, repeat, ["--workers", str(n_workers)])
+    yield f"preview: sim run {first} --reps 200, from interpreter start: {preview.seconds:.3f} s"
+    if sweep_points:
+        values = [round(i * 128 / max(1, sweep_points - 1)) for i in range(sweep_points)]
+        with make_executor(n_workers) as pool:
+            seconds, _ = sweep(first, SWEEP_PATH, values, 1000, pool)
+        yield f"sweep: {sweep_points} points × 1,000 replications of {SWEEP_PATH}: {seconds:.3f} s"
+    if big:
+        run = cli_run(first, big, 1, ["--workers", str(n_workers)])
+        yield (
+            f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
+            f"peak memory {run.peak_mb:.0f} MB (largest process)"
+        )

@@ -1,0 +1,156 @@
+"""The discrete-event model of one block of replications, run in lock-step in one SimPy environment.
+
+Calendar things are SimPy processes and events: each channel's daily recruiting, a partner
+joining, a batch starting or its funding ending, a policy switch, each group's lapse, and the
+end-of-day record. Stocks are NumPy counts with one column per replication
+(:class:`~sim.model.state.Stocks`), so the cost is replications × groups × days, never members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.channels import ChannelContext, start_channel
+from sim.channels.base import RECORD_PHASE
+from sim.model import lapse
+from sim.model.layout import layout_of
+from sim.model.state import Stocks
+from sim.model.streams import stream
+from sim.rates import annual_growth_factor
+from sim.scenario.calendar import Horizon
+from sim.scenario.schema import Scenario
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+@dataclass
+class BlockOutcome:
+    """What one block records: stocks at each record day and per-replication target facts."""
+
+    active: IntArray  # (records, groups, reps): active incl. funded
+    inactive: IntArray  # (records, groups, reps)
+    enrolled: IntArray  # (records, channels, reps), cumulative
+    lapsed: IntArray  # (records, groups, reps), cumulative
+    reactivated: IntArray  # (records, groups, reps), cumulative
+    at_target: IntArray  # (reps,): target metric at the end of target.by
+    crossed_on: IntArray  # (reps,): first day the target metric reached the target, or -1
+
+
+def horizon_of(s: Scenario, marks: tuple[date, ...] = ()) -> Horizon:
+    """The scenario's days, with every target date (national, regional) and ``marks`` recorded."""
+    regional = tuple(r.target.by for r in s.regions if r.target is not None)
+    return Horizon(s.start, s.end, (s.target.by, *regional, *marks))
+
+
+def workforce(s: Scenario, days: int) -> FloatArray:
+    """Workers per day and group, each growing at its ``growth_per_year`` compound."""
+    layout = layout_of(s)
+    base = np.asarray(layout.workers, dtype=np.float64)
+    out = np.empty((days, len(base)))
+    for rate in set(layout.growth):
+        growth = np.array([annual_growth_factor(rate, d) for d in range(days)])
+        cols = [g for g, r in enumerate(layout.growth) if r == rate]
+        out[:, cols] = growth[:, None] * base[None, cols]
+    return out
+
+
+class Recorder:
+    """End-of-day bookkeeping: month-end snapshots and the day the target is first reached."""
+
+    def __init__(self, s: Scenario, horizon: Horizon, stocks: Stocks) -> None:
+        self.stocks = stocks
+        self.target = s.target.members
+        self.registered_metric = s.target.metric == "registered"
+        self.target_day = horizon.day_of(s.target.by)
+        self.record_days = set(horizon.record_days)
+        n, g, c, r = len(horizon.record_days), stocks.active.shape[0], stocks.enrolled.shape[0], stocks.reps
+        self.out = BlockOutcome(
+            active=np.zeros((n, g, r), dtype=np.int64),
+            inactive=np.zeros((n, g, r), dtype=np.int64),
+            enrolled=np.zeros((n, c, r), dtype=np.int64),
+            lapsed=np.zeros((n, g, r), dtype=np.int64),
+            reactivated=np.zeros((n, g, r), dtype=np.int64),
+            at_target=np.zeros(r, dtype=np.int64),
+            crossed_on=np.full(r, -1, dtype=np.int64),
+        )
+        self.row = 0
+
+    def metric(self) -> IntArray:
+        st = self.stocks
+        total: IntArray = (st.active + st.funded).sum(axis=0)
+        if self.registered_metric:
+            total = total + st.inactive.sum(axis=0)
+        return total
+
+    def end_of_day(self, day: int) -> None:
+        out, st = self.out, self.stocks
+        value = self.metric()
+        out.crossed_on[(out.crossed_on < 0) & (value >= self.target)] = day
+        if day == self.target_day:
+            out.at_target[:] = value
+        if day in self.record_days:
+            i = self.row
+            out.active[i] = st.active + st.funded
+            out.inactive[i] = st.inactive
+            out.enrolled[i] = st.enrolled
+            out.lapsed[i] = st.lapsed
+            out.reactivated[i] = st.reactivated
+            self.row += 1
+
+    def process(self, env: simpy.Environment, days: int) -> Generator[Any, Any, None]:
+        yield env.timeout(RECORD_PHASE)
+        for day in range(days):
+            self.end_of_day(day)
+            yield env.timeout(1)
+
+
+def baseline_stocks(s: Scenario, horizon: Horizon, reps: int) -> Stocks:
+    """Stocks of ``reps`` replications on the start date, one group per region × segment."""
+    layout = layout_of(s)
+    return Stocks.at_baseline(
+        workforce(s, horizon.days),
+        np.asarray(layout.active, dtype=np.int64),
+        np.asarray(layout.inactive, dtype=np.int64),
+        len(layout.channels),
+        reps,
+    )
+
+
+def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()) -> BlockOutcome:
+    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
+    horizon = horizon_of(s, marks)
+    layout = layout_of(s)
+    env = simpy.Environment()
+    stocks = baseline_stocks(s, horizon, reps)
+    for g, group in enumerate(layout.groups):
+        lapse.start(
+            env,
+            stocks,
+            g,
+            layout.lapse[g],
+            horizon.days,
+            stream(seed, f"lapse:{group}:params"),
+            stream(seed, f"lapse:{group}"),
+        )
+    for i, placed in enumerate(layout.channels):
+        ctx = ChannelContext(
+            env,
+            stocks,
+            horizon,
+            i,
+            placed.group,
+            stream(seed, f"channel:{placed.stream}:params"),
+            stream(seed, f"channel:{placed.stream}"),
+        )
+        start_channel(ctx, placed.channel)
+    recorder = Recorder(s, horizon, stocks)
+    env.process(recorder.process(env, horizon.days))
+    env.run(until=horizon.days)
+    return recorder.out

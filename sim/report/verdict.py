@@ -1,0 +1,163 @@
+"""The verdict a planner reads in the terminal after ``sim run``.
+
+:func:`render` prints the verdict on the target, the channel and semester tables and the money;
+:func:`render_scale` adds what national scenarios and adaptive runs need: a table of the regions,
+each with its projection and, where it has a target of its own, its chance of reaching it, and how
+precisely ``--precision`` pinned P(target) down.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def whole(x: float) -> str:
+    """A count or amount in whole units with thousands separators: ``1,300,000``."""
+    return f"{x:,.0f}"
+
+
+def console() -> Console:
+    """A console for the verdict: the terminal's width, or 120 columns when output is piped."""
+    return Console(width=None if sys.stdout.isatty() else 120, soft_wrap=True, highlight=False)
+
+
+def render(summary: dict[str, Any], console: Console, written: Path | None = None) -> None:
+    """Print the verdict, the channel table and the semester table."""
+    t = summary["target"]
+    f = summary["final"]
+    cov = summary["coverage"]
+    lo, hi = t["probability_ci95"]
+    console.print(
+        f"[bold]{summary['scenario']}[/bold]  ·  {summary['replications']:,} replications, "
+        f"seed {summary['seed']}  ·  {summary['start']} to {summary['end']}"
+    )
+    console.print(f"Target: {whole(t['members'])} {t['metric']} members by {t['by']}")
+    console.print(
+        f"Projected {t['metric']} on {t['by']}: mean {whole(f['mean'])} (5–95%: {whole(f['p05'])} – {whole(f['p95'])})"
+    )
+    console.print(f"Coverage of the working population: {cov['mean']:.2%} (5–95%: {cov['p05']:.2%} – {cov['p95']:.2%})")
+    console.print(
+        f"[bold]Probability of reaching the target: {t['probability']:.1%}[/bold] "
+        f"(95% CI {lo:.1%} – {hi:.1%}) — [bold]{t['verdict']}[/bold]"
+    )
+    console.print(
+        f"Gap: {whole(t['gap_mean'])}; net additions needed {whole(t['needed_per_month'])}/month "
+        f"against {whole(t['projected_per_month'])}/month projected"
+    )
+    crossed = t["first_crossed"]
+    if crossed["share"] > 0:
+        console.print(
+            f"Target first crossed in {crossed['share']:.1%} of replications: median "
+            f"{crossed['p50']} (5–95%: {crossed['p05']} – {crossed['p95']})"
+        )
+    else:
+        console.print("Target not crossed within the horizon in any replication")
+    console.print(_channels(summary["channels"]))
+    if "money" in summary:
+        _money(summary["money"], console)
+    console.print(_semesters(summary["semesters"]))
+    for w in summary.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {w}")
+    if written is not None:
+        console.print(f"Results written to {written}")
+
+
+def _table(title: str, text_columns: tuple[str, ...], number_columns: tuple[str, ...], rows: list[list[str]]) -> Table:
+    """A table whose first columns are text (left) and the rest figures (right-aligned)."""
+    table = Table(title=title)
+    for col in text_columns:
+        table.add_column(col)
+    for col in number_columns:
+        table.add_column(col, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _channels(channels: list[dict[str, Any]]) -> Table:
+    rows = [
+        [
+            c["name"],
+            c["kind"],
+            c["segment"],
+            whole(c["enrolled_mean"]),
+            whole(c["enrolled_p05"]),
+            whole(c["enrolled_p95"]),
+            f"{c['share_of_enrolments']:.1%}",
+        ]
+        for c in channels
+    ]
+    return _table("Enrolments by channel", ("Channel", "Kind", "Segment"), ("Mean", "5%", "95%", "Share"), rows)
+
+
+def _semesters(semesters: list[dict[str, Any]]) -> Table:
+    keys = (
+        "opening_active_mean",
+        "enrolled_mean",
+        "lapsed_mean",
+        "reactivated_mean",
+        "net_change_mean",
+        "closing_active_mean",
+        "closing_active_p05",
+        "closing_active_p95",
+    )
+    rows = [[s["semester"], *(whole(s[k]) for k in keys)] for s in semesters]
+    columns = ("Opening", "Enrolled", "Lapsed", "Reactivated", "Net", "Closing", "5%", "95%")
+    return _table("Semesters (active members: means; closing also 5–95%)", ("Semester",), columns, rows)
+
+
+def _money(money: dict[str, Any], console: Console) -> None:
+    """Contributions collected and each costed channel's cost per net new member."""
+    contrib = money["contributions"]
+    if contrib is not None:
+        console.print(
+            f"Contributions collected over the horizon: {money['currency']} {whole(contrib['mean'])} "
+            f"(5–95%: {whole(contrib['p05'])} – {whole(contrib['p95'])})"
+        )
+    if not money["channels"]:
+        return
+    rows = [
+        [
+            c["name"],
+            whole(c["cost_mean"]),
+            whole(c["net_new_active_mean"]),
+            "—" if c["cost_per_net_member"] is None else whole(c["cost_per_net_member"]),
+        ]
+        for c in money["channels"]
+    ]
+    columns = ("Cost", "Net new active", "Cost per net member")
+    console.print(_table(f"Channel costs ({money['currency']})", ("Channel",), columns, rows))
+
+
+def regions_table(regions: list[dict[str, Any]]) -> Table:
+    """One row per region: baseline, projection (mean, 5%, 95%), target and its verdict."""
+    table = Table(title="Regions")
+    table.add_column("Region")
+    for col in ("Baseline", "Projected", "5%", "95%", "Target", "P(target)"):
+        table.add_column(col, justify="right")
+    table.add_column("Verdict")
+    for r in regions:
+        t, f = r["target"] or {}, r["final"]
+        figures = [whole(x) for x in (r["baseline"], f["mean"], f["p05"], f["p95"])]
+        goal = [whole(t["members"]), f"{t['probability']:.1%}", t["verdict"]] if t else ["–"] * 3
+        table.add_row(r["name"], *figures, *goal)
+    return table
+
+
+def precision_line(p: dict[str, Any]) -> str:
+    """``Precision ±0.01 reached: ±0.0098 after 9,500 replications`` (or where it stopped)."""
+    word = "reached" if p["reached"] else f"NOT reached (stopped at --max-reps {p['max_replications']:,})"
+    return f"Precision ±{p['asked']:g} {word}: ±{p['half_width']:.4f} after {p['replications']:,} replications"
+
+
+def render_scale(summary: dict[str, Any], console: Console) -> None:
+    """Print the regions table and the precision line, when the summary has them."""
+    if summary.get("regions"):
+        console.print(regions_table(summary["regions"]))
+    if "precision" in summary:
+        console.print(precision_line(summary["precision"]), highlight=False)

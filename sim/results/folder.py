@@ -1,0 +1,319 @@
+"""Result folders: self-describing, written atomically, never over an earlier run.
+
+A run is written into a hidden temporary folder beside its destination and renamed into place
+only when every file is complete; the last file written is the marker :data:`COMPLETE`. A folder
+without the marker is never read as a result, and a temporary folder left by a killed run is
+removed by the next run that writes beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import errno
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim import __version__
+from sim.errors import Location, ScenarioError
+from sim.scenario.schema import Scenario, scenario_data
+
+COMPLETE = "COMPLETE"
+# The layout of result folders: which files there are and what their JSON holds. Raise it whenever
+# a reader of this version could misread a folder written the new way (see sim.results.files).
+FORMAT = 1
+TMP_PREFIX = ".tmp-"
+STALE_SECONDS = 24 * 3600
+
+Writer = Callable[[Path], None]
+
+
+def slug(name: str) -> str:
+    """A folder-safe form of a scenario name: ``Bali 2025, current`` → ``bali-2025-current``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "scenario"
+
+
+def default_destination(results_root: Path, scenario: Scenario, now: datetime | None = None) -> Path:
+    """``results/<scenario-name>/<timestamp>/``, with a suffix if that folder exists."""
+    stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
+    base = results_root / slug(scenario.name) / stamp
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{stamp}-{n}")
+    _AUTO_NAMED.add(candidate)
+    return candidate
+
+
+# Destinations chosen by default_destination: if another run (started in the same second) takes
+# one first, this run moves on to the next free suffix instead of failing after all its work.
+_AUTO_NAMED: set[Path] = set()
+
+
+def _next_free(dest: Path) -> Path:
+    """The next ``<stamp>-N`` beside an automatically named destination that is taken."""
+    stamp = re.sub(r"-\d+$", "", dest.name)
+    n = 2
+    while (candidate := dest.with_name(f"{stamp}-{n}")).exists():
+        n += 1
+    _AUTO_NAMED.add(candidate)
+    return candidate
+
+
+def _move_into_place(tmp: Path, dest: Path) -> Path:
+    """Rename the finished ``tmp`` to ``dest``, never over anything; returns where it went."""
+    while True:
+        try:
+            if dest.exists():
+                dest.rmdir()  # only an empty folder can go; anything in it makes this fail
+            tmp.rename(dest)
+            return dest
+        except OSError as exc:
+            if dest not in _AUTO_NAMED or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            dest = _next_free(dest)
+
+
+def is_complete(folder: Path) -> bool:
+    """Whether ``folder`` holds a finished result."""
+    return (folder / COMPLETE).is_file()
+
+
+def _clean_stale(parent: Path) -> None:
+    """Remove temporary folders that runs killed long ago left behind."""
+    if not parent.is_dir():
+        return
+    for tmp in parent.glob(f"{TMP_PREFIX}*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        alive = pid.isdigit() and _pid_alive(int(pid))
+        try:
+            old = time.time() - tmp.stat().st_mtime > STALE_SECONDS
+        except FileNotFoundError:  # another run cleaned it first
+            continue
+        if not alive or old:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (ours included: it may be writing beside us right now)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
+
+
+def check_destination(dest: Path) -> None:
+    """Refuse a destination that holds anything, or whose parent cannot be written."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ScenarioError(
+            "already exists and is not empty; results are never overwritten, choose another --out",
+            where=Location(dest),
+            field="--out",
+        )
+    parent = dest.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ScenarioError("is a file, not a folder; choose another --out", where=Location(parent), field="--out")
+    # os.access says yes to root even on a read-only file system, so try for real.
+    try:
+        probe = tempfile.mkdtemp(prefix=TMP_PREFIX + "probe-", suffix=f"-{os.getpid()}", dir=parent)
+    except OSError as exc:
+        raise ScenarioError(
+            f"cannot write here ({exc.strerror or exc}); choose a writable --out", where=Location(parent), field="--out"
+        ) from None
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(probe)
+
+
+def write_atomically(dest: Path, writer: Writer) -> Path:
+    """Let ``writer`` fill a temporary folder, mark it complete, then rename it to ``dest``.
+
+    Returns the folder written: ``dest``, or for an automatically named destination that another
+    run took meanwhile, the next free name beside it.
+    """
+    if dest in _AUTO_NAMED and dest.exists():
+        dest = _next_free(dest)
+    check_destination(dest)
+    tmp: Path | None = None
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(dest.parent)
+        # Unique even for two writes in one process; the process id comes last, for _clean_stale.
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{dest.name}-", suffix=f"-{os.getpid()}", dir=dest.parent))
+        writer(tmp)
+        _sync(tmp)
+        (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
+        _sync(tmp)
+        dest = _move_into_place(tmp, dest)
+    except OSError as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise ScenarioError(
+            f"could not write results ({exc.strerror or exc}); nothing was kept of this run, "
+            "earlier result folders are untouched",
+            where=Location(dest),
+            field="--out",
+        ) from None
+    except BaseException:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def _sync(folder: Path) -> None:
+    """Flush a folder's files to disk, so the marker is never on disk before what it vouches for."""
+    for path in folder.iterdir():
+        with path.open("rb") as f:
+            os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Pretty JSON, UTF-8, with a final newline."""
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Rows of dicts as CSV; floats with enough digits to round-trip, no locale formatting."""
+    if not rows:
+        path.write_text("", encoding="utf-8")
+        return
+    fields = list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        out.writeheader()
+        for row in rows:
+            out.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in row.items()})
+
+
+def write_yaml(path: Path, data: Any, header: str = "") -> None:
+    """Plain YAML in the order given, after an optional comment header."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(header + text, encoding="utf-8")
+
+
+# The facts every run.json holds, whatever the command: null where a command has no such fact (a
+# comparison has no one scenario file, a calibration no workers).
+RUN_FACTS = (
+    "seed",
+    "replications",
+    "workers",
+    "scheduler",
+    "scenario_file",
+    "extends_chain",
+    "overrides",
+    "reanchored_on",
+)
+
+
+def run_info(**facts: Any) -> dict[str, Any]:
+    """What ``run.json`` says about every result: its format, what wrote it, how and when, and :data:`RUN_FACTS`.
+
+    Every folder's ``run.json`` has the same keys.
+    """
+    unknown = sorted(set(facts) - set(RUN_FACTS))
+    if unknown:
+        raise ValueError(f"run.json has no fact {unknown[0]!r}; add it to RUN_FACTS")
+    return {
+        "format": FORMAT,
+        "version": __version__,
+        "command": ["sim", *sys.argv[1:]],
+        "written": datetime.now().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": metadata.version("numpy"),
+        "simpy": metadata.version("simpy"),
+        **{name: facts.get(name) for name in RUN_FACTS},
+    }
+
+
+def write_result(dest: Path, writer: Writer, facts: dict[str, Any] | None = None) -> Path:
+    """The one writer of result folders: ``writer``'s files and ``run.json`` (:func:`run_info` with ``facts``).
+
+    Written atomically (:func:`write_atomically`); returns the folder written.
+    """
+    info = run_info(**(facts or {}))
+
+    def fill(folder: Path) -> None:
+        writer(folder)
+        write_json(folder / "run.json", info)
+
+    return write_atomically(dest, fill)
+
+
+def write_run(
+    dest: Path,
+    summary: dict[str, Any],
+    monthly: list[dict[str, Any]],
+    scenario: Scenario,
+    chain: tuple[Path, ...],
+    facts: dict[str, Any],
+) -> Path:
+    """Write a run's folder: resolved scenario, summary, tables, and ``run.json`` with ``facts``."""
+    header = "# Resolved scenario, as run. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
+
+    def fill(folder: Path) -> None:
+        write_yaml(folder / "scenario.yaml", scenario_data(scenario), header)
+        write_json(folder / "summary.json", summary)
+        write_csv(folder / "monthly.csv", monthly)
+        write_csv(folder / "channels.csv", summary["channels"])
+        write_csv(folder / "semesters.csv", semester_rows(summary["semesters"]))
+
+    return write_result(dest, fill, facts)
+
+
+def semester_rows(semesters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Semester entries with per-channel enrolments spread into their own columns."""
+    rows = []
+    for sem in semesters:
+        row = {k: v for k, v in sem.items() if k != "enrolled_by_channel"}
+        row.update({f"enrolled[{name}]": v for name, v in sem["enrolled_by_channel"].items()})
+        rows.append(row)
+    return rows
+
+
+def require_complete(folder: Path) -> Path:
+    """``folder``, if it is a finished result folder; otherwise a one-line error saying why not.
+
+    Every reader of result folders goes through here (through :func:`sim.results.files.open_result`),
+    so that a folder a killed or interrupted run left behind is never mistaken for a result.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError("is not a result folder", where=Location(folder))
+    if not is_complete(folder):
+        raise ScenarioError(
+            f"has no {COMPLETE} marker: the run that wrote it did not finish, so it is not read as a result",
+            where=Location(folder),
+        )
+    return folder
+
+
+def complete_results(root: Path) -> list[Path]:
+    """Every finished result folder under ``root``, oldest name first; temporary ones are skipped."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    found = {marker.parent for marker in root.rglob(COMPLETE) if marker.is_file()}
+    return sorted(p for p in found if not any(part.startswith(TMP_PREFIX) for part in p.relative_to(root).parts))

@@ -1,0 +1,270 @@
+"""Projections of a run and the figures planners read from them.
+
+:class:`Results` holds the recorded stocks of every replication; :meth:`Results.summary` turns them
+into the verdict on the target, per-channel enrolments and semester tables, and
+:meth:`Results.monthly_rows` into the month-end percentiles written to ``monthly.csv``.
+
+*Probability of reaching the target* is the share of replications whose target metric (active
+members, or registered) on ``target.by`` is at least ``target.members``, with a Wilson 95% interval
+for the Monte Carlo error of that share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from sim.model.layout import Layout, layout_of
+from sim.rates import DAYS_PER_MONTH, wilson_interval
+from sim.scenario.calendar import Horizon
+from sim.scenario.schema import Scenario
+
+Array = np.ndarray[Any, Any]
+
+QUANTILES = (5, 25, 50, 75, 95)
+
+
+def verdict(probability: float) -> str:
+    """A plain-words reading of P(target)."""
+    if probability >= 0.95:
+        return "on track"
+    if probability >= 0.5:
+        return "more likely than not"
+    if probability > 0.05:
+        return "at risk"
+    return "off track"
+
+
+def describe(values: Array) -> dict[str, float]:
+    """Mean, sd and the 5th, 25th, 50th, 75th and 95th percentiles over replications."""
+    v = np.asarray(values, dtype=np.float64)
+    q = np.percentile(v, QUANTILES)
+    out = {"mean": float(v.mean()), "sd": float(v.std(ddof=1)) if v.size > 1 else 0.0}
+    out.update({f"p{p:02d}": float(x) for p, x in zip(QUANTILES, q, strict=True)})
+    return out
+
+
+@dataclass(frozen=True)
+class Results:
+    """Recorded stocks of every replication (last axis) at each record day (first axis)."""
+
+    scenario: Scenario
+    seed: int
+    horizon: Horizon
+    active: Array  # (records, groups, reps), including funded members
+    inactive: Array
+    enrolled: Array  # (records, channels, reps)
+    lapsed: Array
+    reactivated: Array
+    at_target: Array  # (reps,)
+    crossed_on: Array  # (reps,)
+
+    @property
+    def replications(self) -> int:
+        return int(self.at_target.shape[0])
+
+    @cached_property
+    def workers(self) -> Array:
+        """Workers per record day and group."""
+        from sim.model.block import workforce
+
+        days: Array = workforce(self.scenario, self.horizon.days)[list(self.horizon.record_days)]
+        return days
+
+    @cached_property
+    def layout(self) -> Layout:
+        return layout_of(self.scenario)
+
+    def baseline_metric(self) -> int:
+        s = self.scenario
+        total = sum(self.layout.active)
+        if s.target.metric == "registered":
+            total += sum(self.layout.inactive)
+        return total
+
+    def reached(self) -> Array:
+        return self.at_target >= self.scenario.target.members
+
+    def target_summary(self) -> dict[str, Any]:
+        s, h = self.scenario, self.horizon
+        hits = int(self.reached().sum())
+        p = hits / self.replications
+        lo, hi = wilson_interval(hits, self.replications)
+        months = (h.day_of(s.target.by) + 1) / DAYS_PER_MONTH
+        base = self.baseline_metric()
+        mean_final = float(self.at_target.mean())
+        crossed = self.crossed_on[self.crossed_on >= 0]
+        crossing: dict[str, Any] = {"share": float(crossed.size / self.replications)}
+        if crossed.size:
+            days = np.percentile(crossed, QUANTILES, method="lower")
+            crossing.update({f"p{q:02d}": h.date_of(int(d)).isoformat() for q, d in zip(QUANTILES, days, strict=True)})
+        return {
+            "members": s.target.members,
+            "by": s.target.by.isoformat(),
+            "metric": s.target.metric,
+            "probability": p,
+            "probability_ci95": [lo, hi],
+            "verdict": verdict(p),
+            "baseline": base,
+            "gap_mean": max(0.0, s.target.members - mean_final),
+            "months": months,
+            "needed_per_month": (s.target.members - base) / months,
+            "projected_per_month": (mean_final - base) / months,
+            "first_crossed": crossing,
+        }
+
+    def _row_of(self, day: int) -> int:
+        return self.horizon.record_days.index(day)
+
+    def coverage_at(self, row: int) -> Array:
+        """Active members as a share of the working population, per replication."""
+        total_workers = float(self.workers[row].sum())
+        share: Array = self.active[row].sum(axis=0) / total_workers
+        return share
+
+    def channel_summary(self) -> list[dict[str, Any]]:
+        last = self.enrolled[-1]
+        total = max(1.0, float(last.sum(axis=0).mean()))
+        out = []
+        for i, ch in enumerate(self.scenario.channels):
+            d = describe(last[i])
+            out.append(
+                {
+                    "name": ch.name,
+                    "kind": ch.kind,
+                    "segment": ch.segment or "all",
+                    "enrolled_mean": d["mean"],
+                    "enrolled_p05": d["p05"],
+                    "enrolled_p95": d["p95"],
+                    "share_of_enrolments": d["mean"] / total,
+                }
+            )
+        return out
+
+    def semester_summary(self) -> list[dict[str, Any]]:
+        s = self.scenario
+        baseline = np.asarray(self.layout.active, dtype=np.int64).sum()
+        out = []
+        for sem in self.horizon.semesters:
+            end = self._row_of(sem.last_day)
+            start = self._row_of(sem.first_day - 1) if sem.first_day > 0 else None
+
+            def delta(a: Array, start: int | None = start, end: int = end) -> Array:
+                change: Array = a[end] - (a[start] if start is not None else 0)
+                return change
+
+            opening = self.active[start].sum(axis=0) if start is not None else np.full(self.replications, baseline)
+            closing = self.active[end].sum(axis=0)
+            d = describe(closing)
+            enrolled = delta(self.enrolled)
+            out.append(
+                {
+                    "semester": sem.label,
+                    "from": self.horizon.date_of(sem.first_day).isoformat(),
+                    "to": self.horizon.date_of(sem.last_day).isoformat(),
+                    "opening_active_mean": float(opening.mean()),
+                    "closing_active_mean": d["mean"],
+                    "closing_active_p05": d["p05"],
+                    "closing_active_p95": d["p95"],
+                    "enrolled_mean": float(enrolled.sum(axis=0).mean()),
+                    "enrolled_by_channel": {ch.name: float(enrolled[i].mean()) for i, ch in enumerate(s.channels)},
+                    "lapsed_mean": float(delta(self.lapsed).sum(axis=0).mean()),
+                    "reactivated_mean": float(delta(self.reactivated).sum(axis=0).mean()),
+                    "net_change_mean": float((closing - opening).mean()),
+                }
+            )
+        return out
+
+    def summary(self, version: str = "", warnings: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Everything ``summary.json`` holds, as plain JSON-ready values."""
+        s = self.scenario
+        row = self._row_of(self.horizon.day_of(s.target.by))
+        return {
+            "scenario": s.name,
+            "version": version,
+            "replications": self.replications,
+            "seed": self.seed,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "target": self.target_summary(),
+            "final": describe(self.at_target),
+            "coverage": describe(self.coverage_at(row)),
+            "workers_at_target": float(self.workers[row].sum()),
+            "channels": self.channel_summary(),
+            "semesters": self.semester_summary(),
+            **({"regions": self.region_summary()} if s.regions else {}),
+            "warnings": list(warnings),
+        }
+
+    def region_summary(self) -> list[dict[str, Any]]:
+        """Each region's projection on its own target date (or the national one), and its verdict."""
+        s, out = self.scenario, []
+        for region in self.layout.regions:
+            target = region.target
+            by = target.by if target is not None else s.target.by
+            metric = target.metric if target is not None else s.target.metric
+            row, groups = self._row_of(self.horizon.day_of(by)), list(region.groups)
+            value = self.active[row, groups].sum(axis=0)
+            if metric == "registered":
+                value = value + self.inactive[row, groups].sum(axis=0)
+            entry: dict[str, Any] = {
+                "name": region.name,
+                "by": by.isoformat(),
+                "metric": metric,
+                "workers": float(self.workers[row, groups].sum()),
+                "baseline": sum(self.layout.active[g] for g in groups),
+                "final": describe(value),
+                "target": None,
+            }
+            if target is not None:
+                hits = int((value >= target.members).sum())
+                p = hits / self.replications
+                entry["target"] = {
+                    "members": target.members,
+                    "probability": p,
+                    "probability_ci95": list(wilson_interval(hits, self.replications)),
+                    "verdict": verdict(p),
+                }
+            out.append(entry)
+        return out
+
+    def record_dates(self) -> tuple[date, ...]:
+        return self.horizon.record_dates
+
+    def series(self) -> dict[str, Array]:
+        """Every recorded series, by name: (records, reps) arrays."""
+        s = self.scenario
+        out: dict[str, Array] = {
+            "active": self.active.sum(axis=1),
+            "inactive": self.inactive.sum(axis=1),
+            "registered": self.active.sum(axis=1) + self.inactive.sum(axis=1),
+            "coverage": self.active.sum(axis=1) / self.workers.sum(axis=1)[:, None],
+            "lapsed": self.lapsed.sum(axis=1),
+            "reactivated": self.reactivated.sum(axis=1),
+        }
+        for region in self.layout.regions:
+            groups = list(region.groups)
+            out[f"active[{region.name}]"] = self.active[:, groups].sum(axis=1)
+            out[f"registered[{region.name}]"] = out[f"active[{region.name}]"] + self.inactive[:, groups].sum(axis=1)
+            out[f"coverage[{region.name}]"] = (
+                out[f"active[{region.name}]"] / self.workers[:, groups].sum(axis=1)[:, None]
+            )
+        if s.segmented or s.regions:
+            for g, name in enumerate(self.layout.groups):
+                out[f"active[{name}]"] = self.active[:, g]
+                out[f"inactive[{name}]"] = self.inactive[:, g]
+        for i, ch in enumerate(s.channels):
+            out[f"enrolled[{ch.name}]"] = self.enrolled[:, i]
+        return out
+
+    def monthly_rows(self) -> list[dict[str, Any]]:
+        """One row per record date and series, with mean, sd and percentiles."""
+        rows = []
+        for name, values in self.series().items():
+            for r, when in enumerate(self.record_dates()):
+                rows.append({"date": when.isoformat(), "series": name, **describe(values[r])})
+        return rows

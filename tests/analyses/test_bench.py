@@ -1,0 +1,39 @@
+"""``sim bench`` prints the model against its NumPy yardstick, end-to-end wall and memory."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SCENARIOS, run_cli
+from sim.analyses import bench as benchmark
+from sim.scenario.loader import load_scenario
+
+
+def test_comparison_reports_both_times_and_their_ratio() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    c = benchmark.model_vs_reference(s, 300, 2)
+    assert c.simpy_s > 0
+    assert c.numpy_s > 0
+    assert c.repeats == 2
+    # A replication keeps, per record day (6 month ends), 4 group series × 2 segments and 5 channel
+    # counts, plus 2 target facts: (6 × 13 + 2) int64 = 640 bytes, far below the 10 KB budget.
+    assert c.state_bytes_per_rep == 8 * (6 * (4 * 2 + 5) + 2)
+    # Live: 5 stocks × 2 segments, 5 channel counters, and the 12 rates drawn per replication.
+    assert c.live_bytes_per_rep == 8 * (5 * 2 + 5 + len(s.uncertain()))
+
+
+@pytest.mark.slow
+def test_bench_cli_prints_every_figure() -> None:
+    args = ("bench", str(SCENARIOS / "bali-2025.yaml"), "--reps", "300", "--repeat", "1", "--sweep-points", "2")
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert re.search(r"SimPy/NumPy ratio \d+\.\d{3}", out)
+    assert "s per 1,000 replications" in out
+    assert re.search(r"peak memory \d+ MB", out)
+    assert "state per replication" in out
+    assert "preview: sim run" in out
+    assert "sweep: 2 points × 1,000 replications" in out
+    assert out.startswith("machine: ")
