@@ -202,3 +202,24 @@ def test_extends_replaces_a_distribution_whole(tmp_path: Path) -> None:
     )
     child = load_scenario(tmp_path / "child2.yaml").scenario
     assert child.channels[0].rate_fields()["per_month"] == Lognormal(2100, 300)
+
+
+@pytest.mark.parametrize("case", ["missing-folder", "existing-file"])
+def test_a_bad_scenario_out_is_refused_before_the_fit(tmp_path: Path, case: str) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text("date,metric,value,sd,source\n2024-06,active,47000,300,a\n")
+    written = tmp_path / "no-such-folder" / "calibrated.yaml"
+    if case == "existing-file":
+        written = tmp_path / "calibrated.yaml"
+        written.write_text("# an earlier file\n")
+    out = tmp_path / "fit"
+    result = run_cli(
+        "calibrate", str(TINY), "--observed", str(history), "--fit", "channels[Walk-in].per_month",
+        "--reps", "50", "--out", str(out), "--scenario-out", str(written),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "--scenario-out" in result.stderr
+    assert not out.exists()
+    if case == "existing-file":
+        assert written.read_text() == "# an earlier file\n"

@@ -162,6 +162,8 @@ def calibrate_into_folder(
         parameter(target.scenario, target.raw, path)
     dest = writing.out if writing.out is not None else default_destination(writing.results_dir, loaded.scenario)
     check_destination(dest)
+    if scenario_out is not None:
+        check_scenario_out(scenario_out)
     shape = workload.shape_of(loaded.scenario, observation_dates(observations))
     writing.approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps))
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
@@ -213,13 +215,32 @@ def _fit_json(fit: Fit, observed: Path, scenario: Path, into: Path | None) -> di
     }
 
 
+def check_scenario_out(path: Path) -> None:
+    """Refuse, before the fit, a ``--scenario-out`` that exists or whose folder does not."""
+    if path.exists() or path.is_symlink():
+        raise ScenarioError(
+            "already exists; an earlier file is never written over, choose another --scenario-out",
+            where=Location(path),
+            field="--scenario-out",
+        )
+    if not path.parent.is_dir():
+        raise ScenarioError(
+            f"the folder {path.parent} does not exist; create it or choose another --scenario-out",
+            where=Location(path),
+            field="--scenario-out",
+        )
+
+
 def _write_file(path: Path, text: str) -> None:
-    """Write beside ``path``, check that it loads (``extends`` resolves from there), then rename."""
+    """Write beside ``path``, check that it loads (``extends`` resolves from there), then link into place.
+
+    A hard link, unlike a rename, fails when ``path`` appeared meanwhile, so nothing is written over.
+    """
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         tmp.write_text(text, encoding="utf-8")
         load_scenario(tmp)
-        os.replace(tmp, path)
+        os.link(tmp, path)
     except OSError as exc:
         raise ScenarioError(
             f"cannot write: {exc.strerror or exc}", where=Location(path), field="--scenario-out"
