@@ -2,10 +2,10 @@
 
 :class:`concurrent.futures.ProcessPoolExecutor` finishes the blocks its workers have started before
 it shuts down, even after Ctrl-C, and a SIGTERM sent to the main process alone never reaches them.
-:func:`local_pool` drains the pool when its block
-ends normally, but when it is left by an exception -- an interrupt, an error -- it kills the
-workers, so a command returns within moments. It is the one pool of every command; why it kills rather
-than waits is the interrupt policy of :mod:`sim.experiment.interrupts`, whose initializer its workers run.
+:func:`local_pool` drains the pool when its block ends normally, but when it is left by an
+exception -- an interrupt, an error -- it kills the workers, so a command returns within moments.
+It is the one pool of every command; why it kills rather than waits is the interrupt policy of
+:mod:`sim.experiment.interrupts`, whose initializer its workers run.
 """
 
 from __future__ import annotations
