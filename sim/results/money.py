@@ -13,8 +13,12 @@ figures planners compare:
   ``τ`` months later, ``a(τ)`` of the active ⇄ inactive chain at the group's mean hazards
   (:func:`sim.rates.two_state_active`). Funded members stay active while funded; when funding ends
   a share ``continue_share`` (its mean) starts paying and the rest start inactive.
-* **Cost** = commission × enrolments + fixed cost × partner-months + budget × funded member-months.
+* **Cost** = commission × enrolments + fixed cost × partner-months + budget × funded member-months
+  + onboarding × new partners + enforcement × months × enforced share.
   Partner-months follow ``agents`` and the ``rollout``; a channel without partners counts as one.
+  New partners are the most partners the channel has at any time beyond ``partners_onboarded``.
+  Enforced months weigh each month by :meth:`~sim.scenario.costs.ChannelCosts.enforced_share` of
+  the mean ``enrollment_rate`` in force, following the channel's policy switches.
   Members of a funded batch are the channel's enrolments in the recorded interval holding the
   batch date (shared by expected size when two batches fall in one interval).
 
@@ -32,6 +36,7 @@ import numpy as np
 from sim.channels.agent_network import AgentNetwork
 from sim.channels.base import ChannelBase
 from sim.channels.funded_batch import Batch, FundedBatch
+from sim.channels.loan_linked import LoanLinked
 from sim.rates import DAYS_PER_MONTH, two_state_active
 from sim.results.projections import Results, describe
 from sim.scenario.calendar import Horizon, add_months, days_in_month
@@ -107,6 +112,23 @@ def partner_months(ch: ChannelBase, h: Horizon) -> float:
     return float((counts * month_weights(h)).sum())
 
 
+def new_partners(ch: AgentNetwork, onboarded: int) -> int:
+    """Partners onboarded during the horizon: the most the channel ever has, beyond ``onboarded``."""
+    return max(0, max([ch.agents, *(step.agents for step in ch.rollout)]) - onboarded)
+
+
+def enforced_months(ch: LoanLinked, h: Horizon) -> float:
+    """Months of full enforcement the rates in force add up to: Σ months × enforced share."""
+    costs = ch.costs
+    if costs is None:
+        return 0.0
+    shares = np.full(h.days, costs.enforced_share(ch.enrollment_rate.mean))
+    for switch in ch.policy:
+        if "enrollment_rate" in switch.set:
+            shares[max(h.day_of(switch.on), 0) :] = costs.enforced_share(switch.set["enrollment_rate"].mean)
+    return float((shares * month_weights(h)).sum())
+
+
 def _enrolled_by_interval(r: Results, channel: int) -> Array:
     """Enrolments of a channel in each recorded interval: (records, reps)."""
     e = r.enrolled[:, channel, :].astype(np.float64)
@@ -174,6 +196,10 @@ def channel_cost(r: Results, channel: int) -> Array:
         for b, members in zip(ch.batches, batch_members(r, channel, ch), strict=True):
             funded = months_between(h, h.day_of(b.on), h.day_of(_funding_end(b)))
             cost += c.per_funded_member_per_month * funded * members
+    if isinstance(ch, AgentNetwork):
+        cost += c.onboarding_per_new_partner * new_partners(ch, c.partners_onboarded)
+    if isinstance(ch, LoanLinked) and c.enforcement_per_month:
+        cost += c.enforcement_per_month * enforced_months(ch, h)
     return cost
 
 

@@ -173,6 +173,22 @@ def _kind_checks(s: Scenario, ch: ChannelBase, here: Path) -> Iterator[Problem]:
             yield from _within(s, batch.on, (*here, "batches", j, "on"), "batch date")
     if isinstance(ch, LoanLinked) and ch.opens_on is not None and ch.opens_on > s.end:
         yield Problem((*here, "opens_on"), f"opens_on {ch.opens_on} is after the horizon ends ({s.end})")
+    yield from _cost_kind(ch, here)
+
+
+def _cost_kind(ch: ChannelBase, here: Path) -> Iterator[Problem]:
+    """Onboarding is a cost of partners, enforcement one of a loan scheme's enrolment rule."""
+    c = ch.costs
+    if c is None:
+        return
+    if not isinstance(ch, AgentNetwork):
+        for name in ("onboarding_per_new_partner", "partners_onboarded"):
+            if getattr(c, name):
+                yield Problem((*here, "costs", name), f"{name} applies to agent_network channels only")
+    if not isinstance(ch, LoanLinked):
+        for name in ("enforcement_per_month", "enforcement_from"):
+            if getattr(c, name):
+                yield Problem((*here, "costs", name), f"{name} applies to loan_linked channels only")
 
 
 def warnings(s: Scenario) -> list[Problem]:

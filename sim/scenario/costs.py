@@ -6,7 +6,13 @@ A channel may carry ``costs`` (all in rupiah, all optional):
 * ``per_partner_per_month``: a fixed cost for each partner, each month (a channel without a
   partner count, such as a loan scheme, counts as one partner);
 * ``per_funded_member_per_month``: what a local government pays for each funded member, each
-  month it pays (funded batches).
+  month it pays (funded batches);
+* ``onboarding_per_new_partner``: a one-off cost for each partner beyond the ``partners_onboarded``
+  already in place (training and set-up of a new BPR agent); agent networks only;
+* ``enforcement_per_month``: what enforcing a loan scheme's enrolment rule costs a month when every
+  borrower not yet a member enrols (``enrollment_rate`` 1). It scales linearly from nothing at
+  ``enforcement_from``, the rate reached without enforcement, so raising the rate costs money;
+  loan-linked channels only.
 
 A scenario may carry ``contributions``: what an active member pays a month, per segment. Wage
 earners (``pu``) pay a share of their wage, so ``pu`` may be given as ``pu_wage_share`` of
@@ -30,7 +36,21 @@ class ChannelCosts(Frozen):
     per_funded_member_per_month: Rupiah = Field(
         default=0.0, ge=0, description="government budget per funded member per funded month"
     )
+    onboarding_per_new_partner: Rupiah = Field(
+        default=0.0, ge=0, description="one-off cost per partner beyond partners_onboarded (agent networks)"
+    )
+    partners_onboarded: int = Field(default=0, ge=0, description="partners already in place, onboarded for free")
+    enforcement_per_month: Rupiah = Field(
+        default=0.0, ge=0, description="monthly cost of enforcing enrolment at enrollment_rate 1 (loan schemes)"
+    )
+    enforcement_from: float = Field(
+        default=0.0, ge=0, lt=1, description="enrollment_rate reached without enforcement, where it costs nothing"
+    )
     source: str = ""
+
+    def enforced_share(self, enrollment_rate: float) -> float:
+        """How much of full enforcement a mean ``enrollment_rate`` takes: ``max(0, r − r₀) / (1 − r₀)``."""
+        return max(0.0, enrollment_rate - self.enforcement_from) / (1.0 - self.enforcement_from)
 
 
 class Contributions(Frozen):

@@ -10,7 +10,7 @@ import pytest
 from sim.errors import ScenarioError
 from sim.experiment.blocks import run_scenario
 from sim.rates import daily_probability, two_state_active
-from sim.results.money import member_months, money_of, partner_months, with_money
+from sim.results.money import enforced_months, member_months, money_of, partner_months, with_money
 from sim.scenario.calendar import days_in_month
 from sim.scenario.costs import Contributions
 from sim.scenario.loader import load_scenario
@@ -139,6 +139,56 @@ def test_costs_are_commission_partner_months_and_funded_months_within_the_horizo
     assert money["currency"] == "IDR"
     assert [c["name"] for c in money["channels"]] == ["Agents", "Late batch"]
     assert money["channels"][1]["cost_per_net_member"] == pytest.approx(2 * 16800.0)
+
+
+ONBOARDED = """
+  - name: Agents
+    kind: agent_network
+    agents: 30
+    rollout: [{on: 2025-04-01, agents: 25}, {on: 2025-07-01, agents: 40}]
+    enrollments_per_agent_per_month: 5
+    already_member_share: 0
+    costs: {onboarding_per_new_partner: 5000000, partners_onboarded: 22}
+  - name: KUR
+    kind: loan_linked
+    loans_per_month: 1000
+    already_member_share: 0.8
+    enrollment_rate: {uniform: [0.5, 0.7]}
+    costs: {enforcement_per_month: 100000000, enforcement_from: 0.2}
+"""
+
+
+def test_new_partners_pay_onboarding_once_and_enforcement_scales_with_the_rate(tmp_path: Path) -> None:
+    s = scenario(tmp_path, ONBOARDED)
+    r = run_scenario(s, replications=20)
+    m = money_of(r)
+    # The most partners at any time is 40, of whom 22 were in place: 18 onboarded, once each.
+    assert m.cost[0] == pytest.approx(np.full(20, 18 * 5_000_000.0))
+    # Mean rate 0.6, free up to 0.2: (0.6 − 0.2) / (1 − 0.2) = half of full enforcement, 12 months.
+    assert m.cost[1] == pytest.approx(np.full(20, 12 * 100_000_000 * 0.5))
+
+
+def test_enforcement_follows_the_rate_in_force(tmp_path: Path) -> None:
+    switched = ONBOARDED + "    policy: [{on: 2025-07-01, set: {enrollment_rate: 0.2}}]\n"
+    s = scenario(tmp_path, switched)
+    h = run_scenario(s, replications=2).horizon
+    # Half of full enforcement January–June, none from July (0.2 is the free rate).
+    assert enforced_months(s.channels[1], h) == pytest.approx(6 * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("channels", "field"),
+    [
+        (ORGANIC + "    costs: {onboarding_per_new_partner: 5}", "onboarding_per_new_partner"),
+        (ORGANIC + "    costs: {enforcement_per_month: 5}", "enforcement_per_month"),
+        (AGENTS.replace("per_partner_per_month: 1000000", "enforcement_from: 0.3"), "enforcement_from"),
+    ],
+)
+def test_onboarding_and_enforcement_belong_to_their_channel_kinds(tmp_path: Path, channels: str, field: str) -> None:
+    file = tmp_path / "s.yaml"
+    file.write_text(ONE_GROUP.format(active=1, lapse=0, back=0, channels=channels))
+    with pytest.raises(ScenarioError, match=rf"costs\.{field}: .*channels only$"):
+        load_scenario(file)
 
 
 def test_no_money_figures_means_no_money_entry(tmp_path: Path) -> None:
