@@ -10,6 +10,7 @@ the others needs.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,22 +36,30 @@ class Solved:
     answer: Answer
 
 
-def parse_range(text: str, path: str) -> tuple[float, float]:
-    """``22:128`` → (22.0, 128.0)."""
+def parse_range(text: str, path: str, option: str = "--range") -> tuple[float, float]:
+    """``22:128`` → (22.0, 128.0); an error names ``option`` and the path."""
     lo, sep, hi = text.partition(":")
     try:
         if not sep:
             raise ValueError
         low, high = float(lo), float(hi)
     except ValueError:
-        raise ScenarioError(f"expected LOW:HIGH, e.g. 22:128, got {text!r}", field=f"--range {path}") from None
+        raise ScenarioError(f"expected LOW:HIGH, e.g. 22:128, got {text!r}", field=f"{option} {path}") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ScenarioError(f"LOW and HIGH must be finite numbers, got {text!r}", field=f"{option} {path}")
     if not low < high:
-        raise ScenarioError(f"LOW must be below HIGH, got {text!r}", field=f"--range {path}")
+        raise ScenarioError(f"LOW must be below HIGH, got {text!r}", field=f"{option} {path}")
     return low, high
 
 
 def make_lever(
-    file: Path, fixed: list[Override], loaded: Loaded, path: str, text: str, precision: float | None
+    file: Path,
+    fixed: list[Override],
+    loaded: Loaded,
+    path: str,
+    text: str,
+    precision: float | None,
+    option: str = "--range",
 ) -> Lever:
     """A lever for ``path``: whole-number when the scenario accepts only whole numbers there.
 
@@ -58,7 +67,7 @@ def make_lever(
     a rate written as a whole number, which a value such as 100.5 shows.
     """
     current = get_path(loaded.raw, path)
-    lo, hi = parse_range(text, path)
+    lo, hi = parse_range(text, path, option)
     integer = False
     if isinstance(current, int) and not isinstance(current, bool):
         try:
@@ -66,7 +75,7 @@ def make_lever(
         except ScenarioError:
             integer = True
     if integer and not (lo.is_integer() and hi.is_integer()):
-        raise ScenarioError(f"{path} is a whole number; give a whole-number range, got {text!r}", field="--range")
+        raise ScenarioError(f"{path} is a whole number; give a whole-number range, got {text!r}", field=option)
     step = 1.0 if integer else (precision if precision is not None else (hi - lo) / 100)
     if step <= 0:
         raise ScenarioError("must be > 0", field="--precision")

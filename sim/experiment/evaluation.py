@@ -41,6 +41,7 @@ class Evaluation:
     enrolled: Array  # (channels, reps): enrolments over the horizon
     cost: Array  # (channels, reps): rupiah
     net_new_active: Array  # (channels, reps)
+    coverage: Array  # (reps,): share of the working population active on target.by
 
     @property
     def channel_names(self) -> list[str]:
@@ -62,6 +63,7 @@ class Evaluation:
             "enrolled": self.enrolled,
             "cost": self.cost,
             "net_new_active": self.net_new_active,
+            "coverage": self.coverage,
         }
 
 
@@ -75,6 +77,7 @@ def evaluation_of(r: Results, warnings: tuple[str, ...] = ()) -> Evaluation:
         enrolled=r.enrolled[-1].astype(np.int64),
         cost=m.cost,
         net_new_active=m.net_new_active,
+        coverage=r.coverage_at(r.horizon.record_days.index(r.horizon.day_of(r.scenario.target.by))),
     )
 
 
