@@ -46,19 +46,13 @@ from sim.experiment.evaluation import Evaluation, Evaluator, Request
 from sim.results.folder import write_csv, write_json
 from sim.results.money import CURRENCY
 from sim.scenario.loader import Loaded, load_with
-from sim.scenario.paths import Override, get_path, parse_path
+from sim.scenario.paths import Override, get_path, parse_path, single_overrides
 from sim.scenario.schema import Scenario, scenario_data
 
 Note = Callable[[str], None]
 BILLION = 1e9
 NUDGE = 0.05
-
-
-@dataclass(frozen=True)
-class Optimum:
-    """What ``optimize.json`` holds, and the evaluations behind it."""
-
-    data: dict[str, Any]
+MIN_EVALUATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -129,30 +123,30 @@ class OptimizePlan:
     def plan(
         cls,
         file: Path,
-        fixed: list[Override],
+        sets: list[str],
         levers: list[str],
         budget: float,
-        *,
         objective: str = "members",
-        steps: int = 7,
         evaluations: int = 120,
-        search_reps: int = 200,
         reps: int = 1000,
-        finalists: int = 5,
         seed: int | None = None,
+        *,
+        search_reps: int | None = None,
+        finalists: int = 5,
         method: str | None = None,
     ) -> OptimizePlan:
-        """Check the options and make every lever; the scenario is loaded once with ``fixed``."""
+        """Check the options and make every lever; the scenario is loaded once with ``--set`` ``sets``.
+
+        The search scores about ``evaluations`` allocations with ``search_reps`` replications each
+        (default a fifth of ``reps``, at least 100); a grid of one or two levers takes as many
+        values per lever as a third of them allows.
+        """
         check_budget(budget)
         if objective not in OBJECTIVES:
             raise ScenarioError(f"choose one of {', '.join(OBJECTIVES)}, got {objective!r}", field="--objective")
-        for value, option, least in (
-            (steps, "--steps", 2),
-            (evaluations, "--evaluations", 10),
-            (finalists, "--finalists", 1),
-        ):
-            if value < least:
-                raise ScenarioError(f"must be at least {least}, got {value}", field=option)
+        if evaluations < MIN_EVALUATIONS:
+            raise ScenarioError(f"must be at least {MIN_EVALUATIONS}, got {evaluations}", field="--evaluations")
+        fixed = single_overrides(sets)
         loaded = load_with(file, fixed)
         parts = [split_lever(text) for text in levers]
         paths = [p for p, _ in parts]
@@ -162,22 +156,12 @@ class OptimizePlan:
         channels = [lever_channel(loaded, p) for p in paths]
         root = seed if seed is not None else loaded.scenario.seed
         chosen = method or allocation.method_for(made)
+        steps = max(3, int((evaluations / 3) ** (1 / len(made))))
+        searched = search_reps if search_reps is not None else max(100, reps // 5)
         return cls(
-            file,
-            fixed,
-            loaded,
-            made,
-            channels,
-            budget,
-            Objective(objective),
-            chosen,
-            steps,
-            evaluations,
-            search_reps,
-            reps,
-            finalists,
-            root,
-        )
+            file, fixed, loaded, made, channels, budget, Objective(objective), chosen, steps, evaluations,
+            searched, reps, finalists, root,
+        )  # fmt: skip
 
     @property
     def scenario(self) -> Scenario:
@@ -237,7 +221,7 @@ class OptimizePlan:
         by_lever = [float(ev.cost[names.index(c)].mean()) for c in self.channels]
         return Scored(trial, float(np.percentile(spend, 95)), by_lever, float(ev.final.mean()), ev)
 
-    def run(self, evaluate: Evaluator, note: Note) -> Optimum:
+    def run(self, evaluate: Evaluator, note: Note) -> dict[str, Any]:
         """Search, refine and measure the answer; ``note`` hears each batch."""
         written = tuple(_current(self.loaded, lv) for lv in self.levers)
         x = self.loaded
@@ -267,7 +251,7 @@ class OptimizePlan:
         affordable = [s for s in refined if allocation.affordable(s.trial, self.budget)]
         best = max(affordable, key=lambda s: (s.trial.objective, -s.trial.spend)) if affordable else None
         margins = self.marginal(evaluate, best) if best is not None else []
-        return Optimum(self.data(base, trials.all, searched, refined, best, margins))
+        return self.data(base, trials.all, searched, refined, best, margins)
 
     def marginal(self, evaluate: Evaluator, best: Scored) -> list[dict[str, Any]]:
         """Each lever nudged 5% of its range: extra members per extra Rp 1 billion, paired."""
@@ -377,10 +361,10 @@ class OptimizePlan:
             "members": s.members,
         }
 
-    def write(self, folder: Path, optimum: Optimum) -> None:
+    def write(self, folder: Path, data: dict[str, Any]) -> None:
         """``optimize.json`` and ``optimize.csv`` (a row per allocation searched)."""
-        write_json(folder / "optimize.json", optimum.data)
-        write_csv(folder / "optimize.csv", [csv_row(row) for row in optimum.data["trials"]])
+        write_json(folder / "optimize.json", data)
+        write_csv(folder / "optimize.csv", [csv_row(row) for row in data["trials"]])
 
 
 def csv_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("compare", "compare_command"),
     "sweep": ("sweep", "sweep_command"),
     "solve": ("solve", "solve_command"),
+    "optimize": ("optimize", "optimize_command"),
     "sensitivity": ("sensitivity", "sensitivity_command"),
     "report": ("report", "report_command"),
     "calibrate": ("calibrate", "calibrate_command"),

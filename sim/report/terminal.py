@@ -244,3 +244,96 @@ def backtest_lines(done: Backtested) -> list[str]:
         )
     lines.append(f"written: {done.folder}")
     return lines
+
+
+OBJECTIVE_WORDS = {
+    "members": "members on the target date (mean)",
+    "probability": "P(target)",
+    "coverage-p80": "coverage reached with 80% probability",
+}
+
+
+def objective_text(name: str, value: float) -> str:
+    """An objective's value as planners read it: members whole, shares as percentages."""
+    return f"{value:,.0f}" if name == "members" else f"{value:.2%}"
+
+
+def optimize_lines(data: dict[str, Any]) -> list[str]:
+    """What ``sim optimize`` says after its tables: the answer, its gain, and the honest edges."""
+    name, budget, s = data["objective"], data["budget"], data["search"]
+    lines = [
+        f"Search: {s['method']}, {s['allocations']:,} allocations at {s['search_reps']:,} replications, "
+        f"{s['refined']} refined and {len(data['marginal'])} nudged at {s['reps']:,}; {s['evaluations']:,} evaluations."
+    ]
+    best = data["best"]
+    if best is None:
+        least = data["least_spend"]
+        lines.append(
+            f"The budget Rp {budget:,.0f} is too small for any change: every allocation tried spends more"
+            + (f" (the least, Rp {least:,.0f})." if least is not None else ".")
+        )
+        return lines
+    gain = best["gain"]
+
+    def diff(x: float) -> str:
+        return f"{x:+,.0f}" if name == "members" else f"{x * 100:+.2f} pp"
+
+    lines.append(
+        f"Best: {OBJECTIVE_WORDS[name]} {objective_text(name, best['objective'])} (95% CI "
+        f"{objective_text(name, best['ci95'][0])} – {objective_text(name, best['ci95'][1])}), spending "
+        f"Rp {best['spend']:,.0f} of Rp {budget:,.0f} (95th percentile Rp {best['spend_p95']:,.0f}); "
+        f"{diff(gain['mean_diff'])} over the scenario as written "
+        f"(95% CI {diff(gain['ci95'][0])} to {diff(gain['ci95'][1])})."
+    )
+    for path in best["at_bound"]:
+        lines.append(f"{path} is at an end of its range: the optimum may lie beyond it; widen the range.")
+    if data["flat"]:
+        hint = "; use --objective members or coverage-p80" if name == "probability" else ""
+        lines.append(f"{OBJECTIVE_WORDS[name]} is the same for every allocation tried{hint}.")
+    return lines
+
+
+def optimize_tables(data: dict[str, Any]) -> list[Table]:
+    """The best allocation, the finalists against it, and the marginal effect of each lever."""
+    name, paths = data["objective"], [lv["path"] for lv in data["levers"]]
+    out = []
+    best = data["best"]
+    if best is not None:
+        table = Table(title="Best allocation")
+        for col in ("Lever", "Value", "Written", "Spend (Rp)"):
+            table.add_column(col)
+        for p in paths:
+            table.add_row(
+                p, str(best["values"][p]), str(data["base"]["values"][p]), f"{best['spend_by_lever'][p]:,.0f}"
+            )
+        out.append(table)
+    finals = Table(title=f"Finalists, {OBJECTIVE_WORDS[name]} (paired against the best)")
+    for col in (*paths, "Spend (Rp)", "Objective", "vs best (95% CI)"):
+        finals.add_column(col)
+    for f in data["finalists"]:
+        vs = f["versus_best"]
+        shown = "best" if vs is None else f"{vs['mean_diff']:+,.4g} ({vs['ci95'][0]:+,.4g} to {vs['ci95'][1]:+,.4g})"
+        finals.add_row(
+            *(str(f["values"][p]) for p in paths), f"{f['spend']:,.0f}", objective_text(name, f["objective"]), shown
+        )
+    out.append(finals)
+    if data["marginal"]:
+        margins = Table(title="Marginal effect at the best: extra members per extra Rp 1 billion")
+        for col in ("Lever", "Moved to", "Extra spend (Rp)", "Extra members", "Per Rp 1 bn (95% CI)"):
+            margins.add_column(col)
+        for m in data["marginal"]:
+            per = m["per_billion"]
+            ci = m["per_billion_ci95"]
+            shown = "no extra cost" if per is None else f"{per:,.0f} ({ci[0]:,.0f} to {ci[1]:,.0f})"
+            margins.add_row(m["lever"], str(m["to"]), f"{m['extra_spend']:,.0f}", f"{m['extra_members']:+,.0f}", shown)
+        out.append(margins)
+    return out
+
+
+def print_optimize(data: dict[str, Any], written: Path, console: Console | None = None) -> None:
+    """The tables and lines of ``sim optimize``, and where its results are."""
+    console = console or Console()
+    for table in optimize_tables(data):
+        console.print(table)
+    for line in [*optimize_lines(data), f"Results written to {written}"]:
+        console.print(line, highlight=False)

@@ -28,7 +28,7 @@ from sim.errors import Location, ScenarioError
 from sim.results.folder import COMPLETE, FORMAT, require_complete
 from sim.scenario.loader import load_scenario
 
-Kind = Literal["run", "compare", "sweep", "sensitivity", "solve", "calibrate", "backtest"]
+Kind = Literal["run", "compare", "sweep", "sensitivity", "solve", "optimize", "calibrate", "backtest"]
 # The file that tells each kind of result folder apart; a run's summary.json comes last because
 # nothing else has one, and every other kind is recognised first.
 MARKERS: dict[str, Kind] = {
@@ -36,6 +36,7 @@ MARKERS: dict[str, Kind] = {
     "sweep.json": "sweep",
     "sensitivity.json": "sensitivity",
     "solve.json": "solve",
+    "optimize.json": "optimize",
     "fit.json": "calibrate",
     "scores.json": "backtest",
     "summary.json": "run",
@@ -298,6 +299,90 @@ class Solve(Contents):
     scenario: str
     goal: float
     answers: Annotated[list[Answer], Field(min_length=1)]
+
+
+class Gain(Contents):
+    """A paired difference and its 95% interval."""
+
+    mean_diff: float
+    ci95: Pair
+
+
+class Allocation(Contents):
+    """An allocation refined with the full replications: lever values, spend and objective."""
+
+    values: dict[str, Number]
+    spend: float
+    spend_p95: float
+    spend_by_lever: dict[str, float]
+    objective: float
+    ci95: Pair
+    members: float
+    reps: int
+    at_bound: list[str]
+    gain: Gain | None = None
+    versus_best: Gain | None = None
+
+
+class Margin(Contents):
+    """Extra members per extra Rp 1 billion when one lever moves from the answer."""
+
+    lever: str
+    channel: str
+    to: Number
+    extra_spend: float
+    extra_members: float
+    extra_members_ci95: Pair
+    per_billion: float | None
+    per_billion_ci95: Pair | None
+
+
+class TrialRow(Contents):
+    """An allocation the search scored."""
+
+    values: dict[str, Number]
+    spend: float
+    objective: float
+    members: float
+
+
+class SearchFacts(Contents):
+    """How the search went: method, allocations and replications."""
+
+    method: Literal["grid", "evolution"]
+    allocations: int
+    search_reps: int
+    refined: int
+    reps: int
+    evaluations: int
+
+
+class OptimizeLever(Contents):
+    """A lever searched: its path, channel and range."""
+
+    path: str
+    channel: str
+    range: Pair
+
+
+class Optimize(Contents):
+    """``optimize.json``."""
+
+    kind: Literal["optimize"]
+    scenario: str
+    budget: float
+    objective: Literal["members", "probability", "coverage-p80"]
+    levers: Annotated[list[OptimizeLever], Field(min_length=1)]
+    search: SearchFacts
+    base: Allocation
+    best: Allocation | None
+    finalists: list[Allocation]
+    marginal: list[Margin]
+    frontier: list[TrialRow]
+    flat: bool
+    too_small: bool
+    least_spend: float | None
+    trials: list[TrialRow]
 
 
 class TornadoRow(Contents):
