@@ -16,6 +16,7 @@ from sim.results.files import (
     Compare,
     MonthlyRow,
     Opened,
+    Optimize,
     Sensitivity,
     Solve,
     Summary,
@@ -27,7 +28,7 @@ from sim.results.files import (
     read_scenario,
 )
 
-REPORTED = ("run", "compare", "sweep", "sensitivity", "solve")
+REPORTED = ("run", "compare", "sweep", "sensitivity", "solve", "optimize")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Folder(Opened):
 
     def solve(self) -> Solve:
         return read_model(self.path / "solve.json", Solve)
+
+    def optimize(self) -> Optimize:
+        return read_model(self.path / "optimize.json", Optimize)
 
     def sensitivity(self) -> Sensitivity:
         return read_model(self.path / "sensitivity.json", Sensitivity)

@@ -186,6 +186,60 @@ TEXT: dict[str, tuple[str, str]] = {
     "solve_fixed": ("Tuas lain", "Other levers"),
     "solve_lever": ("Tuas", "Lever"),
     "solve_reps": ("Replikasi", "Replications"),
+    "title_optimize": ("Alokasi anggaran terbaik", "Best allocation of a budget"),
+    "optimize_subtitle": ("Anggaran Rp {budget}; sasaran: {objective}", "Budget Rp {budget}; objective: {objective}"),
+    "objective.members": ("peserta pada tanggal target (rata-rata)", "members on the target date (mean)"),
+    "objective.probability": ("peluang target", "P(target)"),
+    "objective.coverage-p80": ("cakupan yang tercapai dengan peluang 80%", "coverage reached with 80% probability"),
+    "optimize_headline": (
+        "Alokasi terbaik: {objective} {value} (IK95% {lo} s.d. {hi}), belanja Rp {spend} dari Rp {budget} "
+        "(persentil ke-95 Rp {p95}); {gain} dibanding skenario apa adanya (IK95% {glo} s.d. {ghi}).",
+        "Best allocation: {objective} {value} (95% CI {lo} to {hi}), spending Rp {spend} of Rp {budget} "
+        "(95th percentile Rp {p95}); {gain} over the scenario as written (95% CI {glo} to {ghi}).",
+    ),
+    "optimize_too_small": (
+        "Anggaran Rp {budget} terlalu kecil untuk perubahan apa pun: setiap alokasi yang dicoba membelanjakan "
+        "lebih (paling sedikit Rp {least}).",
+        "The budget Rp {budget} is too small for any change: every allocation tried spends more "
+        "(the least, Rp {least}).",
+    ),
+    "optimize_at_bound": (
+        "{lever} berada di ujung rentangnya: titik optimum mungkin di luar rentang; perlebar rentangnya.",
+        "{lever} is at an end of its range: the optimum may lie beyond it; widen the range.",
+    ),
+    "optimize_flat": (
+        "{objective} sama untuk setiap alokasi yang dicoba.",
+        "{objective} is the same for every allocation tried.",
+    ),
+    "optimize_flat_probability": (
+        "Gunakan --objective members atau coverage-p80 untuk membedakan alokasi.",
+        "Use --objective members or coverage-p80 to tell the allocations apart.",
+    ),
+    "optimize_search": (
+        "Pencarian ({method}): {allocations} alokasi dengan {search_reps} replikasi, {refined} finalis dengan "
+        "{reps} replikasi; {evaluations} evaluasi, semua dengan bilangan acak yang sama.",
+        "Search ({method}): {allocations} allocations at {search_reps} replications, {refined} finalists at "
+        "{reps}; {evaluations} evaluations, all on common random numbers.",
+    ),
+    "optimize_allocation": ("Alokasi terbaik", "Best allocation"),
+    "optimize_best": ("alokasi terbaik", "best allocation"),
+    "optimize_written": ("skenario apa adanya", "scenario as written"),
+    "optimize_spend": ("Belanja (Rp)", "Spend (Rp)"),
+    "optimize_finalists": ("Finalis, berpasangan dengan yang terbaik", "Finalists, paired against the best"),
+    "optimize_vs_best": ("Selisih dari terbaik", "Difference from best"),
+    "optimize_marginal": (
+        "Efek marjinal: tambahan peserta per tambahan Rp 1 miliar",
+        "Marginal effect: extra members per extra Rp 1 billion",
+    ),
+    "optimize_moved_to": ("Digeser ke", "Moved to"),
+    "optimize_extra_spend": ("Tambahan belanja (Rp)", "Extra spend (Rp)"),
+    "optimize_extra_members": ("Tambahan peserta", "Extra members"),
+    "optimize_per_billion": ("Per Rp 1 miliar", "Per Rp 1 billion"),
+    "optimize_frontier": ("terbaik pada tiap belanja", "best at each spend"),
+    "optimize_frontier_title": ("Belanja dan hasil, dari 0 sampai anggaran", "Spend and result, from 0 to the budget"),
+    "optimize_spend_axis": ("belanja harapan (Rp miliar)", "expected spend (Rp billion)"),
+    "optimize_tried": ("alokasi yang dicoba", "allocations tried"),
+    "optimize_budget": ("anggaran", "budget"),
     "sweep_chart": ("Peluang target menurut nilai parameter", "P(target) by parameter value"),
     "point": ("Titik", "Point"),
     "title_sensitivity": ("Kepekaan proyeksi", "Sensitivity of the projection"),

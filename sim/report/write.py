@@ -10,6 +10,7 @@ from sim.report import html, markdown, pdf, xlsx
 from sim.report.document import Report
 from sim.report.folder import open_folder
 from sim.report.i18n import LANGS, Lang
+from sim.report.optimize import optimize_report
 from sim.report.run import run_report
 from sim.report.sensitivity import sensitivity_report
 from sim.report.solve import solve_report
@@ -20,7 +21,7 @@ FORMATS = ("md", "html", "xlsx", "pdf")
 
 
 def build(results: Path, lang: Lang) -> Report:
-    """The report of a run, comparison, sweep, sensitivity or solve folder."""
+    """The report of a run, comparison, sweep, sensitivity, solve or optimize folder."""
     folder = open_folder(results)
     if folder.kind == "compare":
         return compare_report(lang, folder)
@@ -30,6 +31,8 @@ def build(results: Path, lang: Lang) -> Report:
         return sensitivity_report(lang, folder)
     if folder.kind == "solve":
         return solve_report(lang, folder)
+    if folder.kind == "optimize":
+        return optimize_report(lang, folder)
     return run_report(lang, folder)
 
 
