@@ -57,7 +57,7 @@ ENGLISH = FrontierWords()
 
 def frontier_figure(data: dict[str, Any], words: FrontierWords = ENGLISH) -> Figure:
     """Spend against the objective: every allocation tried, the frontier, the budget and the answer."""
-    fig, ax = plt.subplots(figsize=(9, 4.8), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
     trials, line = data["trials"], data["frontier"]
     ax.scatter(
         [t["spend"] / BILLION for t in trials],
@@ -86,6 +86,7 @@ def frontier_figure(data: dict[str, Any], words: FrontierWords = ENGLISH) -> Fig
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: shown.format(y)))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
     return fig
 
 
