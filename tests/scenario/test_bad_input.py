@@ -1159,7 +1159,7 @@ DAMAGED_FOLDERS: list[tuple[str, str, Callable[[Path], None], str]] = [
         "calibrate-folder",
         "calibrate",
         lambda folder: None,
-        r"is a calibrate result; sim report reads run, compare, sweep, sensitivity, solve folders",
+        r"is a calibrate result; sim report reads run, compare, sweep, sensitivity, solve, optimize folders",
     ),
     ("unfinished", "run", _delete(COMPLETE), r"has no COMPLETE marker: the run that wrote it did not finish"),
     (
