@@ -108,6 +108,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pada {by}, {mean} penduduk bekerja menjadi peserta aktif (90% antara {p05} dan {p95}).",
         "On {by}, {mean} of the working population are active members (90% between {p05} and {p95}).",
     ),
+    "promised": ("Yang dapat dijanjikan", "What can be promised"),
+    "promised_text": (
+        "Pada {by}, cakupan {p80} tercapai dengan peluang 80% dan {p50} dengan peluang 50% ({m80} dan {m50} "
+        "peserta {metric}).",
+        "On {by}, coverage of {p80} is reached with 80% probability and {p50} with 50% ({m80} and {m50} "
+        "{metric} members).",
+    ),
+    "promised_note": (
+        "Angka dengan peluang P adalah angka terbesar yang dicapai sekurang-kurangnya P dari replikasi: dari n "
+        "replikasi, yang tertinggi ke-⌈P·n⌉ (untuk 80%: persentil ke-20; untuk 50%: median).",
+        "The figure with probability P is the largest that at least P of the replications reach: of n "
+        "replications, the ⌈P·n⌉-th highest (for 80%: the 20th percentile; for 50%: the median).",
+    ),
+    "with_80": ("peluang 80%", "80% probability"),
+    "with_50": ("peluang 50%", "50% probability"),
+    "members_metric": ("Peserta {metric}", "Members ({metric})"),
+    "regions": ("Wilayah menurut kesenjangan terhadap target", "Regions ranked by their gap to target"),
+    "regions_note": (
+        "Wilayah dengan target sendiri diurutkan dari kesenjangan rata-rata terbesar; wilayah tanpa target "
+        "sendiri menyusul.",
+        "Regions with a target of their own are ranked by their mean gap, largest first; regions without one follow.",
+    ),
+    "region": ("Wilayah", "Region"),
+    "projected": ("Proyeksi (rata-rata)", "Projected (mean)"),
+    "coverage_80": ("Cakupan (peluang 80%)", "Coverage (80%)"),
+    "gap": ("Kesenjangan", "Gap"),
     "workers": ("Penduduk bekerja", "Workers"),
     "active_end": ("Peserta aktif akhir (rata-rata)", "Active at end (mean)"),
     "share": ("Cakupan", "Coverage"),

@@ -10,7 +10,8 @@ from sim.report.assumptions import assumptions_section
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.results.files import Outlook, Summary
+from sim.report.verdict import by_gap
+from sim.results.files import Outlook, RegionFigures, Summary
 
 
 def headline(lang: Lang, summary: Outlook) -> str:
@@ -191,6 +192,79 @@ def coverage_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     return Section("coverage", lang.t("coverage"), (text,), tables=(table,))
 
 
+def promised_section(lang: Lang, summary: Summary) -> Section | None:
+    """Coverage and members reached with 80% and with 50% probability: what a meeting can promise."""
+    promised = summary.promised
+    if promised is None:
+        return None
+    cov, members = promised.coverage, promised.members
+    metric = lang.t(f"metric.{promised.metric}")
+    text = lang.t(
+        "promised_text",
+        by=lang.date(promised.by),
+        p80=lang.percent(cov.p80),
+        p50=lang.percent(cov.p50),
+        m80=lang.number(members.p80),
+        m50=lang.number(members.p50),
+        metric=metric,
+    )
+    table = Table(
+        "Janji" if lang.code == "id" else "Promised",
+        lang.t("promised"),
+        (
+            Column(f"{lang.t('share')}, {lang.t('with_80')}", "pct"),
+            Column(f"{lang.t('share')}, {lang.t('with_50')}", "pct"),
+            Column(f"{lang.t('members_metric', metric=metric)}, {lang.t('with_80')}"),
+            Column(f"{lang.t('members_metric', metric=metric)}, {lang.t('with_50')}"),
+        ),
+        ((cov.p80, cov.p50, members.p80, members.p50),),
+    )
+    return Section("promised", lang.t("promised"), (text, lang.t("promised_note")), tables=(table,))
+
+
+def regions_section(lang: Lang, summary: Summary) -> Section | None:
+    """The regions of a regional scenario, ranked by their gap to their own target."""
+    if not summary.regions:
+        return None
+
+    def gap(r: RegionFigures) -> float | None:
+        return None if r.target is None else r.target.gap_mean
+
+    rows = tuple(
+        (
+            r.name,
+            r.baseline,
+            r.final.mean,
+            r.final.p05,
+            r.final.p95,
+            r.promised.coverage.p80 if r.promised else None,
+            r.target.members if r.target else None,
+            gap(r),
+            r.target.probability if r.target else None,
+            lang.t(f"verdict.{r.target.verdict}") if r.target else None,
+        )
+        for r in by_gap(summary.regions, gap)
+    )
+    table = Table(
+        "Wilayah" if lang.code == "id" else "Regions",
+        lang.t("regions"),
+        (
+            Column(lang.t("region"), "text"),
+            Column(lang.t("baseline")),
+            Column(lang.t("projected")),
+            Column("P5"),
+            Column("P95"),
+            Column(lang.t("coverage_80"), "pct"),
+            Column(lang.t("target")),
+            Column(lang.t("gap")),
+            Column(lang.t("probability"), "pct"),
+            Column(lang.t("headline"), "text"),
+        ),
+        rows,
+    )
+    return Section("regions", lang.t("regions"), (lang.t("regions_note"),), tables=(table,))
+
+
 def money_section(lang: Lang, summary: Summary) -> Section:
     """Contributions and cost per net member, or "not given"."""
     money = summary.money
@@ -263,13 +337,19 @@ def run_report(lang: Lang, folder: Folder) -> Report:
         title=f"{lang.t('title')}: {summary.scenario}",
         subtitle=facts,
         headline=headline(lang, summary),
-        sections=(
-            fan_section(lang, folder, summary),
-            Section("semesters", lang.t("semesters"), (lang.t("semester_note"),), tables=(achievement, additions)),
-            waterfall_section(lang, summary),
-            coverage_section(lang, folder, summary),
-            money_section(lang, summary),
-            channels_section(lang, summary),
-            assumptions_section(lang, folder.scenario()),
+        sections=tuple(
+            section
+            for section in (
+                fan_section(lang, folder, summary),
+                promised_section(lang, summary),
+                regions_section(lang, summary),
+                Section("semesters", lang.t("semesters"), (lang.t("semester_note"),), tables=(achievement, additions)),
+                waterfall_section(lang, summary),
+                coverage_section(lang, folder, summary),
+                money_section(lang, summary),
+                channels_section(lang, summary),
+                assumptions_section(lang, folder.scenario()),
+            )
+            if section is not None
         ),
     )

@@ -164,6 +164,49 @@ class Money(Contents):
     channels: list[ChannelCost] = []
 
 
+class Promise(Contents):
+    """A figure reached with 80% and with 50% probability (see :func:`sim.results.projections.promised`)."""
+
+    p80: float
+    p50: float
+
+
+class RegionPromise(Contents):
+    """A region's promised coverage and members."""
+
+    coverage: Promise
+    members: Promise
+
+
+class Promised(RegionPromise):
+    """What a meeting can promise on the target date: coverage and the target metric in members."""
+
+    by: IsoDate
+    metric: Metric
+
+
+class RegionTarget(Contents):
+    """A region's own target, its chance and its mean gap."""
+
+    members: int
+    probability: float
+    verdict: Verdict
+    gap_mean: float | None = None
+
+
+class RegionFigures(Contents):
+    """One region of a regional scenario on its target date."""
+
+    name: str
+    by: IsoDate
+    metric: Metric
+    workers: float
+    baseline: Number
+    final: Spread
+    promised: RegionPromise | None = None
+    target: RegionTarget | None
+
+
 class Summary(Outlook):
     """``summary.json`` of a run."""
 
@@ -179,6 +222,8 @@ class Summary(Outlook):
     channels: list[ChannelFigures]
     semesters: Annotated[list[SemesterFigures], Field(min_length=1)]
     money: Money | None = None
+    promised: Promised | None = None
+    regions: list[RegionFigures] = []
 
 
 class Change(Contents):
