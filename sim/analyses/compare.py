@@ -8,7 +8,7 @@ as zero enrolments on the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from sim.experiment.evaluation import Evaluation, Evaluator, Request
 from sim.results.folder import write_csv, write_json
 from sim.scenario.diff import scenario_diff
 from sim.scenario.loader import Loaded, load_scenario
+from sim.scenario.paths import Override
 from sim.scenario.schema import Scenario, scenario_data
 
 Array = np.ndarray[Any, Any]
@@ -193,9 +194,14 @@ class ComparePlan:
     kind: str = "compare"
 
     @classmethod
-    def plan(cls, base: Path, variants: list[Path], reps: int | None, seed: int | None) -> ComparePlan:
-        """Load every scenario and what each variant changes; the base decides replications and seed."""
-        loaded = [load_scenario(f) for f in (base, *variants)]
+    def plan(
+        cls, base: Path, variants: list[Path], reps: int | None, seed: int | None, fixed: Sequence[Override] = ()
+    ) -> ComparePlan:
+        """Load every scenario and what each variant changes; the base decides replications and seed.
+
+        ``fixed`` overrides (``--region``) apply to every scenario.
+        """
+        loaded = [load_scenario(f, fixed) for f in (base, *variants)]
         changes = [changes_of(base, v) for v in variants]
         first = loaded[0].scenario
         n = reps if reps is not None else first.replications
