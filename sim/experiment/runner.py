@@ -1,19 +1,22 @@
 """How the commands run scenarios: where the blocks run, when a run stops, and what it keeps.
 
-Every run is the same blocks of replications (:mod:`sim.experiment.blocks`: ``plan_blocks``,
-``run_block`` seeded by block index, ``combine``), so results are identical however they are run.
-This module is what the commands call:
+Every run goes through one function, :func:`sim.experiment.blocks.run_scenarios`: requests of
+scenarios cut into the same blocks of replications (``Request.blocks``, each block seeded by its
+index), run together here, in the one local pool or on Dask, read back from a checkpoint when one
+is given, and joined in block order, so results are identical however they are run. The paths
+into it:
 
 * :func:`project` (``sim run``) picks the executor (this process, the local pool, or Dask; see
   :mod:`sim.experiment.executors`), shows the progress bar, and runs either the fixed number of
-  replications or, with ``precision``, blocks until P(target) is known to ± that
+  replications (:func:`~sim.experiment.blocks.run_scenario`, the one-scenario form) or, with
+  ``precision``, rounds of blocks until P(target) is known to ± that
   (:mod:`sim.experiment.precision`); :func:`run_into_folder` adds the money and writes the folder.
 * :func:`run_long` (compare, sweep, solve) runs a :class:`LongCommand`'s evaluations through an
-  :class:`~sim.experiment.evaluation.Evaluator`, which keeps every finished block in a checkpoint
-  so that an interrupted command resumes to exactly the uninterrupted result.
-
-Calibration, backtests and sensitivity call :func:`~sim.experiment.blocks.run_scenario`, the same
-blocks without a checkpoint.
+  :class:`~sim.experiment.evaluation.Evaluator`, which hands ``run_scenarios`` a checkpoint that
+  keeps every finished block, so that an interrupted command resumes to exactly the uninterrupted
+  result.
+* Calibration and backtests call :func:`~sim.experiment.blocks.run_scenario`; sensitivity's tornado
+  and Sobol' chunks are requests that keep only each replication's target figures.
 """
 
 from __future__ import annotations
@@ -189,7 +192,7 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int,
         say(f"resuming: {kept} finished blocks of replications kept in {cp.folder}")
     try:
         with stop_on_signals(), make_executor(workers or default_workers()) as pool:
-            evaluator = Evaluator(cp, pool)
+            evaluator = Evaluator(cp, pool, workers or default_workers())
             yield evaluator
     except KeyboardInterrupt:
         say(
