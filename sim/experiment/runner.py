@@ -43,10 +43,6 @@ from sim.results.projections import Results
 from sim.scenario.loader import Loaded
 from sim.scenario.schema import Scenario
 
-# Up to this many replications a pool does not pay for itself: on the 2-core machine, 2,000
-# replications of bali-2025 took 0.28 s in this process and 0.30 s with 2 processes.
-IN_PROCESS_REPS = 2000
-
 
 @dataclass(frozen=True)
 class Projection:
@@ -57,10 +53,18 @@ class Projection:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def processes(replications: int, workers: int = 0, scheduler: str | None = None, executor: str = "local") -> int:
-    """Processes a run of (at most) ``replications`` uses: this one alone up to :data:`IN_PROCESS_REPS`."""
-    local = scheduler is None and executor == "local" and replications <= IN_PROCESS_REPS
-    return 1 if local else workers or default_workers()
+def processes(
+    s: Scenario, replications: int, workers: int = 0, scheduler: str | None = None, executor: str = "local"
+) -> int:
+    """Processes a run of (at most) ``replications`` of ``s`` uses: the local pool only when it pays.
+
+    ``workers`` 0 means one per core; a Dask cluster, asked for, is always used.
+    """
+    asked = workers or default_workers()
+    if scheduler is not None or executor != "local":
+        return asked
+    shape = workload.shape_of(s)
+    return workload.processes(lambda n: workload.run(shape, s.name, replications, n), asked)
 
 
 def project(
@@ -81,7 +85,7 @@ def project(
     if precision is not None and reps is not None:
         raise ScenarioError("give --reps or --precision, not both", field="--precision")
     total = None if precision is not None else (reps or s.replications)
-    n_workers = processes(total or max_reps, workers, scheduler, executor)
+    n_workers = processes(s, total or max_reps, workers, scheduler, executor)
     facts = {"workers": n_workers, "scheduler": scheduler or executor}
     with make_executor(n_workers, scheduler, executor) as pool, progress_bar(total, show_progress) as progress:
         if precision is None:
@@ -130,7 +134,11 @@ def run_into_folder(
     s, o = loaded.scenario, options
     n = o.max_reps if o.precision is not None else o.reps or s.replications
     work = workload.run(
-        workload.shape_of(s), s.name, n, processes(n, o.workers, o.scheduler, o.executor), up_to=o.precision is not None
+        workload.shape_of(s),
+        s.name,
+        n,
+        processes(s, n, o.workers, o.scheduler, o.executor),
+        up_to=o.precision is not None,
     )
     approve(work)
     for w in loaded.warnings:
@@ -176,7 +184,7 @@ def destination(out: Path | None, results_dir: Path, kind: str, scenario: Scenar
 
 @contextmanager
 def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int, say: Say) -> Iterator[Evaluator]:
-    """An :class:`Evaluator` whose finished evaluations survive Ctrl-C and SIGTERM.
+    """An :class:`Evaluator` on ``workers`` processes whose finished evaluations survive Ctrl-C and SIGTERM.
 
     On interrupt it says (``say``) what was kept and lets the interrupt go on (the CLI exits with
     130); the result folder is never written half way (it is written atomically inside the block).
@@ -191,8 +199,8 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int,
     if resume:
         say(f"resuming: {kept} finished blocks of replications kept in {cp.folder}")
     try:
-        with stop_on_signals(), make_executor(workers or default_workers()) as pool:
-            evaluator = Evaluator(cp, pool, workers or default_workers())
+        with stop_on_signals(), make_executor(workers) as pool:
+            evaluator = Evaluator(cp, pool, workers)
             yield evaluator
     except KeyboardInterrupt:
         say(
@@ -246,9 +254,10 @@ def run_long(
     plan's progress; ``chart`` draws ``<kind>.png`` into the folder.
     """
     dest, parent = destination(options.out, options.results_dir, plan.kind, plan.scenario)
-    approve(plan.work(options.workers or default_workers()))
+    workers = workload.processes(plan.work, options.workers or default_workers())
+    approve(plan.work(workers))
     plan.prepare()
-    with long_run(plan.kind, parent, plan.identity(), options.resume, options.workers, say) as evaluate:
+    with long_run(plan.kind, parent, plan.identity(), options.resume, workers, say) as evaluate:
         data = plan.run(evaluate, note)
 
         def fill(folder: Path) -> None:
@@ -256,7 +265,7 @@ def run_long(
             if chart is not None:
                 chart(folder / f"{plan.kind}.png", data)
 
-        facts = {"seed": plan.seed, "replications": plan.replications, "workers": options.workers or default_workers()}
+        facts = {"seed": plan.seed, "replications": plan.replications, "workers": workers}
         written = write_result(dest, fill, facts)
     return data, written
 

@@ -75,8 +75,12 @@ class Study:
         )
 
     def run(self, workers: int) -> dict[str, Any]:
-        """``sensitivity.json``: the tornado rows and, if asked for, the Sobol' indices."""
+        """``sensitivity.json``: the tornado rows and, if asked for, the Sobol' indices.
+
+        On up to ``workers`` processes: the pool is started only if the study's work pays for it.
+        """
         s = self.loaded.scenario
+        workers = workload.processes(self.work, workers)
         with make_executor(workers) as pool:
             return self._run(s, workers, pool)
 
