@@ -17,7 +17,8 @@ import numpy as np
 
 from sim.analyses.paired import beats, paired_difference, ratio_difference
 from sim.experiment import workload
-from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.experiment.blocks import Request
+from sim.experiment.evaluation import Evaluation, Evaluator
 from sim.results.folder import write_csv, write_json
 from sim.scenario.diff import scenario_diff
 from sim.scenario.loader import Loaded, load_scenario
@@ -235,7 +236,7 @@ class ComparePlan:
         """``compare.json``: every scenario evaluated together on common random numbers."""
         note(f"{len(self.loaded)} scenarios of {self.replications:,} replications")
         evaluations = evaluate.many(
-            [Request(x.scenario, self.replications, self.seed, x.warnings) for x in self.loaded],
+            [Request(x.scenario, self.replications, self.seed, warnings=x.warnings) for x in self.loaded],
             lambda i: note(f"done: {self.loaded[i].scenario.name}"),
         )
         variants = zip(self.variants, evaluations[1:], self.changes, strict=True)

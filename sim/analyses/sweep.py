@@ -15,7 +15,8 @@ from typing import Any
 
 from sim.errors import ScenarioError
 from sim.experiment import workload
-from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.experiment.blocks import Request
+from sim.experiment.evaluation import Evaluation, Evaluator
 from sim.results.folder import write_csv, write_json
 from sim.scenario.loader import Loaded, load_with
 from sim.scenario.paths import Override, grid
@@ -129,7 +130,9 @@ class SweepPlan:
 
         n = self.replications
         note(f"{len(self.points)} points of {n:,} replications")
-        evaluations = evaluate.many([Request(x.scenario, n, self.seed, x.warnings) for x in self.loaded], finished)
+        evaluations = evaluate.many(
+            [Request(x.scenario, n, self.seed, warnings=x.warnings) for x in self.loaded], finished
+        )
         return {
             "kind": "sweep",
             "scenario": self.scenario.name,

@@ -13,13 +13,13 @@ from typing import Any
 
 from sim.errors import Location, ScenarioError
 from sim.results.files import (
-    Compare,
+    CompareFile,
     MonthlyRow,
     Opened,
-    Sensitivity,
-    Solve,
-    Summary,
-    Sweep,
+    SensitivityFile,
+    SolveFile,
+    SummaryFile,
+    SweepFile,
     open_result,
     read_model,
     read_monthly,
@@ -34,20 +34,20 @@ REPORTED = ("run", "compare", "sweep", "sensitivity", "solve")
 class Folder(Opened):
     """A complete result folder of a kind the report reads, and its files."""
 
-    def summary(self) -> Summary:
-        return read_model(self.path / "summary.json", Summary)
+    def summary(self) -> SummaryFile:
+        return read_model(self.path / "summary.json", SummaryFile)
 
-    def compare(self) -> Compare:
-        return read_model(self.path / "compare.json", Compare)
+    def compare(self) -> CompareFile:
+        return read_model(self.path / "compare.json", CompareFile)
 
-    def sweep(self) -> Sweep:
-        return read_model(self.path / "sweep.json", Sweep)
+    def sweep(self) -> SweepFile:
+        return read_model(self.path / "sweep.json", SweepFile)
 
-    def solve(self) -> Solve:
-        return read_model(self.path / "solve.json", Solve)
+    def solve(self) -> SolveFile:
+        return read_model(self.path / "solve.json", SolveFile)
 
-    def sensitivity(self) -> Sensitivity:
-        return read_model(self.path / "sensitivity.json", Sensitivity)
+    def sensitivity(self) -> SensitivityFile:
+        return read_model(self.path / "sensitivity.json", SensitivityFile)
 
     def tornado_png(self) -> bytes:
         return read_png(self.path / "tornado.png")

@@ -11,7 +11,7 @@ from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
 from sim.report.verdict import by_gap
-from sim.results.files import Outlook, RegionFigures, Summary
+from sim.results.files import Outlook, RegionFigures, SummaryFile
 
 
 def headline(lang: Lang, summary: Outlook) -> str:
@@ -40,7 +40,7 @@ def straight_path_share(start: str, by: str, until: str) -> float:
     return min(max((u - s).days + 1, 0), total) / total
 
 
-def semester_tables(lang: Lang, summary: Summary) -> tuple[Table, Table]:
+def semester_tables(lang: Lang, summary: SummaryFile) -> tuple[Table, Table]:
     """Additions by segment and channel, and achievement against the straight path."""
     segment_of = {c.name: c.segment for c in summary.channels}
     rows: list[tuple[Any, ...]] = []
@@ -106,7 +106,7 @@ def _day_before(iso: str) -> str:
     return date.fromordinal(date.fromisoformat(iso).toordinal() - 1).isoformat()
 
 
-def waterfall_steps(lang: Lang, summary: Summary) -> list[tuple[str, float]]:
+def waterfall_steps(lang: Lang, summary: SummaryFile) -> list[tuple[str, float]]:
     """Baseline, + each channel, − lapse, + reactivation, and any residual, summing to the end."""
     sems = summary.semesters
     baseline = sems[0].opening_active_mean
@@ -121,7 +121,7 @@ def waterfall_steps(lang: Lang, summary: Summary) -> list[tuple[str, float]]:
     return steps
 
 
-def waterfall_section(lang: Lang, summary: Summary) -> Section:
+def waterfall_section(lang: Lang, summary: SummaryFile) -> Section:
     """The waterfall chart and its table."""
     steps = waterfall_steps(lang, summary)
     png = projection.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
@@ -142,7 +142,7 @@ def waterfall_section(lang: Lang, summary: Summary) -> Section:
     )
 
 
-def fan_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
+def fan_section(lang: Lang, folder: Folder, summary: SummaryFile) -> Section:
     """The fan chart of the target metric."""
     t = summary.target
     rows = folder.monthly(t.metric)
@@ -160,7 +160,7 @@ def fan_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     return Section("fan", lang.t("fan"), (lang.t("fan_note"),), (Chart("fan.png", lang.t("fan"), png),))
 
 
-def coverage_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
+def coverage_section(lang: Lang, folder: Folder, summary: SummaryFile) -> Section:
     """Coverage at the target date, per segment and in all."""
     cov = summary.coverage
     text = lang.t(
@@ -192,7 +192,7 @@ def coverage_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     return Section("coverage", lang.t("coverage"), (text,), tables=(table,))
 
 
-def promised_section(lang: Lang, summary: Summary) -> Section | None:
+def promised_section(lang: Lang, summary: SummaryFile) -> Section | None:
     """Coverage and members reached with 80% and with 50% probability: what a meeting can promise."""
     promised = summary.promised
     if promised is None:
@@ -222,7 +222,7 @@ def promised_section(lang: Lang, summary: Summary) -> Section | None:
     return Section("promised", lang.t("promised"), (text, lang.t("promised_note")), tables=(table,))
 
 
-def regions_section(lang: Lang, summary: Summary) -> Section | None:
+def regions_section(lang: Lang, summary: SummaryFile) -> Section | None:
     """The regions of a regional scenario, ranked by their gap to their own target."""
     if not summary.regions:
         return None
@@ -265,7 +265,7 @@ def regions_section(lang: Lang, summary: Summary) -> Section | None:
     return Section("regions", lang.t("regions"), (lang.t("regions_note"),), tables=(table,))
 
 
-def money_section(lang: Lang, summary: Summary) -> Section:
+def money_section(lang: Lang, summary: SummaryFile) -> Section:
     """Contributions and cost per net member, or "not given"."""
     money = summary.money
     if not money:
@@ -297,7 +297,7 @@ def money_section(lang: Lang, summary: Summary) -> Section:
     return Section("money", lang.t("money"), paragraphs=paragraphs, tables=tables)
 
 
-def channels_section(lang: Lang, summary: Summary) -> Section:
+def channels_section(lang: Lang, summary: SummaryFile) -> Section:
     """Enrolments by channel with their spread."""
     rows = tuple(
         (c.name, c.kind, c.segment, c.enrolled_mean, c.enrolled_p05, c.enrolled_p95, c.share_of_enrolments)

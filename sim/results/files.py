@@ -9,7 +9,11 @@ scenario, and :func:`read_png` a chart.
 A file that was cut short, edited by hand or written by something else gives one line naming the
 file and the field (its JSON path, e.g. ``semesters[0].enrolled_mean``), never a traceback. The
 models hold what the readers use; keys they do not use are ignored, so that a result can carry
-more than a reader needs.
+more than a reader needs. A model of a whole file is named for it (``SummaryFile`` for
+``summary.json``, ``SweepFile``, ``SolveFile``, ...), and a part that shares its concept with an
+in-memory class is named for its figures (``TargetFigures`` beside the scenario's ``Target``,
+``MoneyFigures`` beside :class:`sim.results.money.Money`, ``AnswerFigures`` and ``ProbeFigures``
+beside those of :mod:`sim.analyses.solve`), so that each name says which form it is.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ class Spread(Contents):
     p95: float
 
 
-class Target(Contents):
+class TargetFigures(Contents):
     """The target and the chance of reaching it, as a headline needs them."""
 
     members: int
@@ -107,7 +111,7 @@ class Target(Contents):
     verdict: Verdict
 
 
-class RunTarget(Target):
+class RunTargetFigures(TargetFigures):
     """A run's target: the headline's figures and the metric's baseline."""
 
     baseline: Number
@@ -116,7 +120,7 @@ class RunTarget(Target):
 class Outlook(Contents):
     """A scenario's verdict: its target and its final figure."""
 
-    target: Target
+    target: TargetFigures
     final: Spread
 
 
@@ -156,7 +160,7 @@ class ChannelCost(Contents):
     cost_per_net_member: float | None
 
 
-class Money(Contents):
+class MoneyFigures(Contents):
     """Contributions collected and the costs of the channels that have them."""
 
     currency: str
@@ -207,7 +211,7 @@ class RegionFigures(Contents):
     target: RegionTarget | None
 
 
-class Summary(Outlook):
+class SummaryFile(Outlook):
     """``summary.json`` of a run."""
 
     scenario: str
@@ -216,12 +220,12 @@ class Summary(Outlook):
     seed: int
     start: IsoDate
     end: IsoDate
-    target: RunTarget
+    target: RunTargetFigures
     coverage: Spread
     workers_at_target: float
     channels: list[ChannelFigures]
     semesters: Annotated[list[SemesterFigures], Field(min_length=1)]
-    money: Money | None = None
+    money: MoneyFigures | None = None
     promised: Promised | None = None
     regions: list[RegionFigures] = []
 
@@ -270,7 +274,7 @@ class Variant(Strategy):
     changes: list[Change] = []
 
 
-class Compare(Contents):
+class CompareFile(Contents):
     """``compare.json``."""
 
     kind: Literal["compare"]
@@ -287,7 +291,7 @@ class SweepPoint(Contents):
     final: Spread
 
 
-class Sweep(Contents):
+class SweepFile(Contents):
     """``sweep.json``: every point carries a value for every parameter."""
 
     kind: Literal["sweep"]
@@ -296,7 +300,7 @@ class Sweep(Contents):
     points: Annotated[list[SweepPoint], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _every_value_given(self) -> Sweep:
+    def _every_value_given(self) -> SweepFile:
         for i, p in enumerate(self.points):
             missing = [name for name in self.parameters if name not in p.values]
             if missing:
@@ -304,7 +308,7 @@ class Sweep(Contents):
         return self
 
 
-class Probe(Contents):
+class ProbeFigures(Contents):
     """One lever value a search decided."""
 
     value: Number
@@ -313,7 +317,7 @@ class Probe(Contents):
     ci95: Pair
 
 
-class Answer(Contents):
+class AnswerFigures(Contents):
     """One goal-seeking search: the lever value found, or the best one when the goal is out of reach."""
 
     lever: str
@@ -321,14 +325,14 @@ class Answer(Contents):
     maximize: bool
     reached: bool
     value: Number | None
-    at_answer: Probe | None
-    best: Probe
+    at_answer: ProbeFigures | None
+    best: ProbeFigures
     uncertain_between: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = None
-    probes: list[Probe]
+    probes: list[ProbeFigures]
     fixed: dict[str, Any] = {}
 
     @model_validator(mode="after")
-    def _reached_has_a_value(self) -> Answer:
+    def _reached_has_a_value(self) -> AnswerFigures:
         if self.reached and self.value is None:
             raise Inconsistent(("value",), "null, but reached is true")
         if self.reached and self.at_answer is None:
@@ -336,13 +340,13 @@ class Answer(Contents):
         return self
 
 
-class Solve(Contents):
+class SolveFile(Contents):
     """``solve.json``."""
 
     kind: Literal["solve"]
     scenario: str
     goal: float
-    answers: Annotated[list[Answer], Field(min_length=1)]
+    answers: Annotated[list[AnswerFigures], Field(min_length=1)]
 
 
 class TornadoRow(Contents):
@@ -373,7 +377,7 @@ class Sobol(Contents):
     final: list[SobolIndex] | None
 
 
-class Sensitivity(Contents):
+class SensitivityFile(Contents):
     """``sensitivity.json``."""
 
     scenario: str

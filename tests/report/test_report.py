@@ -20,7 +20,7 @@ from sim.report.html import render as render_html
 from sim.report.i18n import Lang
 from sim.report.run import straight_path_share, waterfall_steps
 from sim.report.write import build, check_lang, write_report
-from sim.results.files import Summary, read_model
+from sim.results.files import SummaryFile, read_model
 from sim.results.folder import write_run
 from sim.scenario.loader import load_scenario
 from tests.conftest import SCENARIOS, run_cli
@@ -65,7 +65,7 @@ def test_achievement_is_net_additions_over_the_straight_path_need(run_dir: Path)
 
 
 def test_waterfall_runs_from_the_baseline_to_the_projected_end(run_dir: Path) -> None:
-    summary = read_model(run_dir / "summary.json", Summary)
+    summary = read_model(run_dir / "summary.json", SummaryFile)
     steps = waterfall_steps(Lang("en"), summary)
     labels = [label for label, _ in steps]
     assert labels == ["Baseline", "Employers", "Walk-in", "Lapsed", "Reactivated"]

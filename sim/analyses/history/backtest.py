@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from sim.analyses.history.calibrate import Writing
 from sim.analyses.history.observations import Observation, check_against, parse_date, read_observations, simulated
 from sim.errors import ScenarioError
 from sim.experiment import workload
-from sim.experiment.blocks import run_scenario
+from sim.experiment.blocks import default_workers, run_scenario
 from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result, write_yaml
 from sim.results.projections import Results
 from sim.scenario.loader import load_scenario, validate
@@ -148,12 +149,16 @@ class Backtest:
 
 
 def backtest(
-    scenario: Scenario, observations: tuple[Observation, ...], replications: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    observations: tuple[Observation, ...],
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
 ) -> Backtest:
-    """Project ``scenario``, recording the dates of the observations inside its horizon, and score each one."""
+    """Project ``scenario`` on ``workers`` processes, recording the observation dates in its horizon; score each."""
     inside = later(observations, scenario)
     marks = tuple(sorted({o.when for o in inside}))
-    results = run_scenario(scenario, replications=replications, seed=seed, marks=marks)
+    results = run_scenario(scenario, replications=replications, seed=seed, marks=marks, workers=workers)
     skipped = tuple(o for o in observations if o not in inside)
     return Backtest(scenario, results, tuple(score(results, o) for o in inside), skipped)
 
@@ -218,8 +223,10 @@ def backtest_into_folder(
     dest = writing.out if writing.out is not None else default_destination(writing.results_dir, s)
     check_destination(dest)
     marks = tuple(sorted({o.when for o in later(observations, s)}))
-    writing.approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1))
-    done = backtest(s, observations, reps, seed)
+    work = partial(workload.run, workload.shape_of(s, marks), s.name, reps or s.replications)
+    workers = workload.processes(work, default_workers())
+    writing.approve(work(workers))
+    done = backtest(s, observations, reps, seed, workers)
     if not done.scores:
         raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
     overall = summary(done.scores)
