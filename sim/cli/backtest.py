@@ -28,7 +28,7 @@ from sim.report.terminal import backtest_lines
 
 
 def backtest_command(
-    scenario: Path = typer.Argument(..., help="scenario YAML: the projection to score"),
+    scenario: Path = typer.Argument(..., help="scenario YAML to project and score, or an earlier run's result folder"),
     actuals: Path = typer.Option(..., "--actuals", help="CSV of what happened: date, metric, value[, segment, ...]"),
     reanchor: str | None = typer.Option(None, "--reanchor", help="restart from the active members observed on DATE"),
     reps: int | None = reps_option(),

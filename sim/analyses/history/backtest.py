@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.analyses.history import scoring
 from sim.analyses.history.calibrate import Writing
+from sim.analyses.history.last_projection import ScoredProjection, score_projection_into_folder
 from sim.analyses.history.observations import Observation, check_against, parse_date, read_observations, simulated
 from sim.errors import ScenarioError
 from sim.experiment import workload
@@ -197,12 +198,20 @@ def backtest_into_folder(
     reps: int | None,
     seed: int | None,
     writing: Writing,
-) -> Backtested:
+) -> Backtested | ScoredProjection:
     """Project ``scenario`` (re-anchored on ``reanchor`` if given), score it and write the result folder.
 
     The folder holds ``scores.csv``, ``scores.json`` (with the averages), ``backtest.png``, the
-    scenario as projected and ``run.json``.
+    scenario as projected and ``run.json``. Given an earlier run's result folder instead of a
+    scenario, scores the projection it holds (:mod:`sim.analyses.history.last_projection`).
     """
+    if scenario.is_dir():
+        given = [name for name, value in (("--reanchor", reanchor), ("--reps", reps), ("--seed", seed)) if value]
+        if given:
+            raise ScenarioError(
+                f"{scenario} is a result folder: its projection is scored as it was made", field=given[0]
+            )
+        return score_projection_into_folder(scenario, actuals, writing.out)
     loaded = load_scenario(scenario)
     observations = read_observations(actuals)
     check_against(observations, loaded.scenario, actuals)
