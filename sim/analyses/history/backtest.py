@@ -15,10 +15,11 @@ Inactive members stay as the scenario had them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,6 +35,9 @@ from sim.results.projections import Results
 from sim.scenario.loader import load_scenario, validate
 from sim.scenario.paths import Override, apply
 from sim.scenario.schema import Scenario, scenario_data
+
+if TYPE_CHECKING:
+    from sim.analyses.history.rolling import RollingBacktest  # it imports this module
 
 
 def apportion(total: int, weights: list[int]) -> list[int]:
@@ -198,13 +202,24 @@ def backtest_into_folder(
     reps: int | None,
     seed: int | None,
     writing: Writing,
-) -> Backtested | ScoredProjection:
+    rolling: int | None = None,
+    fit: Sequence[str] = (),
+) -> Backtested | ScoredProjection | RollingBacktest:
     """Project ``scenario`` (re-anchored on ``reanchor`` if given), score it and write the result folder.
 
     The folder holds ``scores.csv``, ``scores.json`` (with the averages), ``backtest.png``, the
     scenario as projected and ``run.json``. Given an earlier run's result folder instead of a
-    scenario, scores the projection it holds (:mod:`sim.analyses.history.last_projection`).
+    scenario, scores the projection it holds (:mod:`sim.analyses.history.last_projection`). With
+    ``rolling`` months, refits ``fit`` up to each origin and scores the projection from it
+    (:mod:`sim.analyses.history.rolling`).
     """
+    if rolling is not None:
+        from sim.analyses.history.rolling import RollingSettings, rolling_backtest
+
+        if reanchor is not None:
+            raise ScenarioError("--rolling restarts at every observed count already", field="--reanchor")
+        settings = RollingSettings(rolling, reps or 1000, seed=seed)
+        return rolling_backtest(scenario, actuals, list(fit), settings, writing)
     if scenario.is_dir():
         given = [name for name, value in (("--reanchor", reanchor), ("--reps", reps), ("--seed", seed)) if value]
         if given:
