@@ -115,6 +115,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "On {by}, coverage of {p80} is reached with 80% probability and {p50} with 50% ({m80} and {m50} "
         "{metric} members).",
     ),
+    "published_text": (
+        "Angka yang akan diterbitkan bervariasi {noise} di sekitar jumlah sebenarnya (tingkat derau yang "
+        "diperkirakan sim calibrate): 90% antara {p05} dan {p95}, peluang mencapai target {p}.",
+        "Published figures vary by {noise} around the true count (the noise level sim calibrate estimates): "
+        "the published figure lies between {p05} and {p95} with 90% probability, and reaches the target with {p}.",
+    ),
     "promised_note": (
         "Angka dengan peluang P adalah angka terbesar yang dicapai sekurang-kurangnya P dari replikasi: dari n "
         "replikasi, yang tertinggi ke-⌈P·n⌉ (untuk 80%: persentil ke-20; untuk 50%: median).",

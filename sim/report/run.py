@@ -219,7 +219,19 @@ def promised_section(lang: Lang, summary: Summary) -> Section | None:
         ),
         ((cov.p80, cov.p50, members.p80, members.p50),),
     )
-    return Section("promised", lang.t("promised"), (text, lang.t("promised_note")), tables=(table,))
+    paragraphs: tuple[str, ...] = (text, lang.t("promised_note"))
+    if summary.published is not None:
+        f = summary.published.final
+        paragraphs += (
+            lang.t(
+                "published_text",
+                noise=lang.percent(summary.published.figure_noise, 1),
+                p05=lang.number(f.p05),
+                p95=lang.number(f.p95),
+                p=lang.percent(summary.published.probability),
+            ),
+        )
+    return Section("promised", lang.t("promised"), paragraphs, tables=(table,))
 
 
 def regions_section(lang: Lang, summary: Summary) -> Section | None:

@@ -207,6 +207,14 @@ class RegionFigures(Contents):
     target: RegionTarget | None
 
 
+class Published(Contents):
+    """The target metric as it will be published: the count with the figures' own noise."""
+
+    figure_noise: float
+    final: Spread
+    probability: float
+
+
 class Summary(Outlook):
     """``summary.json`` of a run."""
 
@@ -223,6 +231,7 @@ class Summary(Outlook):
     semesters: Annotated[list[SemesterFigures], Field(min_length=1)]
     money: Money | None = None
     promised: Promised | None = None
+    published: Published | None = None
     regions: list[RegionFigures] = []
 
 
