@@ -176,13 +176,7 @@ def summary(scores: tuple[Score, ...]) -> dict[str, Any]:
             "mean_crps": sum(s.crps for s in own) / len(own),
             "mean_interval_score90": sum(s.interval_score90 for s in own) / len(own),
         }
-    return {
-        "observations": n,
-        "mean_pit": sum(s.pit for s in scores) / n,
-        "inside50_share": sum(s.inside50 for s in scores) / n,
-        "inside90_share": sum(s.inside90 for s in scores) / n,
-        "by_series": by_series,
-    }
+    return {**scoring.band_summary([s.row() for s in scores]), "by_series": by_series}
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,6 @@ def match(
 
 def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Band coverage and mean PIT over all scores; mean interval scores per series (in its own units)."""
-    n = len(records)
     by_series: dict[str, dict[str, float]] = {}
     for name in dict.fromkeys(r["series"] for r in records):
         own = [r for r in records if r["series"] == name]
@@ -108,13 +107,7 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
             "mean_interval_score50": sum(r["interval_score50"] for r in own) / len(own),
             "mean_interval_score90": sum(r["interval_score90"] for r in own) / len(own),
         }
-    return {
-        "observations": n,
-        "mean_pit": sum(r["pit"] for r in records) / n,
-        "inside50_share": sum(r["inside50"] for r in records) / n,
-        "inside90_share": sum(r["inside90"] for r in records) / n,
-        "by_series": by_series,
-    }
+    return {**scoring.band_summary(records), "by_series": by_series}
 
 
 @dataclass(frozen=True)

@@ -141,12 +141,8 @@ def rolling_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in SCORED_AS:
         own = [r for r in rows if r["scored_as"] == kind]
-        n = len(own)
         out[kind] = {
-            "observations": n,
-            "inside90_share": sum(r["inside90"] for r in own) / n,
-            "inside50_share": sum(r["inside50"] for r in own) / n,
-            "mean_pit": sum(r["pit"] for r in own) / n,
+            **scoring.band_summary(own),
             "mean_crps": {
                 series: float(np.mean([r["crps"] for r in own if r["series"] == series]))
                 for series in dict.fromkeys(r["series"] for r in own)

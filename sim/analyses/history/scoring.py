@@ -17,6 +17,7 @@ All functions are pure and take the projection as Monte Carlo draws (one per rep
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,17 @@ def crps_normal(mu: float, sigma: float, y: float) -> float:
 
 
 STORED_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def band_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Over scored rows (each with ``pit``, ``inside50``, ``inside90``): how many, mean PIT, share inside each band."""
+    n = len(rows)
+    return {
+        "observations": n,
+        "mean_pit": sum(r["pit"] for r in rows) / n,
+        "inside50_share": sum(r["inside50"] for r in rows) / n,
+        "inside90_share": sum(r["inside90"] for r in rows) / n,
+    }
 
 
 def pit_from_quantiles(values: tuple[float, ...], y: float, mean: float, sd: float) -> float:
