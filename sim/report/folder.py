@@ -16,6 +16,7 @@ from sim.results.files import (
     CompareFile,
     MonthlyRow,
     Opened,
+    ProjectionScores,
     SensitivityFile,
     SolveFile,
     SummaryFile,
@@ -26,6 +27,7 @@ from sim.results.files import (
     read_png,
     read_scenario,
 )
+from sim.results.folder import complete_results
 
 REPORTED = ("run", "compare", "sweep", "sensitivity", "solve")
 
@@ -48,6 +50,11 @@ class Folder(Opened):
 
     def sensitivity(self) -> SensitivityFile:
         return read_model(self.path / "sensitivity.json", SensitivityFile)
+
+    def last_scores(self) -> ProjectionScores | None:
+        """The latest scoring of this run against what happened (``scored/<time>/``), if it was scored."""
+        scored = [p for p in complete_results(self.path / "scored") if (p / "scores.json").is_file()]
+        return read_model(scored[-1] / "scores.json", ProjectionScores) if scored else None
 
     def tornado_png(self) -> bytes:
         return read_png(self.path / "tornado.png")

@@ -219,7 +219,19 @@ def promised_section(lang: Lang, summary: SummaryFile) -> Section | None:
         ),
         ((cov.p80, cov.p50, members.p80, members.p50),),
     )
-    return Section("promised", lang.t("promised"), (text, lang.t("promised_note")), tables=(table,))
+    paragraphs: tuple[str, ...] = (text, lang.t("promised_note"))
+    if summary.published is not None:
+        f = summary.published.final
+        paragraphs += (
+            lang.t(
+                "published_text",
+                noise=lang.percent(summary.published.figure_noise, 1),
+                p05=lang.number(f.p05),
+                p95=lang.number(f.p95),
+                p=lang.percent(summary.published.probability),
+            ),
+        )
+    return Section("promised", lang.t("promised"), paragraphs, tables=(table,))
 
 
 def regions_section(lang: Lang, summary: SummaryFile) -> Section | None:
@@ -263,6 +275,59 @@ def regions_section(lang: Lang, summary: SummaryFile) -> Section | None:
         rows,
     )
     return Section("regions", lang.t("regions"), (lang.t("regions_note"),), tables=(table,))
+
+
+def last_projection_section(lang: Lang, folder: Folder) -> Section | None:
+    """How the run's projection did against what happened since, when ``sim backtest`` scored the folder."""
+    scored = folder.last_scores()
+    if scored is None:
+        return None
+    overall = scored.summary
+
+    def count(share: float) -> str:
+        return lang.number(round(share * overall.observations))
+
+    text = lang.t(
+        "last_projection_text",
+        n=lang.number(overall.observations),
+        k90=count(overall.inside90_share),
+        k50=count(overall.inside50_share),
+        pit=lang.number(overall.mean_pit, 2),
+    )
+    table = Table(
+        "Proyeksi lalu" if lang.code == "id" else "Last projection",
+        lang.t("last_projection"),
+        (
+            Column(lang.t("date"), "text"),
+            Column(lang.t("series"), "text"),
+            Column(lang.t("observed"), "num"),
+            Column(lang.t("mean"), "num"),
+            Column("P5", "num"),
+            Column("P95", "num"),
+            Column("PIT", "num"),
+            Column(lang.t("inside50"), "text"),
+            Column(lang.t("inside90"), "text"),
+            Column(lang.t("interval_score90"), "num"),
+        ),
+        tuple(
+            (
+                lang.date(x.date),
+                x.series,
+                x.observed,
+                x.mean,
+                x.p05,
+                x.p95,
+                round(x.pit, 2),
+                lang.t("yes" if x.inside50 else "no"),
+                lang.t("yes" if x.inside90 else "no"),
+                x.interval_score90,
+            )
+            for x in scored.scores
+        ),
+    )
+    return Section(
+        "last_projection", lang.t("last_projection"), (text, lang.t("last_projection_note")), tables=(table,)
+    )
 
 
 def money_section(lang: Lang, summary: SummaryFile) -> Section:
@@ -340,6 +405,7 @@ def run_report(lang: Lang, folder: Folder) -> Report:
         sections=tuple(
             section
             for section in (
+                last_projection_section(lang, folder),
                 fan_section(lang, folder, summary),
                 promised_section(lang, summary),
                 regions_section(lang, summary),

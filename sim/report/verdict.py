@@ -50,6 +50,8 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         f"[bold]Probability of reaching the target: {t['probability']:.1%}[/bold] "
         f"(95% CI {lo:.1%} – {hi:.1%}) — [bold]{t['verdict']}[/bold]"
     )
+    if "published" in summary:
+        console.print(published_line(summary["published"], t["by"]))
     console.print(
         f"Gap: {whole(t['gap_mean'])}; net additions needed {whole(t['needed_per_month'])}/month "
         f"against {whole(t['projected_per_month'])}/month projected"
@@ -146,6 +148,16 @@ def promise_line(promised: dict[str, Any]) -> str:
         f"Promised on {promised['by']}: coverage {cov['p80']:.2%} with 80% probability, {cov['p50']:.2%} with 50% "
         f"({whole(members['p80'])} and {whole(members['p50'])} {promised['metric']} members; "
         f"each the figure at least that share of replications reach)"
+    )
+
+
+def published_line(published: dict[str, Any], by: str) -> str:
+    """The band and P(target) of the figure that will be published, with its noise."""
+    f = published["final"]
+    return (
+        f"As published on {by} (figures vary by {published['figure_noise']:.1%} around the count): "
+        f"5–95% {whole(f['p05'])} – {whole(f['p95'])}; "
+        f"P(target) {published['probability']:.1%} — {published['verdict']}"
     )
 
 

@@ -211,6 +211,14 @@ class RegionFigures(Contents):
     target: RegionTarget | None
 
 
+class Published(Contents):
+    """The target metric as it will be published: the count with the figures' own noise."""
+
+    figure_noise: float
+    final: Spread
+    probability: float
+
+
 class SummaryFile(Outlook):
     """``summary.json`` of a run."""
 
@@ -227,7 +235,45 @@ class SummaryFile(Outlook):
     semesters: Annotated[list[SemesterFigures], Field(min_length=1)]
     money: MoneyFigures | None = None
     promised: Promised | None = None
+    published: Published | None = None
     regions: list[RegionFigures] = []
+
+
+class ScoredObservation(Contents):
+    """One later observation against a stored projection (``scores.json`` of a scored run folder)."""
+
+    date: IsoDate
+    series: str
+    observed: Number
+    mean: float
+    p05: float
+    p25: float
+    p75: float
+    p95: float
+    pit: float
+    inside50: bool
+    inside90: bool
+    interval_score50: float
+    interval_score90: float
+
+
+class ScoreSummary(Contents):
+    """How many observations were scored, their mean PIT and how many fell inside each band."""
+
+    observations: int
+    mean_pit: float
+    inside50_share: float
+    inside90_share: float
+
+
+class ProjectionScores(Contents):
+    """``scores.json`` of an earlier run scored against what happened (``sim backtest RUN_FOLDER``)."""
+
+    scenario: str
+    start: IsoDate
+    pit_method: str
+    summary: ScoreSummary
+    scores: Annotated[list[ScoredObservation], Field(min_length=1)]
 
 
 class Change(Contents):

@@ -36,6 +36,8 @@ QUANTILES = (5, 25, 50, 75, 95)
 
 PROMISE_PROBABILITIES = (0.8, 0.5)
 
+PUBLISHED_STREAM = 0x7075626C  # "publ": the figure noise's own stream of the seed
+
 PROMISE_DEFINITION = (
     "the largest figure at least P of the replications reach on target.by: the ceil(P*n)-th highest of "
     "n replications (p80: P = 0.8, the 20th percentile; p50: P = 0.5, the median)"
@@ -150,6 +152,30 @@ class Results:
             "first_crossed": crossing,
         }
 
+    def published(self) -> Array:
+        """The target metric as it would be published: each replication times ``1 + c·ε``, ε standard normal.
+
+        ``c`` is ``target.figure_noise``, the relative noise of published figures that ``sim calibrate``
+        estimates; the draws come from their own stream of the seed, so the model's figures do not move.
+        """
+        rng = np.random.default_rng([self.seed, PUBLISHED_STREAM])
+        noise = rng.standard_normal(self.replications) * (self.scenario.target.figure_noise or 0.0)
+        out: Array = self.at_target * (1 + noise)
+        return out
+
+    def published_summary(self) -> dict[str, Any]:
+        """The ``published`` entry of ``summary.json``: the band and P(target) of the published figure."""
+        figure = self.published()
+        hits = int((figure >= self.scenario.target.members).sum())
+        p = hits / self.replications
+        return {
+            "figure_noise": self.scenario.target.figure_noise,
+            "final": describe(figure),
+            "probability": p,
+            "probability_ci95": list(wilson_interval(hits, self.replications)),
+            "verdict": verdict(p),
+        }
+
     def _row_of(self, day: int) -> int:
         return self.horizon.record_days.index(day)
 
@@ -246,6 +272,7 @@ class Results:
             "final": describe(self.at_target),
             "coverage": describe(self.coverage_at(row)),
             "promised": self.promise_summary(),
+            **({"published": self.published_summary()} if s.target.figure_noise else {}),
             "workers_at_target": float(self.workers[row].sum()),
             "channels": self.channel_summary(),
             "semesters": self.semester_summary(),

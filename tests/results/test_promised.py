@@ -110,3 +110,21 @@ def test_regions_with_a_target_come_largest_gap_first() -> None:
 
     gaps = {"A": 10.0, "B": None, "C": 500.0, "D": 0.0}
     assert by_gap(list(gaps), gaps.get) == ["C", "A", "D", "B"]
+
+
+def test_the_published_figure_adds_the_figure_noise_and_leaves_the_model_alone(tmp_path: Path) -> None:
+    from sim.scenario.paths import Override
+
+    (tmp_path / "small.yaml").write_text(SMALL, encoding="utf-8")
+    plain = run_scenario(load_scenario(tmp_path / "small.yaml").scenario)
+    noisy = run_scenario(load_scenario(tmp_path / "small.yaml", [Override("target.figure_noise", 0.04)]).scenario)
+    assert np.array_equal(plain.at_target, noisy.at_target)
+    assert "published" not in plain.summary()
+    published = noisy.summary()["published"]
+    x, y = noisy.at_target.astype(float), noisy.published()
+    # y = x(1 + cε): E[y] = E[x]; Var y = Var x + c²E[x²]. 300 replications: 4.5 standard errors.
+    n = x.size
+    assert y.mean() == pytest.approx(x.mean(), abs=4.5 * 0.04 * np.sqrt((x**2).mean() / n))
+    assert y.var() == pytest.approx(x.var() + 0.04**2 * (x**2).mean(), rel=4.5 * np.sqrt(2 / n))
+    assert published["probability"] == np.mean(y >= 36000)
+    assert published["final"]["p95"] - published["final"]["p05"] > np.ptp(np.percentile(x, [5, 95]))
