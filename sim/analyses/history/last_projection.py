@@ -114,7 +114,7 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
 class ScoredProjection:
     """An earlier run scored: its summary, every score and skipped observation, and the folder written."""
 
-    projection: Summary
+    projection: SummaryFile
     records: list[dict[str, Any]]
     skipped: list[tuple[Observation, str]]
     summary: dict[str, Any]
