@@ -8,7 +8,7 @@ as zero enrolments on the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,12 @@ import numpy as np
 
 from sim.analyses.paired import beats, paired_difference, ratio_difference
 from sim.experiment import workload
-from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.experiment.blocks import Request
+from sim.experiment.evaluation import Evaluation, Evaluator
 from sim.results.folder import write_csv, write_json
 from sim.scenario.diff import scenario_diff
 from sim.scenario.loader import Loaded, load_scenario
+from sim.scenario.paths import Override
 from sim.scenario.schema import Scenario, scenario_data
 
 Array = np.ndarray[Any, Any]
@@ -193,9 +195,14 @@ class ComparePlan:
     kind: str = "compare"
 
     @classmethod
-    def plan(cls, base: Path, variants: list[Path], reps: int | None, seed: int | None) -> ComparePlan:
-        """Load every scenario and what each variant changes; the base decides replications and seed."""
-        loaded = [load_scenario(f) for f in (base, *variants)]
+    def plan(
+        cls, base: Path, variants: list[Path], reps: int | None, seed: int | None, fixed: Sequence[Override] = ()
+    ) -> ComparePlan:
+        """Load every scenario and what each variant changes; the base decides replications and seed.
+
+        ``fixed`` overrides (``--region``) apply to every scenario.
+        """
+        loaded = [load_scenario(f, fixed) for f in (base, *variants)]
         changes = [changes_of(base, v) for v in variants]
         first = loaded[0].scenario
         n = reps if reps is not None else first.replications
@@ -229,7 +236,7 @@ class ComparePlan:
         """``compare.json``: every scenario evaluated together on common random numbers."""
         note(f"{len(self.loaded)} scenarios of {self.replications:,} replications")
         evaluations = evaluate.many(
-            [Request(x.scenario, self.replications, self.seed, x.warnings) for x in self.loaded],
+            [Request(x.scenario, self.replications, self.seed, warnings=x.warnings) for x in self.loaded],
             lambda i: note(f"done: {self.loaded[i].scenario.name}"),
         )
         variants = zip(self.variants, evaluations[1:], self.changes, strict=True)

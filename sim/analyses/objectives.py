@@ -2,8 +2,9 @@
 
 * ``members``: mean members on the target date (the target's metric); 95% t-interval.
 * ``probability``: P(target), the share of replications reaching it; Wilson 95% interval.
-* ``coverage-p80``: the coverage reached with 80% probability, the figure a meeting can promise:
-  the 20th percentile of coverage on the target date over replications. Its 95% interval is the
+* ``coverage-p80``: the coverage reached with 80% probability, the figure a meeting can promise
+  (:func:`sim.results.projections.promised`, as ``summary.json``'s ``promised`` entry has it): the
+  20th percentile of coverage on the target date over replications. Its 95% interval is the
   distribution-free one of order statistics: ranks ``Binomial(n, 0.2)``'s 2.5th and 97.5th
   percentiles.
 
@@ -20,19 +21,15 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.analyses.paired import mean_interval, paired_difference, quantile_difference
+from sim.analyses.paired import mean_interval, paired_difference, promised_difference
 from sim.experiment.evaluation import Evaluation
 from sim.rates import wilson_interval
+from sim.results.projections import promised
 
 Array = np.ndarray[Any, Any]
 
 OBJECTIVES = ("members", "probability", "coverage-p80")
 PROMISE = 0.8
-
-
-def promised_coverage(coverage: Array, confidence: float = PROMISE) -> float:
-    """The coverage reached with probability ``confidence``: its ``1 − confidence`` quantile."""
-    return float(np.quantile(coverage, 1 - confidence))
 
 
 def quantile_interval(values: Array, q: float) -> tuple[float, float]:
@@ -62,7 +59,7 @@ class Objective:
 
     def value(self, ev: Evaluation) -> float:
         x = self.per_replication(ev)
-        return promised_coverage(x) if self.name == "coverage-p80" else float(x.mean())
+        return promised(x, PROMISE) if self.name == "coverage-p80" else float(x.mean())
 
     def interval(self, ev: Evaluation) -> tuple[float, float]:
         x = self.per_replication(ev)
@@ -76,5 +73,5 @@ class Objective:
         """``{"mean_diff", "ci95"}`` of ``variant`` over ``base`` on common random numbers."""
         a, b = self.per_replication(base), self.per_replication(variant)
         if self.name == "coverage-p80":
-            return quantile_difference(a, b, 1 - PROMISE)
+            return promised_difference(a, b, PROMISE)
         return paired_difference(a, b)

@@ -42,7 +42,8 @@ from sim.analyses.paired import paired_difference
 from sim.analyses.solve import Lever
 from sim.errors import ScenarioError
 from sim.experiment import workload
-from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.experiment.blocks import Request
+from sim.experiment.evaluation import Evaluation, Evaluator
 from sim.results.folder import write_csv, write_json
 from sim.results.money import CURRENCY
 from sim.scenario.loader import Loaded, load_with
@@ -210,7 +211,7 @@ class OptimizePlan:
     def evaluate(self, evaluate: Evaluator, points: list[Point], reps: int) -> list[Scored]:
         """Each allocation run on the plan's seed with ``reps`` replications."""
         loaded = [self.load(p) for p in points]
-        evs = evaluate.many([Request(x.scenario, reps, self.seed, x.warnings) for x in loaded])
+        evs = evaluate.many([Request(x.scenario, reps, self.seed, warnings=x.warnings) for x in loaded])
         return [self.scored(p, ev) for p, ev in zip(points, evs, strict=True)]
 
     def scored(self, point: Point, ev: Evaluation) -> Scored:

@@ -7,8 +7,8 @@ the mean of ``d`` over replications:
 
 * a mean difference: ``d̄ ± t(0.975, n−1) · sd(d)/√n``;
 * a difference of probabilities: the same, on ``d_i = 1[v_i ≥ target] − 1[b_i ≥ target]``;
-* a difference of ratios of means (cost per net member) or of quantiles (the coverage reached
-  with 80% probability): percentiles of a paired bootstrap that resamples replications, with a
+* a difference of ratios of means (cost per net member) or of values reached with a probability
+  (the coverage reached with 80% probability): percentiles of a paired bootstrap that resamples replications, with a
   fixed seed so the figures reproduce.
 
 :func:`unpaired_interval` is Welch's interval for runs on independent random numbers; the tests
@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+
+from sim.results.projections import promised
 
 Array = np.ndarray[Any, Any]
 
@@ -76,12 +78,17 @@ def ratio_difference(
     return {"mean_diff": diff, "ci95": [float(lo), float(hi)]}
 
 
-def quantile_difference(base: Array, variant: Array, q: float, seed: int = 0) -> dict[str, Any]:
-    """Difference of the ``q`` quantiles of ``variant`` and ``base``, with a paired bootstrap 95% interval."""
+def promised_difference(base: Array, variant: Array, probability: float, seed: int = 0) -> dict[str, Any]:
+    """Difference of the values reached with ``probability`` (:func:`~sim.results.projections.promised`).
+
+    Its 95% interval is a paired bootstrap's.
+    """
     a, b = np.asarray(base, dtype=np.float64), np.asarray(variant, dtype=np.float64)
-    diff = float(np.quantile(b, q) - np.quantile(a, q))
+    diff = promised(b, probability) - promised(a, probability)
     idx = np.random.default_rng(seed).integers(0, a.size, size=(BOOTSTRAP_RESAMPLES, a.size))
-    boot = np.quantile(b[idx], q, axis=1) - np.quantile(a[idx], q, axis=1)
+    # promised() of each resample at once: the same order statistic of every sorted row.
+    row = a.size - max(1, math.ceil(round(probability * a.size, 9)))
+    boot = np.sort(b[idx], axis=1)[:, row] - np.sort(a[idx], axis=1)[:, row]
     lo, hi = np.percentile(boot, [2.5, 97.5])
     return {"mean_diff": diff, "ci95": [float(lo), float(hi)]}
 

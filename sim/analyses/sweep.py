@@ -7,7 +7,7 @@ its Wilson 95% interval and the final target metric (mean and 5–95% range).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +15,8 @@ from typing import Any
 
 from sim.errors import ScenarioError
 from sim.experiment import workload
-from sim.experiment.evaluation import Evaluation, Evaluator, Request
+from sim.experiment.blocks import Request
+from sim.experiment.evaluation import Evaluation, Evaluator
 from sim.results.folder import write_csv, write_json
 from sim.scenario.loader import Loaded, load_with
 from sim.scenario.paths import Override, grid
@@ -76,17 +77,23 @@ class SweepPlan:
     seed: int
     loaded: list[Loaded] = field(default_factory=list)
     kind: str = "sweep"
+    fixed: tuple[Override, ...] = ()
 
     @classmethod
-    def plan(cls, file: Path, sets: list[str], reps: int | None, seed: int | None) -> SweepPlan:
-        """Parse the grid and load its first point; the scenario decides replications and seed."""
+    def plan(
+        cls, file: Path, sets: list[str], reps: int | None, seed: int | None, fixed: Sequence[Override] = ()
+    ) -> SweepPlan:
+        """Parse the grid and load its first point; the scenario decides replications and seed.
+
+        ``fixed`` overrides (``--region``) apply at every point, after the point's own values.
+        """
         if not sets:
             raise ScenarioError("give at least one --set PATH=V1,V2,...", field="--set")
         paths, points = grid(sets)
-        first = load_with(file, points[0])
+        first = load_with(file, [*points[0], *fixed])
         s = first.scenario
         n = reps if reps is not None else s.replications
-        return cls(file, paths, points, first, n, seed if seed is not None else s.seed)
+        return cls(file, paths, points, first, n, seed if seed is not None else s.seed, fixed=tuple(fixed))
 
     @property
     def scenario(self) -> Scenario:
@@ -106,7 +113,7 @@ class SweepPlan:
 
     def prepare(self) -> None:
         """Load (and so validate) every point before anything runs."""
-        self.loaded[:] = [self.first, *(load_with(self.file, p) for p in self.points[1:])]
+        self.loaded[:] = [self.first, *(load_with(self.file, [*p, *self.fixed]) for p in self.points[1:])]
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides the figures, for the checkpoint."""
@@ -123,7 +130,9 @@ class SweepPlan:
 
         n = self.replications
         note(f"{len(self.points)} points of {n:,} replications")
-        evaluations = evaluate.many([Request(x.scenario, n, self.seed, x.warnings) for x in self.loaded], finished)
+        evaluations = evaluate.many(
+            [Request(x.scenario, n, self.seed, warnings=x.warnings) for x in self.loaded], finished
+        )
         return {
             "kind": "sweep",
             "scenario": self.scenario.name,

@@ -28,7 +28,7 @@ from sim.report.terminal import backtest_lines
 
 
 def backtest_command(
-    scenario: Path = typer.Argument(..., help="scenario YAML: the projection to score"),
+    scenario: Path = typer.Argument(..., help="scenario YAML to project and score, or an earlier run's result folder"),
     actuals: Path = typer.Option(..., "--actuals", help="CSV of what happened: date, metric, value[, segment, ...]"),
     reanchor: str | None = typer.Option(None, "--reanchor", help="restart from the active members observed on DATE"),
     reps: int | None = reps_option(),
@@ -36,6 +36,8 @@ def backtest_command(
     out: Path | None = out_option(),
     as_json: bool = json_option("scores.json"),
     results_dir: Path = results_dir_option(),
+    rolling: int | None = typer.Option(None, "--rolling", min=1, help="refit up to each count, score MONTHS ahead"),
+    fit: list[str] = typer.Option([], "--fit", help="with --rolling: a rate to refit (field path; repeatable)"),
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO from its start (or from --reanchor DATE) and score every later observation."""
@@ -46,6 +48,8 @@ def backtest_command(
         reps=reps,
         seed=seed,
         writing=Writing(out, results_dir, lambda work: approve(work, yes), plot_fit),
+        rolling=rolling,
+        fit=fit,
     )
     if as_json:
         print_json(done.folder / "scores.json")

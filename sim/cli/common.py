@@ -89,3 +89,12 @@ def interactive() -> bool:
 def set_option(help_text: str = SET_HELP) -> Any:
     """The repeatable ``--set`` option."""
     return typer.Option([], "--set", help=help_text, metavar="PATH=VALUE")
+
+
+def region_option() -> Any:
+    """The ``--region`` option of a regional scenario's commands."""
+    return typer.Option(
+        None,
+        "--region",
+        help="run one region alone (name or initials, e.g. NTB): its own target and only its tables",
+    )

@@ -13,6 +13,7 @@ from sim.cli.common import (
     json_option,
     out_option,
     print_json,
+    region_option,
     reps_option,
     results_dir_option,
     seed_option,
@@ -22,6 +23,7 @@ from sim.cli.common import (
 from sim.cli.long_run import resume_option, run_long
 from sim.experiment.runner import LongOptions
 from sim.report.terminal import changes_table, channel_table, compare_table, unchanged_note
+from sim.scenario.paths import region_overrides
 
 
 def compare_command(
@@ -34,10 +36,11 @@ def compare_command(
     results_dir: Path = results_dir_option(),
     as_json: bool = json_option("compare.json"),
     resume: bool = resume_option(),
+    region: str | None = region_option(),
     yes: bool = yes_option(),
 ) -> None:
     """Compare each VARIANT with BASE on common random numbers, with paired 95% intervals."""
-    plan = ComparePlan.plan(base, variants, reps, seed)
+    plan = ComparePlan.plan(base, variants, reps, seed, region_overrides(region))
     data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "compare.json")

@@ -13,6 +13,7 @@ from sim.cli.common import (
     json_option,
     out_option,
     print_json,
+    region_option,
     reps_option,
     results_dir_option,
     seed_option,
@@ -50,18 +51,18 @@ def run_command(
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
     sets: list[str] = set_option(),
+    region: str | None = region_option(),
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     write_report = _report_writer(lang) if report else None
-    loaded = load_with(scenario, single_overrides(sets))
+    loaded = load_with(scenario, single_overrides(sets, region))
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
-    options = RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps)
     summary, written = run_into_folder(
         loaded,
         dest,
-        options,
+        RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps),
         sets=sets,
         approve=lambda work: approve(work, yes),
         warn=_warn,

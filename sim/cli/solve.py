@@ -12,6 +12,7 @@ from sim.cli.common import (
     json_option,
     out_option,
     print_json,
+    region_option,
     reps_option,
     results_dir_option,
     seed_option,
@@ -37,6 +38,7 @@ def solve_command(
     max_reps: int = typer.Option(4000, "--max-reps", min=10, help="replications cap at each value"),
     seed: int | None = seed_option(),
     sets: list[str] = set_option(),
+    region: str | None = region_option(),
     workers: int = workers_option(),
     out: Path | None = out_option("solve"),
     results_dir: Path = results_dir_option(),
@@ -47,7 +49,7 @@ def solve_command(
     """Find the smallest (or largest) lever value at which the target is reached with --probability."""
     search = SolvePlan.plan(
         scenario,
-        single_overrides(sets),
+        single_overrides(sets, region),
         levers,
         ranges,
         probability,
@@ -62,6 +64,5 @@ def solve_command(
     if as_json:
         print_json(written / "solve.json")
         return
-    console = Console()
-    print_solve(solution.answers, [lv.path for lv in search.outer], search.inner, probability, console)
-    console.print(f"Results written to {written}")
+    print_solve(solution.answers, [lv.path for lv in search.outer], search.inner, probability, Console())
+    Console().print(f"Results written to {written}")

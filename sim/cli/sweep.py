@@ -13,6 +13,7 @@ from sim.cli.common import (
     json_option,
     out_option,
     print_json,
+    region_option,
     reps_option,
     results_dir_option,
     seed_option,
@@ -23,6 +24,7 @@ from sim.cli.common import (
 from sim.cli.long_run import resume_option, run_long
 from sim.experiment.runner import LongOptions
 from sim.report.terminal import sweep_table
+from sim.scenario.paths import region_overrides
 
 
 def sweep_command(
@@ -35,10 +37,11 @@ def sweep_command(
     results_dir: Path = results_dir_option(),
     as_json: bool = json_option("sweep.json"),
     resume: bool = resume_option(),
+    region: str | None = region_option(),
     yes: bool = yes_option(),
 ) -> None:
     """Run SCENARIO at every combination of the --set values and tabulate P(target) and final members."""
-    plan = SweepPlan.plan(scenario, sets, reps, seed)
+    plan = SweepPlan.plan(scenario, sets, reps, seed, region_overrides(region))
     data, written = run_long(plan, LongOptions(out, results_dir, workers, resume, yes), _chart)
     if as_json:
         print_json(written / "sweep.json")

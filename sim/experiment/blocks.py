@@ -1,23 +1,29 @@
 """Monte Carlo experiments: replications in fixed-size blocks, each with its own spawned seed.
 
-:func:`run_scenario` is the one entry point the CLI, the tests, sweeps and reports all use. A run
-of ``n`` replications is cut into blocks of :data:`BLOCK_SIZE`; block ``b`` always draws from
+:func:`run_scenarios` is the one way scenarios are run: plain runs, adaptive precision, the
+checkpointed evaluations of compare, sweep and solve, calibration, backtests and sensitivity all
+hand it :class:`Request` s. :func:`run_scenario` is its one-scenario form, the public entry point.
+A run of ``n`` replications is cut into blocks of :data:`BLOCK_SIZE`; block ``b`` always draws from
 ``SeedSequence(seed, spawn_key=(b,))``, so the results are identical whether the blocks run one
-after another or on any number of workers.
+after another or on any number of workers, and whether they were run now or read back from a
+checkpoint (:class:`BlockStore`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Executor, as_completed
+from contextlib import nullcontext
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from sim.experiment.executors import batches, make_executor
+from sim.experiment.interrupts import check_interrupt
 from sim.model.block import BlockOutcome, horizon_of, simulate_block
 from sim.model.streams import block_seed
 from sim.results.projections import Results
@@ -28,6 +34,8 @@ MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
 MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
 Progress = Callable[[int], None]
+FINALS = ("at_target", "crossed_on")  # a replication's target figures, apart from its month-end counts
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,73 +69,156 @@ def default_workers() -> int:
 MIN_TASK_REPS = 1000
 
 
-def run_blocks(scenario: Scenario, seed: int, blocks: list[Block], marks: tuple[date, ...] = ()) -> list[BlockOutcome]:
-    """Simulate several blocks in one task (one round trip to a worker)."""
-    return [run_block(scenario, seed, b, marks) for b in blocks]
+@dataclass(frozen=True)
+class Request:
+    """One scenario to run: its replications and seed, extra record dates, and how its blocks are cut.
+
+    ``warnings`` are the loader's, carried to the run's summary. A request's blocks are
+    :func:`plan_blocks` of its replications in blocks of ``block_size``, numbered from
+    ``first_block`` (the number fixes a block's seed): a Sobol' chunk is block ``i`` of its study.
+    ``finals_only`` keeps of each replication only its target figures (``at_target``,
+    ``crossed_on``), not its month-end counts: all that sensitivity reads, and 16 bytes to ship.
+    """
+
+    scenario: Scenario
+    replications: int
+    seed: int
+    marks: tuple[date, ...] = ()
+    warnings: tuple[str, ...] = ()
+    block_size: int = BLOCK_SIZE
+    first_block: int = 0
+    finals_only: bool = False
+
+    def blocks(self) -> list[Block]:
+        """The blocks this request is run in, in order."""
+        blocks = plan_blocks(self.replications, self.block_size)
+        return [Block(b.index + self.first_block, b.reps) for b in blocks] if self.first_block else blocks
 
 
-def tasks_of(blocks: list[Block], workers: int = 1) -> list[list[Block]]:
-    """Consecutive blocks grouped into tasks of at least :data:`MIN_TASK_REPS` replications.
+class BlockStore(Protocol):
+    """Where finished blocks are kept between runs (a checkpoint on disk, or the rounds of one run)."""
+
+    def load_block(self, request: Request, block: Block) -> BlockOutcome | None: ...
+
+    def save_block(self, request: Request, block: Block, outcome: BlockOutcome) -> None: ...
+
+
+@dataclass
+class KeptBlocks:
+    """A :class:`BlockStore` in memory: the blocks a run has done so far (adaptive precision's rounds)."""
+
+    kept: dict[tuple[int, int, int, int], BlockOutcome] = field(default_factory=dict)
+
+    def load_block(self, request: Request, block: Block) -> BlockOutcome | None:
+        return self.kept.get((id(request.scenario), request.seed, block.index, block.reps))
+
+    def save_block(self, request: Request, block: Block, outcome: BlockOutcome) -> None:
+        self.kept[(id(request.scenario), request.seed, block.index, block.reps)] = outcome
+
+
+Job = tuple[int, Block]  # a block of request ``i``
+
+
+def run_jobs(requests: Sequence[Request], jobs: list[Job]) -> list[BlockOutcome]:
+    """Simulate several blocks in one task (one round trip to a worker); a top-level function to ship."""
+    return [
+        kept_of(requests[i], run_block(requests[i].scenario, requests[i].seed, b, requests[i].marks)) for i, b in jobs
+    ]
+
+
+def kept_of(request: Request, outcome: BlockOutcome) -> BlockOutcome:
+    """What of a block's outcome its request keeps (and a worker ships back)."""
+    if not request.finals_only:
+        return outcome
+    none = {f.name: getattr(outcome, f.name)[:0] for f in fields(BlockOutcome) if f.name not in FINALS}
+    return BlockOutcome(**none, at_target=outcome.at_target, crossed_on=outcome.crossed_on)
+
+
+def tasks_of(items: Sequence[T], workers: int = 1) -> list[list[T]]:
+    """Consecutive blocks (or jobs) grouped into tasks of at least :data:`MIN_TASK_REPS` replications.
 
     There are at least ``workers`` tasks while there are blocks enough, so that no worker idles.
     """
     per_task = max(1, -(-MIN_TASK_REPS // BLOCK_SIZE))
-    return batches(blocks, max(-(-len(blocks) // per_task), workers)) if blocks else []
+    return batches(items, max(-(-len(items) // per_task), workers)) if items else []
 
 
-def submit_blocks(
-    pool: Executor,
-    scenario: Scenario,
-    seed: int,
-    blocks: list[Block],
+def _outcomes(
+    requests: Sequence[Request], jobs: list[Job], workers: int, executor: Executor | None
+) -> Generator[tuple[Job, BlockOutcome], None, None]:
+    """Each job with its outcome, as they finish: on ``executor``, a local pool of ``workers``, or here."""
+    if executor is None and (workers <= 1 or len(jobs) <= 1):
+        for job in jobs:
+            yield job, run_jobs(requests, [job])[0]
+        return
+    with make_executor(min(workers, len(jobs))) if executor is None else nullcontext(executor) as pool:
+        assert pool is not None  # workers > 1 always gives a pool
+        # Only the requests a task needs travel with it.
+        futures = {}
+        for task in tasks_of(jobs, workers):
+            needed = sorted({i for i, _ in task})
+            local = [(needed.index(i), b) for i, b in task]
+            futures[pool.submit(run_jobs, [requests[i] for i in needed], local)] = task
+        for future in as_completed(futures):
+            yield from zip(futures[future], future.result(), strict=True)
+
+
+def run_scenarios(
+    requests: Sequence[Request],
+    *,
+    executor: Executor | None = None,
     workers: int = 1,
-    marks: tuple[date, ...] = (),
-) -> Iterator[BlockOutcome]:
-    """Run ``blocks`` on ``pool`` in batched tasks; outcomes come back in block order."""
-    futures = [pool.submit(run_blocks, scenario, seed, task, marks) for task in tasks_of(blocks, workers)]
-    for future in futures:
-        yield from future.result()
-
-
-def block_outcomes(
-    scenario: Scenario,
-    seed: int,
-    blocks: list[Block],
-    workers: int,
-    executor: Executor | None,
-    marks: tuple[date, ...] = (),
-) -> Iterator[BlockOutcome]:
-    """Outcomes of ``blocks`` in block order: on ``executor``, a local pool of ``workers``, or here."""
-    if executor is not None:
-        yield from submit_blocks(executor, scenario, seed, blocks, workers, marks)
-    elif workers <= 1 or len(blocks) <= 1:
-        yield from (run_block(scenario, seed, b, marks) for b in blocks)
-    else:
-        with make_executor(min(workers, len(blocks))) as pool:
-            assert pool is not None  # workers > 1 always gives a pool
-            yield from submit_blocks(pool, scenario, seed, blocks, workers, marks)
-
-
-def combine(
-    scenario: Scenario,
-    seed: int,
-    outcomes: Iterable[BlockOutcome],
+    checkpoint: BlockStore | None = None,
     progress: Progress | None = None,
-    marks: tuple[date, ...] = (),
-) -> Results:
-    """Join block outcomes, in block order, into one :class:`~sim.results.projections.Results`."""
-    parts: list[BlockOutcome] = []
+    on_done: Callable[[int], None] | None = None,
+) -> list[Results]:
+    """Run every request and return its results: the one way every command runs scenarios.
+
+    The blocks of all requests run together, so workers stay busy even when each request is one
+    block: on ``executor`` (any :class:`concurrent.futures.Executor`; ``workers`` then says how
+    many tasks at least to cut the blocks into), else in a local pool of ``workers`` processes, else
+    here. Blocks found in ``checkpoint`` are read back, not run, and each block run is saved to it.
+    ``progress(reps)`` hears each block finish; ``on_done(i)`` is called once every block of request
+    ``i`` is finished. Each request's blocks are joined in block order, so the results are the same
+    however and wherever they ran.
+    """
+    check_interrupt()
+    plans = [r.blocks() for r in requests]
+    outcomes: list[dict[int, BlockOutcome]] = [{} for _ in requests]
+    if checkpoint is not None:
+        for i, blocks in enumerate(plans):
+            for b in blocks:
+                kept = checkpoint.load_block(requests[i], b)
+                if kept is not None:
+                    outcomes[i][b.index] = kept
+    jobs = [(i, b) for i, blocks in enumerate(plans) for b in blocks if b.index not in outcomes[i]]
+    left = Counter(i for i, _ in jobs)
+    for i in range(len(requests)):
+        if not left[i] and on_done is not None:
+            on_done(i)
+    finished = _outcomes(requests, jobs, workers, executor)
     try:
-        for out in outcomes:
-            parts.append(out)
+        for (i, b), out in finished:
+            if checkpoint is not None:
+                checkpoint.save_block(requests[i], b, out)
+            outcomes[i][b.index] = out
             if progress is not None:
-                progress(out.at_target.shape[0])
+                progress(b.reps)
+            left[i] -= 1
+            if not left[i] and on_done is not None:
+                on_done(i)
+            check_interrupt()
     finally:
-        # On an interrupt, a pool behind ``outcomes`` must stop its workers now, not when (or if)
-        # the generator is garbage collected.
-        close = getattr(outcomes, "close", None)
-        if close is not None:
-            close()
+        # On an interrupt, a pool started here must stop its workers now, not when (or if) the
+        # generator is garbage collected.
+        finished.close()
+    return [
+        combine(r.scenario, r.seed, [outcomes[i][b.index] for b in plans[i]], r.marks) for i, r in enumerate(requests)
+    ]
+
+
+def combine(scenario: Scenario, seed: int, parts: Sequence[BlockOutcome], marks: tuple[date, ...] = ()) -> Results:
+    """Join block outcomes, in block order, into one :class:`~sim.results.projections.Results`."""
 
     def cat(name: str) -> np.ndarray[Any, Any]:
         return np.concatenate([getattr(p, name) for p in parts], axis=-1)
@@ -165,6 +256,5 @@ def run_scenario(
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
-    blocks = plan_blocks(reps)
-    outcomes = block_outcomes(scenario, root, blocks, workers, executor, marks)
-    return combine(scenario, root, outcomes, progress, marks)
+    request = Request(scenario, reps, root, marks)
+    return run_scenarios([request], executor=executor, workers=workers, progress=progress)[0]

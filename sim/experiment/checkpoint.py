@@ -26,8 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiment.blocks import Block
+from sim import __version__
+from sim.experiment.blocks import Block, Request
 from sim.model.block import BlockOutcome
+from sim.scenario.schema import scenario_data
 
 PARTIAL_PREFIX = ".partial-"
 
@@ -38,8 +40,24 @@ def command_hash(identity: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def scenario_key(request: Request) -> str:
+    """A key that changes whenever anything that decides a request's block figures changes."""
+    decides: dict[str, Any] = {
+        "scenario": scenario_data(request.scenario),
+        "seed": request.seed,
+        "version": __version__,
+    }
+    if request.marks:
+        decides["marks"] = request.marks
+    text = json.dumps(decides, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 class Checkpoint:
-    """A folder of finished blocks of replications, one ``<scenario key>-<block>-<reps>.npz`` file each."""
+    """A folder of finished blocks of replications, one ``<scenario key>-<block>-<reps>.npz`` file each.
+
+    It is the :class:`~sim.experiment.blocks.BlockStore` of the long commands.
+    """
 
     def __init__(self, folder: Path, discarded: int = 0) -> None:
         self.folder = folder
@@ -65,8 +83,9 @@ class Checkpoint:
     def _file(self, key: str, block: Block) -> Path:
         return self.folder / f"{key}-{block.index}-{block.reps}.npz"
 
-    def save_block(self, key: str, block: Block, outcome: BlockOutcome) -> None:
+    def save_block(self, request: Request, block: Block, outcome: BlockOutcome) -> None:
         """Write one block's outcome atomically: temporary name, then rename."""
+        key = scenario_key(request)
         tmp = self.folder / f".{key}-{block.index}.{os.getpid()}.tmp"
         arrays: dict[str, Any] = {f.name: getattr(outcome, f.name) for f in fields(BlockOutcome)}
         with tmp.open("wb") as out:
@@ -75,9 +94,9 @@ class Checkpoint:
             os.fsync(out.fileno())
         os.replace(tmp, self._file(key, block))
 
-    def load_block(self, key: str, block: Block) -> BlockOutcome | None:
-        """The outcome kept for ``block`` of the scenario ``key``, or None."""
-        path = self._file(key, block)
+    def load_block(self, request: Request, block: Block) -> BlockOutcome | None:
+        """The outcome kept for ``block`` of ``request``, or None."""
+        path = self._file(scenario_key(request), block)
         if not path.is_file():
             return None
         with np.load(path, allow_pickle=False) as data:

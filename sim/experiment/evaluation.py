@@ -2,31 +2,27 @@
 
 An :class:`Evaluation` holds a run's ``summary.json`` dict and the per-replication figures that
 paired comparisons need (final target metric, enrolments, costs). :class:`Evaluator` runs
-scenarios in the blocks :func:`sim.experiment.blocks.run_scenario` uses and keeps each finished block in
-a :class:`~sim.experiment.checkpoint.Checkpoint`, so an interrupted command resumes where it stopped and gives
-exactly what it would have given.
+scenarios through :func:`sim.experiment.blocks.run_scenarios`, as every command does, keeping each finished
+block in a :class:`~sim.experiment.checkpoint.Checkpoint`, so an interrupted command resumes where it
+stopped and gives exactly what it would have given.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, as_completed
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from sim import __version__
-from sim.experiment.blocks import Block, combine, plan_blocks, run_block
+from sim.experiment.blocks import Block, Request, run_scenarios
 from sim.experiment.checkpoint import Checkpoint
-from sim.experiment.interrupts import check_interrupt
 from sim.model.block import BlockOutcome
 from sim.results.money import money_of, with_money
 from sim.results.projections import Results
-from sim.scenario.schema import Scenario, scenario_data
+from sim.scenario.schema import Scenario
 
 Array = np.ndarray[Any, Any]
 
@@ -77,89 +73,53 @@ def evaluation_of(r: Results, warnings: tuple[str, ...] = ()) -> Evaluation:
         enrolled=r.enrolled[-1].astype(np.int64),
         cost=m.cost,
         net_new_active=m.net_new_active,
-        coverage=r.coverage_at(r.horizon.record_days.index(r.horizon.day_of(r.scenario.target.by))),
+        coverage=r.coverage_at(r.target_row()),
     )
-
-
-def identity(scenario: Scenario, seed: int) -> str:
-    """A key that changes whenever anything that decides a block's figures changes."""
-    text = json.dumps(
-        {"scenario": scenario_data(scenario), "seed": seed, "version": __version__}, sort_keys=True, default=str
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-
-
-@dataclass(frozen=True)
-class Request:
-    """One scenario to evaluate, with its replications and seed."""
-
-    scenario: Scenario
-    replications: int
-    seed: int
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass
 class Evaluator:
-    """Runs scenarios block by block, reading finished blocks back from ``checkpoint``.
+    """Runs scenarios through :func:`~sim.experiment.blocks.run_scenarios`, reading blocks back from ``checkpoint``.
 
-    The blocks are exactly those :func:`sim.experiment.blocks.run_scenario` runs (block ``b`` seeded by
-    ``b``), joined by the same :func:`~sim.experiment.blocks.combine`, so an evaluation equals a plain
-    run's. A block once run is kept, which makes a resumed command skip it, and lets an evaluation
+    An evaluation is therefore exactly a plain run's (block ``b`` seeded by ``b``, joined in block
+    order). A block once run is kept, which makes a resumed command skip it, and lets an evaluation
     with more replications (2,000 after 1,000) reuse the blocks it shares with a smaller one.
+    ``workers`` says how many tasks at least to cut the blocks into for ``executor``.
     """
 
     checkpoint: Checkpoint | None = None
     executor: Executor | None = None
+    workers: int = 1
     computed: int = field(default=0)
     reused: int = field(default=0)
 
     def __call__(self, scenario: Scenario, replications: int, seed: int, warnings: tuple[str, ...] = ()) -> Evaluation:
-        return self.many([Request(scenario, replications, seed, warnings)])[0]
+        return self.many([Request(scenario, replications, seed, warnings=warnings)])[0]
 
     def many(self, requests: list[Request], on_done: Callable[[int], None] | None = None) -> list[Evaluation]:
         """Evaluate every request, running all their missing blocks together (so workers stay busy).
 
         ``on_done(i)`` is called as soon as every block of request ``i`` is finished.
         """
-        check_interrupt()
-        cp = self.checkpoint
-        keys = [identity(r.scenario, r.seed) for r in requests]
-        plans = [plan_blocks(r.replications) for r in requests]
-        outcomes: list[dict[int, BlockOutcome]] = [{} for _ in requests]
-        for i, blocks in enumerate(plans):
-            for b in blocks:
-                kept = cp.load_block(keys[i], b) if cp is not None else None
-                if kept is not None:
-                    outcomes[i][b.index] = kept
-                    self.reused += 1
-        tasks = [(i, b) for i, blocks in enumerate(plans) for b in blocks if b.index not in outcomes[i]]
-        left = Counter(i for i, _ in tasks)
-        for i in range(len(requests)):
-            if not left[i] and on_done is not None:
-                on_done(i)
-        check_interrupt()
-        for (i, b), out in self._run(tasks, requests):
-            if cp is not None:
-                cp.save_block(keys[i], b, out)
-            outcomes[i][b.index] = out
-            self.computed += 1
-            left[i] -= 1
-            if not left[i] and on_done is not None:
-                on_done(i)
-            check_interrupt()
-        return [
-            evaluation_of(combine(r.scenario, r.seed, (outcomes[i][b.index] for b in plans[i])), r.warnings)
-            for i, r in enumerate(requests)
-        ]
+        counted = _Counted(self.checkpoint, self) if self.checkpoint is not None else None
+        runs = run_scenarios(
+            requests, executor=self.executor, workers=self.workers, checkpoint=counted, on_done=on_done
+        )
+        return [evaluation_of(r, q.warnings) for r, q in zip(runs, requests, strict=True)]
 
-    def _run(
-        self, tasks: list[tuple[int, Block]], requests: list[Request]
-    ) -> Iterator[tuple[tuple[int, Block], BlockOutcome]]:
-        if self.executor is None or len(tasks) <= 1:
-            for i, b in tasks:
-                yield (i, b), run_block(requests[i].scenario, requests[i].seed, b)
-            return
-        futures = {self.executor.submit(run_block, requests[i].scenario, requests[i].seed, b): (i, b) for i, b in tasks}
-        for f in as_completed(futures):
-            yield futures[f], f.result()
+
+@dataclass
+class _Counted:
+    """The checkpoint, counting for the evaluator the blocks read back and those run."""
+
+    checkpoint: Checkpoint
+    evaluator: Evaluator
+
+    def load_block(self, request: Request, block: Block) -> BlockOutcome | None:
+        kept = self.checkpoint.load_block(request, block)
+        self.evaluator.reused += kept is not None
+        return kept
+
+    def save_block(self, request: Request, block: Block, outcome: BlockOutcome) -> None:
+        self.checkpoint.save_block(request, block, outcome)
+        self.evaluator.computed += 1

@@ -3,8 +3,10 @@
 ``--precision 0.01`` asks for the Wilson 95% interval of P(target) to be no wider than ±0.01. The
 run starts with :data:`FIRST_REPS` replications, then, from the share reached so far, projects how
 many replications the interval needs and runs the blocks still missing, until it is narrow enough
-or ``max_replications`` is reached. Blocks keep their fixed size and their own seeds, so a run that
-stops after ``n`` replications gives exactly the results of ``run_scenario(replications=n)``.
+or ``max_replications`` is reached. Each round is one call of
+:func:`~sim.experiment.blocks.run_scenarios` for the replications wanted so far, the blocks of
+earlier rounds read back from memory; blocks keep their fixed size and their own seeds, so a run
+that stops after ``n`` replications gives exactly the results of ``run_scenario(replications=n)``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from sim.experiment.blocks import BLOCK_SIZE, Block, Progress, block_outcomes, combine
-from sim.model.block import BlockOutcome
+from sim.experiment.blocks import BLOCK_SIZE, KeptBlocks, Progress, Request, run_scenarios
 from sim.rates import wilson_interval
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
@@ -63,22 +64,13 @@ def run_to_precision(
     if max_replications <= 0:
         raise ValueError('"max_replications" must be > 0.')
     root = seed if seed is not None else scenario.seed
-    outcomes: list[BlockOutcome] = []
-    done = hits = 0
+    kept = KeptBlocks()  # each round runs only the blocks the rounds before it have not
     goal = min(FIRST_REPS, max_replications)
     while True:
-        blocks: list[Block] = []
-        while done + sum(b.reps for b in blocks) < goal:
-            start = done + sum(b.reps for b in blocks)
-            blocks.append(Block(start // BLOCK_SIZE, min(BLOCK_SIZE, goal - start)))
-        for out in block_outcomes(scenario, root, blocks, workers, executor):
-            outcomes.append(out)
-            hits += int((out.at_target >= scenario.target.members).sum())
-            done += out.at_target.shape[0]
-            if progress is not None:
-                progress(out.at_target.shape[0])
+        request = Request(scenario, goal, root)
+        (results,) = run_scenarios([request], executor=executor, workers=workers, checkpoint=kept, progress=progress)
+        done, hits = results.replications, int(results.reached().sum())
         width = half_width(hits, done)
         if width <= precision or done >= max_replications:
-            results = combine(scenario, root, outcomes)
             return Adaptive(results, precision, width, width <= precision)
         goal = needed(hits, done, precision, max_replications)

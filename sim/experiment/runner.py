@@ -1,19 +1,22 @@
 """How the commands run scenarios: where the blocks run, when a run stops, and what it keeps.
 
-Every run is the same blocks of replications (:mod:`sim.experiment.blocks`: ``plan_blocks``,
-``run_block`` seeded by block index, ``combine``), so results are identical however they are run.
-This module is what the commands call:
+Every run goes through one function, :func:`sim.experiment.blocks.run_scenarios`: requests of
+scenarios cut into the same blocks of replications (``Request.blocks``, each block seeded by its
+index), run together here, in the one local pool or on Dask, read back from a checkpoint when one
+is given, and joined in block order, so results are identical however they are run. The paths
+into it:
 
 * :func:`project` (``sim run``) picks the executor (this process, the local pool, or Dask; see
   :mod:`sim.experiment.executors`), shows the progress bar, and runs either the fixed number of
-  replications or, with ``precision``, blocks until P(target) is known to ± that
+  replications (:func:`~sim.experiment.blocks.run_scenario`, the one-scenario form) or, with
+  ``precision``, rounds of blocks until P(target) is known to ± that
   (:mod:`sim.experiment.precision`); :func:`run_into_folder` adds the money and writes the folder.
 * :func:`run_long` (compare, sweep, solve) runs a :class:`LongCommand`'s evaluations through an
-  :class:`~sim.experiment.evaluation.Evaluator`, which keeps every finished block in a checkpoint
-  so that an interrupted command resumes to exactly the uninterrupted result.
-
-Calibration, backtests and sensitivity call :func:`~sim.experiment.blocks.run_scenario`, the same
-blocks without a checkpoint.
+  :class:`~sim.experiment.evaluation.Evaluator`, which hands ``run_scenarios`` a checkpoint that
+  keeps every finished block, so that an interrupted command resumes to exactly the uninterrupted
+  result.
+* Calibration and backtests call :func:`~sim.experiment.blocks.run_scenario`; sensitivity's tornado
+  and Sobol' chunks are requests that keep only each replication's target figures.
 """
 
 from __future__ import annotations
@@ -40,10 +43,6 @@ from sim.results.projections import Results
 from sim.scenario.loader import Loaded
 from sim.scenario.schema import Scenario
 
-# Up to this many replications a pool does not pay for itself: on the 2-core machine, 2,000
-# replications of bali-2025 took 0.28 s in this process and 0.30 s with 2 processes.
-IN_PROCESS_REPS = 2000
-
 
 @dataclass(frozen=True)
 class Projection:
@@ -54,10 +53,18 @@ class Projection:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def processes(replications: int, workers: int = 0, scheduler: str | None = None, executor: str = "local") -> int:
-    """Processes a run of (at most) ``replications`` uses: this one alone up to :data:`IN_PROCESS_REPS`."""
-    local = scheduler is None and executor == "local" and replications <= IN_PROCESS_REPS
-    return 1 if local else workers or default_workers()
+def processes(
+    s: Scenario, replications: int, workers: int = 0, scheduler: str | None = None, executor: str = "local"
+) -> int:
+    """Processes a run of (at most) ``replications`` of ``s`` uses: the local pool only when it pays.
+
+    ``workers`` 0 means one per core; a Dask cluster, asked for, is always used.
+    """
+    asked = workers or default_workers()
+    if scheduler is not None or executor != "local":
+        return asked
+    shape = workload.shape_of(s)
+    return workload.processes(lambda n: workload.run(shape, s.name, replications, n), asked)
 
 
 def project(
@@ -78,7 +85,7 @@ def project(
     if precision is not None and reps is not None:
         raise ScenarioError("give --reps or --precision, not both", field="--precision")
     total = None if precision is not None else (reps or s.replications)
-    n_workers = processes(total or max_reps, workers, scheduler, executor)
+    n_workers = processes(s, total or max_reps, workers, scheduler, executor)
     facts = {"workers": n_workers, "scheduler": scheduler or executor}
     with make_executor(n_workers, scheduler, executor) as pool, progress_bar(total, show_progress) as progress:
         if precision is None:
@@ -127,7 +134,11 @@ def run_into_folder(
     s, o = loaded.scenario, options
     n = o.max_reps if o.precision is not None else o.reps or s.replications
     work = workload.run(
-        workload.shape_of(s), s.name, n, processes(n, o.workers, o.scheduler, o.executor), up_to=o.precision is not None
+        workload.shape_of(s),
+        s.name,
+        n,
+        processes(s, n, o.workers, o.scheduler, o.executor),
+        up_to=o.precision is not None,
     )
     approve(work)
     for w in loaded.warnings:
@@ -173,7 +184,7 @@ def destination(out: Path | None, results_dir: Path, kind: str, scenario: Scenar
 
 @contextmanager
 def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int, say: Say) -> Iterator[Evaluator]:
-    """An :class:`Evaluator` whose finished evaluations survive Ctrl-C and SIGTERM.
+    """An :class:`Evaluator` on ``workers`` processes whose finished evaluations survive Ctrl-C and SIGTERM.
 
     On interrupt it says (``say``) what was kept and lets the interrupt go on (the CLI exits with
     130); the result folder is never written half way (it is written atomically inside the block).
@@ -188,8 +199,8 @@ def long_run(kind: str, parent: Path, identity: Any, resume: bool, workers: int,
     if resume:
         say(f"resuming: {kept} finished blocks of replications kept in {cp.folder}")
     try:
-        with stop_on_signals(), make_executor(workers or default_workers()) as pool:
-            evaluator = Evaluator(cp, pool)
+        with stop_on_signals(), make_executor(workers) as pool:
+            evaluator = Evaluator(cp, pool, workers)
             yield evaluator
     except KeyboardInterrupt:
         say(
@@ -243,9 +254,10 @@ def run_long(
     plan's progress; ``chart`` draws ``<kind>.png`` into the folder.
     """
     dest, parent = destination(options.out, options.results_dir, plan.kind, plan.scenario)
-    approve(plan.work(options.workers or default_workers()))
+    workers = workload.processes(plan.work, options.workers or default_workers())
+    approve(plan.work(workers))
     plan.prepare()
-    with long_run(plan.kind, parent, plan.identity(), options.resume, options.workers, say) as evaluate:
+    with long_run(plan.kind, parent, plan.identity(), options.resume, workers, say) as evaluate:
         data = plan.run(evaluate, note)
 
         def fill(folder: Path) -> None:
@@ -253,7 +265,7 @@ def run_long(
             if chart is not None:
                 chart(folder / f"{plan.kind}.png", data)
 
-        facts = {"seed": plan.seed, "replications": plan.replications, "workers": options.workers or default_workers()}
+        facts = {"seed": plan.seed, "replications": plan.replications, "workers": workers}
         written = write_result(dest, fill, facts)
     return data, written
 

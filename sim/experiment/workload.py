@@ -31,14 +31,15 @@ for national-2026 at 500 (formula 135 MB), from which :data:`BASE_BYTES`; with 2
 pool added 73 MB (:data:`WORKER_BYTES` each, and the blocks they hold).
 
 The estimate is pure: :func:`check` compares it with the machine's memory (:func:`machine_memory`)
-and says whether to ask before starting; the CLI asks and prints.
+and says whether to ask before starting; the CLI asks and prints. :func:`processes` decides from
+the same estimate whether a pool pays for itself (:data:`POOL_START_SECONDS`), for every command.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,14 @@ SECONDS_PER_LOAD = 0.01  # reading and validating a scenario (each sweep point, 
 SECONDS_PER_LOAD_UNIT = 1.5e-3  # ... and per group and channel
 BASE_BYTES = 60_000_000  # the interpreter with NumPy, SimPy and the scenario
 WORKER_BYTES = 40_000_000  # each pool worker's own interpreter
+# What a pool costs before it saves anything: on the 2-core machine (2026-11-30, load average 5,
+# median of 5), starting a pool of 2 (fork), shipping bali-2025 to both workers and getting one
+# 2-replication block back from each took 0.155 s longer than the same blocks in this process;
+# starting and stopping the pool alone took 0.026-0.037 s, the rest is each worker's first block
+# (cold caches). It agrees with the 2026-11-22 timing of 2,000 bali-2025 replications, 0.28 s here
+# and 0.30 s on 2 processes, i.e. a 0.14 s saving short by 0.02 s. Rounded up, so that a run near
+# break-even stays in this process, where its time is steadier.
+POOL_START_SECONDS = 0.2
 CONFIRM_SECONDS = 3600.0  # work estimated to take longer is started only with --yes
 NOTE_SECONDS = 60.0  # work estimated to take longer says so before it starts
 
@@ -218,15 +227,31 @@ def sensitivity(
     )
 
 
-def calibrate(shape: Shape, name: str, runs: int, replications: int) -> Work:
-    """``sim calibrate`` at worst: ``runs`` runs of ``replications``, one after another in this process."""
+def calibrate(shape: Shape, name: str, runs: int, replications: int, workers: int = 1) -> Work:
+    """``sim calibrate`` at worst: ``runs`` runs of ``replications``, one after another, each on ``workers``."""
     return Work(
         f"{name}, up to {runs:,} runs of {replications:,} replications",
-        runs * (load_seconds(shape) + model_seconds(shape, replications, 1)),
-        run_bytes(shape, replications, 1),
+        runs * (load_seconds(shape) + model_seconds(shape, replications, workers)),
+        run_bytes(shape, replications, workers),
         "--reps",
         "give fewer --reps or fit fewer rates",
     )
+
+
+def processes(estimate: Callable[[int], Work], workers: int) -> int:
+    """Processes to run some work on: ``workers`` if a pool of them pays for itself, else 1 (this one).
+
+    ``estimate(n)`` is the work on ``n`` processes (:func:`run`, :func:`evaluations`, :func:`solve`,
+    :func:`sensitivity`, :func:`calibrate`), whose model time is replications × (groups + channels)
+    × days (:func:`model_seconds`); the pool pays when it saves more than
+    :data:`POOL_START_SECONDS`. So 200 or 500 national-2026 replications (one block) and 2,000 of
+    bali-2025 (0.17 s saved) run here, 1,000 national ones (10 s saved) on the pool. Every command
+    and the page decide this way.
+    """
+    if workers <= 1:
+        return 1
+    saved = estimate(1).seconds - estimate(workers).seconds
+    return workers if saved > POOL_START_SECONDS else 1
 
 
 @dataclass(frozen=True)

@@ -13,20 +13,22 @@ from typing import Any
 
 from sim.errors import Location, ScenarioError
 from sim.results.files import (
-    Compare,
+    CompareFile,
     MonthlyRow,
     Opened,
-    Optimize,
-    Sensitivity,
-    Solve,
-    Summary,
-    Sweep,
+    OptimizeFile,
+    ProjectionScores,
+    SensitivityFile,
+    SolveFile,
+    SummaryFile,
+    SweepFile,
     open_result,
     read_model,
     read_monthly,
     read_png,
     read_scenario,
 )
+from sim.results.folder import complete_results
 
 REPORTED = ("run", "compare", "sweep", "sensitivity", "solve", "optimize")
 
@@ -35,23 +37,28 @@ REPORTED = ("run", "compare", "sweep", "sensitivity", "solve", "optimize")
 class Folder(Opened):
     """A complete result folder of a kind the report reads, and its files."""
 
-    def summary(self) -> Summary:
-        return read_model(self.path / "summary.json", Summary)
+    def summary(self) -> SummaryFile:
+        return read_model(self.path / "summary.json", SummaryFile)
 
-    def compare(self) -> Compare:
-        return read_model(self.path / "compare.json", Compare)
+    def compare(self) -> CompareFile:
+        return read_model(self.path / "compare.json", CompareFile)
 
-    def sweep(self) -> Sweep:
-        return read_model(self.path / "sweep.json", Sweep)
+    def sweep(self) -> SweepFile:
+        return read_model(self.path / "sweep.json", SweepFile)
 
-    def solve(self) -> Solve:
-        return read_model(self.path / "solve.json", Solve)
+    def solve(self) -> SolveFile:
+        return read_model(self.path / "solve.json", SolveFile)
 
-    def optimize(self) -> Optimize:
-        return read_model(self.path / "optimize.json", Optimize)
+    def optimize(self) -> OptimizeFile:
+        return read_model(self.path / "optimize.json", OptimizeFile)
 
-    def sensitivity(self) -> Sensitivity:
-        return read_model(self.path / "sensitivity.json", Sensitivity)
+    def sensitivity(self) -> SensitivityFile:
+        return read_model(self.path / "sensitivity.json", SensitivityFile)
+
+    def last_scores(self) -> ProjectionScores | None:
+        """The latest scoring of this run against what happened (``scored/<time>/``), if it was scored."""
+        scored = [p for p in complete_results(self.path / "scored") if (p / "scores.json").is_file()]
+        return read_model(scored[-1] / "scores.json", ProjectionScores) if scored else None
 
     def tornado_png(self) -> bytes:
         return read_png(self.path / "tornado.png")

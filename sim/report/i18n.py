@@ -108,6 +108,61 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pada {by}, {mean} penduduk bekerja menjadi peserta aktif (90% antara {p05} dan {p95}).",
         "On {by}, {mean} of the working population are active members (90% between {p05} and {p95}).",
     ),
+    "promised": ("Yang dapat dijanjikan", "What can be promised"),
+    "promised_text": (
+        "Pada {by}, cakupan {p80} tercapai dengan peluang 80% dan {p50} dengan peluang 50% ({m80} dan {m50} "
+        "peserta {metric}).",
+        "On {by}, coverage of {p80} is reached with 80% probability and {p50} with 50% ({m80} and {m50} "
+        "{metric} members).",
+    ),
+    "published_text": (
+        "Angka yang akan diterbitkan bervariasi {noise} di sekitar jumlah sebenarnya (tingkat derau yang "
+        "diperkirakan sim calibrate): 90% antara {p05} dan {p95}, peluang mencapai target {p}.",
+        "Published figures vary by {noise} around the true count (the noise level sim calibrate estimates): "
+        "the published figure lies between {p05} and {p95} with 90% probability, and reaches the target with {p}.",
+    ),
+    "promised_note": (
+        "Angka dengan peluang P adalah angka terbesar yang dicapai sekurang-kurangnya P dari replikasi: dari n "
+        "replikasi, yang tertinggi ke-⌈P·n⌉ (untuk 80%: persentil ke-20; untuk 50%: median).",
+        "The figure with probability P is the largest that at least P of the replications reach: of n "
+        "replications, the ⌈P·n⌉-th highest (for 80%: the 20th percentile; for 50%: the median).",
+    ),
+    "with_80": ("peluang 80%", "80% probability"),
+    "with_50": ("peluang 50%", "50% probability"),
+    "members_metric": ("Peserta {metric}", "Members ({metric})"),
+    "regions": ("Wilayah menurut kesenjangan terhadap target", "Regions ranked by their gap to target"),
+    "regions_note": (
+        "Wilayah dengan target sendiri diurutkan dari kesenjangan rata-rata terbesar; wilayah tanpa target "
+        "sendiri menyusul.",
+        "Regions with a target of their own are ranked by their mean gap, largest first; regions without one follow.",
+    ),
+    "region": ("Wilayah", "Region"),
+    "projected": ("Proyeksi (rata-rata)", "Projected (mean)"),
+    "coverage_80": ("Cakupan (peluang 80%)", "Coverage (80%)"),
+    "gap": ("Kesenjangan", "Gap"),
+    "last_projection": ("Bagaimana proyeksi ini terbukti", "How our last projection did"),
+    "last_projection_text": (
+        "Dari {n} angka yang terbit setelah proyeksi, {k90} berada di dalam pita 90% (P5–P95) dan {k50} di dalam "
+        "pita 50% (P25–P75); PIT rata-rata {pit} (0,5 bila proyeksi terkalibrasi).",
+        "Of {n} figures published after the projection, {k90} fell inside the 90% band (P5–P95) and {k50} inside "
+        "the 50% band (P25–P75); mean PIT {pit} (0.5 when the projection is calibrated).",
+    ),
+    "last_projection_note": (
+        "PIT: posisi angka yang terjadi dalam sebaran proyeksi, diinterpolasi dari persentil yang disimpan. "
+        "Skor interval (Gneiting & Raftery 2007): lebar pita ditambah 2/α kali jarak angka di luar pita; "
+        "makin kecil makin baik.",
+        "PIT: where the outcome fell in the projected distribution, interpolated from the stored percentiles. "
+        "Interval score (Gneiting & Raftery 2007): the band's width plus 2/α times the distance by which the "
+        "outcome misses it; lower is better.",
+    ),
+    "observed": ("Terjadi", "Observed"),
+    "series": ("Seri", "Series"),
+    "date": ("Tanggal", "Date"),
+    "inside50": ("Di pita 50%", "In 50% band"),
+    "inside90": ("Di pita 90%", "In 90% band"),
+    "interval_score90": ("Skor interval 90%", "Interval score 90%"),
+    "yes": ("ya", "yes"),
+    "no": ("tidak", "no"),
     "workers": ("Penduduk bekerja", "Workers"),
     "active_end": ("Peserta aktif akhir (rata-rata)", "Active at end (mean)"),
     "share": ("Cakupan", "Coverage"),

@@ -15,7 +15,7 @@ from sim.figures.optimize import FrontierWords, frontier_figure
 from sim.report.document import Chart, Column, Kind, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.results.files import Allocation, Optimize
+from sim.results.files import Allocation, OptimizeFile
 
 
 def _shown(lang: Lang, objective: str, value: float) -> str:
@@ -26,7 +26,7 @@ def _diff(lang: Lang, objective: str, value: float) -> str:
     return lang.signed(value) if objective == "members" else lang.cell(value, "pp")
 
 
-def headline(lang: Lang, data: Optimize) -> str:
+def headline(lang: Lang, data: OptimizeFile) -> str:
     """The answer in one sentence, or why there is none."""
     best, o = data.best, data.objective
     if best is None:
@@ -49,7 +49,7 @@ def headline(lang: Lang, data: Optimize) -> str:
     )
 
 
-def edges(lang: Lang, data: Optimize) -> tuple[str, ...]:
+def edges(lang: Lang, data: OptimizeFile) -> tuple[str, ...]:
     """Levers at an end of their range, and an objective the same everywhere."""
     out = [lang.t("optimize_at_bound", lever=path) for path in (data.best.at_bound if data.best else [])]
     if data.flat:
@@ -59,7 +59,7 @@ def edges(lang: Lang, data: Optimize) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _allocation_table(lang: Lang, data: Optimize, best: Allocation) -> Table:
+def _allocation_table(lang: Lang, data: OptimizeFile, best: Allocation) -> Table:
     title = lang.t("optimize_allocation")
     return Table(
         title[:31],
@@ -77,7 +77,7 @@ def _allocation_table(lang: Lang, data: Optimize, best: Allocation) -> Table:
     )
 
 
-def _finalists_table(lang: Lang, data: Optimize) -> Table:
+def _finalists_table(lang: Lang, data: OptimizeFile) -> Table:
     title = lang.t("optimize_finalists")
     kind: Kind = "int" if data.objective == "members" else "pct"
     diff: Kind = "signed" if data.objective == "members" else "pp"
@@ -105,7 +105,7 @@ def _finalists_table(lang: Lang, data: Optimize) -> Table:
     )
 
 
-def _marginal_table(lang: Lang, data: Optimize) -> Table:
+def _marginal_table(lang: Lang, data: OptimizeFile) -> Table:
     title = lang.t("optimize_marginal")
     return Table(
         title[:31],

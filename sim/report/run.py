@@ -10,7 +10,8 @@ from sim.report.assumptions import assumptions_section
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.results.files import Outlook, Summary
+from sim.report.verdict import by_gap
+from sim.results.files import Outlook, RegionFigures, SummaryFile
 
 
 def headline(lang: Lang, summary: Outlook) -> str:
@@ -39,7 +40,7 @@ def straight_path_share(start: str, by: str, until: str) -> float:
     return min(max((u - s).days + 1, 0), total) / total
 
 
-def semester_tables(lang: Lang, summary: Summary) -> tuple[Table, Table]:
+def semester_tables(lang: Lang, summary: SummaryFile) -> tuple[Table, Table]:
     """Additions by segment and channel, and achievement against the straight path."""
     segment_of = {c.name: c.segment for c in summary.channels}
     rows: list[tuple[Any, ...]] = []
@@ -105,7 +106,7 @@ def _day_before(iso: str) -> str:
     return date.fromordinal(date.fromisoformat(iso).toordinal() - 1).isoformat()
 
 
-def waterfall_steps(lang: Lang, summary: Summary) -> list[tuple[str, float]]:
+def waterfall_steps(lang: Lang, summary: SummaryFile) -> list[tuple[str, float]]:
     """Baseline, + each channel, − lapse, + reactivation, and any residual, summing to the end."""
     sems = summary.semesters
     baseline = sems[0].opening_active_mean
@@ -120,7 +121,7 @@ def waterfall_steps(lang: Lang, summary: Summary) -> list[tuple[str, float]]:
     return steps
 
 
-def waterfall_section(lang: Lang, summary: Summary) -> Section:
+def waterfall_section(lang: Lang, summary: SummaryFile) -> Section:
     """The waterfall chart and its table."""
     steps = waterfall_steps(lang, summary)
     png = projection.waterfall(lang, steps, lang.t("baseline"), lang.t("end"))
@@ -141,7 +142,7 @@ def waterfall_section(lang: Lang, summary: Summary) -> Section:
     )
 
 
-def fan_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
+def fan_section(lang: Lang, folder: Folder, summary: SummaryFile) -> Section:
     """The fan chart of the target metric."""
     t = summary.target
     rows = folder.monthly(t.metric)
@@ -159,7 +160,7 @@ def fan_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     return Section("fan", lang.t("fan"), (lang.t("fan_note"),), (Chart("fan.png", lang.t("fan"), png),))
 
 
-def coverage_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
+def coverage_section(lang: Lang, folder: Folder, summary: SummaryFile) -> Section:
     """Coverage at the target date, per segment and in all."""
     cov = summary.coverage
     text = lang.t(
@@ -191,7 +192,145 @@ def coverage_section(lang: Lang, folder: Folder, summary: Summary) -> Section:
     return Section("coverage", lang.t("coverage"), (text,), tables=(table,))
 
 
-def money_section(lang: Lang, summary: Summary) -> Section:
+def promised_section(lang: Lang, summary: SummaryFile) -> Section | None:
+    """Coverage and members reached with 80% and with 50% probability: what a meeting can promise."""
+    promised = summary.promised
+    if promised is None:
+        return None
+    cov, members = promised.coverage, promised.members
+    metric = lang.t(f"metric.{promised.metric}")
+    text = lang.t(
+        "promised_text",
+        by=lang.date(promised.by),
+        p80=lang.percent(cov.p80),
+        p50=lang.percent(cov.p50),
+        m80=lang.number(members.p80),
+        m50=lang.number(members.p50),
+        metric=metric,
+    )
+    table = Table(
+        "Janji" if lang.code == "id" else "Promised",
+        lang.t("promised"),
+        (
+            Column(f"{lang.t('share')}, {lang.t('with_80')}", "pct"),
+            Column(f"{lang.t('share')}, {lang.t('with_50')}", "pct"),
+            Column(f"{lang.t('members_metric', metric=metric)}, {lang.t('with_80')}"),
+            Column(f"{lang.t('members_metric', metric=metric)}, {lang.t('with_50')}"),
+        ),
+        ((cov.p80, cov.p50, members.p80, members.p50),),
+    )
+    paragraphs: tuple[str, ...] = (text, lang.t("promised_note"))
+    if summary.published is not None:
+        f = summary.published.final
+        paragraphs += (
+            lang.t(
+                "published_text",
+                noise=lang.percent(summary.published.figure_noise, 1),
+                p05=lang.number(f.p05),
+                p95=lang.number(f.p95),
+                p=lang.percent(summary.published.probability),
+            ),
+        )
+    return Section("promised", lang.t("promised"), paragraphs, tables=(table,))
+
+
+def regions_section(lang: Lang, summary: SummaryFile) -> Section | None:
+    """The regions of a regional scenario, ranked by their gap to their own target."""
+    if not summary.regions:
+        return None
+
+    def gap(r: RegionFigures) -> float | None:
+        return None if r.target is None else r.target.gap_mean
+
+    rows = tuple(
+        (
+            r.name,
+            r.baseline,
+            r.final.mean,
+            r.final.p05,
+            r.final.p95,
+            r.promised.coverage.p80 if r.promised else None,
+            r.target.members if r.target else None,
+            gap(r),
+            r.target.probability if r.target else None,
+            lang.t(f"verdict.{r.target.verdict}") if r.target else None,
+        )
+        for r in by_gap(summary.regions, gap)
+    )
+    table = Table(
+        "Wilayah" if lang.code == "id" else "Regions",
+        lang.t("regions"),
+        (
+            Column(lang.t("region"), "text"),
+            Column(lang.t("baseline")),
+            Column(lang.t("projected")),
+            Column("P5"),
+            Column("P95"),
+            Column(lang.t("coverage_80"), "pct"),
+            Column(lang.t("target")),
+            Column(lang.t("gap")),
+            Column(lang.t("probability"), "pct"),
+            Column(lang.t("headline"), "text"),
+        ),
+        rows,
+    )
+    return Section("regions", lang.t("regions"), (lang.t("regions_note"),), tables=(table,))
+
+
+def last_projection_section(lang: Lang, folder: Folder) -> Section | None:
+    """How the run's projection did against what happened since, when ``sim backtest`` scored the folder."""
+    scored = folder.last_scores()
+    if scored is None:
+        return None
+    overall = scored.summary
+
+    def count(share: float) -> str:
+        return lang.number(round(share * overall.observations))
+
+    text = lang.t(
+        "last_projection_text",
+        n=lang.number(overall.observations),
+        k90=count(overall.inside90_share),
+        k50=count(overall.inside50_share),
+        pit=lang.number(overall.mean_pit, 2),
+    )
+    table = Table(
+        "Proyeksi lalu" if lang.code == "id" else "Last projection",
+        lang.t("last_projection"),
+        (
+            Column(lang.t("date"), "text"),
+            Column(lang.t("series"), "text"),
+            Column(lang.t("observed"), "num"),
+            Column(lang.t("mean"), "num"),
+            Column("P5", "num"),
+            Column("P95", "num"),
+            Column("PIT", "num"),
+            Column(lang.t("inside50"), "text"),
+            Column(lang.t("inside90"), "text"),
+            Column(lang.t("interval_score90"), "num"),
+        ),
+        tuple(
+            (
+                lang.date(x.date),
+                x.series,
+                x.observed,
+                x.mean,
+                x.p05,
+                x.p95,
+                round(x.pit, 2),
+                lang.t("yes" if x.inside50 else "no"),
+                lang.t("yes" if x.inside90 else "no"),
+                x.interval_score90,
+            )
+            for x in scored.scores
+        ),
+    )
+    return Section(
+        "last_projection", lang.t("last_projection"), (text, lang.t("last_projection_note")), tables=(table,)
+    )
+
+
+def money_section(lang: Lang, summary: SummaryFile) -> Section:
     """Contributions and cost per net member, or "not given"."""
     money = summary.money
     if not money:
@@ -223,7 +362,7 @@ def money_section(lang: Lang, summary: Summary) -> Section:
     return Section("money", lang.t("money"), paragraphs=paragraphs, tables=tables)
 
 
-def channels_section(lang: Lang, summary: Summary) -> Section:
+def channels_section(lang: Lang, summary: SummaryFile) -> Section:
     """Enrolments by channel with their spread."""
     rows = tuple(
         (c.name, c.kind, c.segment, c.enrolled_mean, c.enrolled_p05, c.enrolled_p95, c.share_of_enrolments)
@@ -263,13 +402,20 @@ def run_report(lang: Lang, folder: Folder) -> Report:
         title=f"{lang.t('title')}: {summary.scenario}",
         subtitle=facts,
         headline=headline(lang, summary),
-        sections=(
-            fan_section(lang, folder, summary),
-            Section("semesters", lang.t("semesters"), (lang.t("semester_note"),), tables=(achievement, additions)),
-            waterfall_section(lang, summary),
-            coverage_section(lang, folder, summary),
-            money_section(lang, summary),
-            channels_section(lang, summary),
-            assumptions_section(lang, folder.scenario()),
+        sections=tuple(
+            section
+            for section in (
+                last_projection_section(lang, folder),
+                fan_section(lang, folder, summary),
+                promised_section(lang, summary),
+                regions_section(lang, summary),
+                Section("semesters", lang.t("semesters"), (lang.t("semester_note"),), tables=(achievement, additions)),
+                waterfall_section(lang, summary),
+                coverage_section(lang, folder, summary),
+                money_section(lang, summary),
+                channels_section(lang, summary),
+                assumptions_section(lang, folder.scenario()),
+            )
+            if section is not None
         ),
     )

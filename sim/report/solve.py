@@ -12,19 +12,19 @@ from sim.figures.solve import probe_line
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
 from sim.report.i18n import Lang
-from sim.results.files import Answer, Probe
+from sim.results.files import AnswerFigures, ProbeFigures
 
 
-def _fixed(answer: Answer) -> str:
+def _fixed(answer: AnswerFigures) -> str:
     return "; ".join(f"{k} = {v}" for k, v in answer.fixed.items())
 
 
-def _decisive(answer: Answer) -> Probe:
+def _decisive(answer: AnswerFigures) -> ProbeFigures:
     """The probe an answer stands on: at the value found, or the best one when none was."""
     return answer.at_answer if answer.reached and answer.at_answer is not None else answer.best
 
 
-def answer_sentence(lang: Lang, answer: Answer) -> str:
+def answer_sentence(lang: Lang, answer: AnswerFigures) -> str:
     """One sentence per answer: the value found, or why there is none."""
     prefix = f"{_fixed(answer)}: " if answer.fixed else ""
     goal = lang.percent(answer.goal, 0)

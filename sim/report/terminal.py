@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from sim.analyses.frontier import Solved
     from sim.analyses.history.backtest import Backtested
     from sim.analyses.history.calibration import Fit
+    from sim.analyses.history.last_projection import ScoredProjection
+    from sim.analyses.history.rolling import RollingBacktest
     from sim.analyses.sensitivity.study import Study
     from sim.analyses.solve import Answer, Lever
 
@@ -218,8 +220,69 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def backtest_lines(done: Backtested) -> list[str]:
+def projection_score_lines(done: ScoredProjection) -> list[str]:
+    """What ``sim backtest RUN_FOLDER`` prints: each later observation against the stored projection."""
+    p, overall = done.projection, done.summary
+    lines = [
+        f"{p.scenario}: projected from {p.start} ({p.replications:,} replications, seed {p.seed}), "
+        f"{len(done.records)} later observations scored",
+        f"  {'line':>4} {'date':<10} {'series':<18} {'observed':>12} {'p05':>12} {'mean':>12} {'p95':>12}"
+        f" {'PIT':>5} {'50%':>3} {'90%':>3} {'IS50':>10} {'IS90':>10}",
+    ]
+    for r in done.records:
+        lines.append(
+            f"  {r['line']:>4} {r['date']:<10} {r['series']:<18} {r['observed']:>12.6g} {r['p05']:>12.6g}"
+            f" {r['mean']:>12.6g} {r['p95']:>12.6g} {r['pit']:>5.2f} {_yes(r['inside50']):>3}"
+            f" {_yes(r['inside90']):>3} {r['interval_score50']:>10.4g} {r['interval_score90']:>10.4g}"
+        )
+    lines.append(
+        f"  inside 50% band {100 * overall['inside50_share']:.0f}%, inside 90% band "
+        f"{100 * overall['inside90_share']:.0f}%; mean PIT {overall['mean_pit']:.2f} (PIT interpolated from the "
+        "stored percentiles)"
+    )
+    reasons = dict.fromkeys(why for _, why in done.skipped)
+    for why in reasons:
+        skipped = [o for o, w in done.skipped if w == why]
+        shown = (
+            ", ".join(f"line {o.line}" for o in skipped) if len(skipped) > 3 else ", ".join(o.label for o in skipped)
+        )
+        lines.append(f"  not scored, {why}: {shown}")
+    lines.append(f"written: {done.folder}")
+    return lines
+
+
+def rolling_lines(done: RollingBacktest) -> list[str]:
+    """What ``sim backtest --rolling`` prints: each origin's scores, then coverage and CRPS both ways."""
+    lines = [
+        f"{done.scenario.name}: refitted up to {len(done.origins)} origins "
+        f"({', '.join(d.isoformat() for d in done.origins)}), each scored over the months after it",
+        f"  {'origin':<10} {'date':<10} {'series':<12} {'scored as':<9} {'observed':>10} {'p05':>10} {'p95':>10}"
+        f" {'PIT':>5} {'90%':>3} {'CRPS':>10}",
+    ]
+    for r in done.rows:
+        lines.append(
+            f"  {r['origin']:<10} {r['date']:<10} {r['series']:<12} {r['scored_as']:<9} {r['observed']:>10.6g}"
+            f" {r['p05']:>10.6g} {r['p95']:>10.6g} {r['pit']:>5.2f} {_yes(r['inside90']):>3} {r['crps']:>10.4g}"
+        )
+    for kind, own in done.summary.items():
+        crps = ", ".join(f"{series} {value:.4g}" for series, value in own["mean_crps"].items())
+        lines.append(
+            f"  as {kind}: inside 90% band {100 * own['inside90_share']:.0f}% of {own['observations']}, inside 50% "
+            f"{100 * own['inside50_share']:.0f}%, mean PIT {own['mean_pit']:.2f}; mean CRPS {crps}"
+        )
+    lines.append(f"written: {done.folder}")
+    return lines
+
+
+def backtest_lines(done: Backtested | ScoredProjection | RollingBacktest) -> list[str]:
     """What ``sim backtest`` prints: every scored observation, the averages, and where it was written."""
+    from sim.analyses.history.last_projection import ScoredProjection  # the command has loaded both already
+    from sim.analyses.history.rolling import RollingBacktest
+
+    if isinstance(done, ScoredProjection):
+        return projection_score_lines(done)
+    if isinstance(done, RollingBacktest):
+        return rolling_lines(done)
     s, scores, overall = done.backtest.scenario, done.backtest.scores, done.summary
     lines = [
         f"{s.name}: projected from {s.start}, {len(scores)} observations scored",

@@ -9,11 +9,14 @@ precisely ``--precision`` pinned P(target) down.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.table import Table
+
+R = TypeVar("R")
 
 
 def whole(x: float) -> str:
@@ -41,10 +44,14 @@ def render(summary: dict[str, Any], console: Console, written: Path | None = Non
         f"Projected {t['metric']} on {t['by']}: mean {whole(f['mean'])} (5–95%: {whole(f['p05'])} – {whole(f['p95'])})"
     )
     console.print(f"Coverage of the working population: {cov['mean']:.2%} (5–95%: {cov['p05']:.2%} – {cov['p95']:.2%})")
+    if "promised" in summary:
+        console.print(promise_line(summary["promised"]))
     console.print(
         f"[bold]Probability of reaching the target: {t['probability']:.1%}[/bold] "
         f"(95% CI {lo:.1%} – {hi:.1%}) — [bold]{t['verdict']}[/bold]"
     )
+    if "published" in summary:
+        console.print(published_line(summary["published"], t["by"]))
     console.print(
         f"Gap: {whole(t['gap_mean'])}; net additions needed {whole(t['needed_per_month'])}/month "
         f"against {whole(t['projected_per_month'])}/month projected"
@@ -134,17 +141,55 @@ def _money(money: dict[str, Any], console: Console) -> None:
     console.print(_table(f"Channel costs ({money['currency']})", ("Channel",), columns, rows))
 
 
+def promise_line(promised: dict[str, Any]) -> str:
+    """What a meeting can promise: coverage (and members) reached with 80% and with 50% probability."""
+    cov, members = promised["coverage"], promised["members"]
+    return (
+        f"Promised on {promised['by']}: coverage {cov['p80']:.2%} with 80% probability, {cov['p50']:.2%} with 50% "
+        f"({whole(members['p80'])} and {whole(members['p50'])} {promised['metric']} members; "
+        f"each the figure at least that share of replications reach)"
+    )
+
+
+def published_line(published: dict[str, Any], by: str) -> str:
+    """The band and P(target) of the figure that will be published, with its noise."""
+    f = published["final"]
+    return (
+        f"As published on {by} (figures vary by {published['figure_noise']:.1%} around the count): "
+        f"5–95% {whole(f['p05'])} – {whole(f['p95'])}; "
+        f"P(target) {published['probability']:.1%} — {published['verdict']}"
+    )
+
+
+def region_gap(region: dict[str, Any]) -> float | None:
+    """A region's mean gap to its own target (0 when reached on average), or None without one."""
+    t = region["target"]
+    if not t:
+        return None
+    return float(t.get("gap_mean", max(0.0, t["members"] - region["final"]["mean"])))
+
+
+def by_gap(regions: Sequence[R], gap: Callable[[R], float | None]) -> list[R]:
+    """Regions with a target of their own, largest gap first; then the others in scenario order."""
+    with_target = [r for r in regions if gap(r) is not None]
+    without = [r for r in regions if gap(r) is None]
+    return sorted(with_target, key=lambda r: -(gap(r) or 0.0)) + without
+
+
 def regions_table(regions: list[dict[str, Any]]) -> Table:
-    """One row per region: baseline, projection (mean, 5%, 95%), target and its verdict."""
-    table = Table(title="Regions")
+    """One row per region, ranked by gap: baseline, projection, promised coverage, target, gap and verdict."""
+    table = Table(title="Regions, ranked by their gap to their own target (largest first)")
     table.add_column("Region")
-    for col in ("Baseline", "Projected", "5%", "95%", "Target", "P(target)"):
+    for col in ("Baseline", "Projected", "5%", "95%", "Cov. 80%", "Target", "Gap", "P(target)"):
         table.add_column(col, justify="right")
     table.add_column("Verdict")
-    for r in regions:
+    for r in by_gap(regions, region_gap):
         t, f = r["target"] or {}, r["final"]
         figures = [whole(x) for x in (r["baseline"], f["mean"], f["p05"], f["p95"])]
-        goal = [whole(t["members"]), f"{t['probability']:.1%}", t["verdict"]] if t else ["–"] * 3
+        promised = r.get("promised")
+        figures.append(f"{promised['coverage']['p80']:.2%}" if promised else "–")
+        gap = region_gap(r)
+        goal = [whole(t["members"]), whole(gap or 0.0), f"{t['probability']:.1%}", t["verdict"]] if t else ["–"] * 4
         table.add_row(r["name"], *figures, *goal)
     return table
 

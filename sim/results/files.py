@@ -9,7 +9,11 @@ scenario, and :func:`read_png` a chart.
 A file that was cut short, edited by hand or written by something else gives one line naming the
 file and the field (its JSON path, e.g. ``semesters[0].enrolled_mean``), never a traceback. The
 models hold what the readers use; keys they do not use are ignored, so that a result can carry
-more than a reader needs.
+more than a reader needs. A model of a whole file is named for it (``SummaryFile`` for
+``summary.json``, ``SweepFile``, ``SolveFile``, ...), and a part that shares its concept with an
+in-memory class is named for its figures (``TargetFigures`` beside the scenario's ``Target``,
+``MoneyFigures`` beside :class:`sim.results.money.Money`, ``AnswerFigures`` and ``ProbeFigures``
+beside those of :mod:`sim.analyses.solve`), so that each name says which form it is.
 """
 
 from __future__ import annotations
@@ -98,7 +102,7 @@ class Spread(Contents):
     p95: float
 
 
-class Target(Contents):
+class TargetFigures(Contents):
     """The target and the chance of reaching it, as a headline needs them."""
 
     members: int
@@ -108,7 +112,7 @@ class Target(Contents):
     verdict: Verdict
 
 
-class RunTarget(Target):
+class RunTargetFigures(TargetFigures):
     """A run's target: the headline's figures and the metric's baseline."""
 
     baseline: Number
@@ -117,7 +121,7 @@ class RunTarget(Target):
 class Outlook(Contents):
     """A scenario's verdict: its target and its final figure."""
 
-    target: Target
+    target: TargetFigures
     final: Spread
 
 
@@ -157,7 +161,7 @@ class ChannelCost(Contents):
     cost_per_net_member: float | None
 
 
-class Money(Contents):
+class MoneyFigures(Contents):
     """Contributions collected and the costs of the channels that have them."""
 
     currency: str
@@ -165,7 +169,58 @@ class Money(Contents):
     channels: list[ChannelCost] = []
 
 
-class Summary(Outlook):
+class Promise(Contents):
+    """A figure reached with 80% and with 50% probability (see :func:`sim.results.projections.promised`)."""
+
+    p80: float
+    p50: float
+
+
+class RegionPromise(Contents):
+    """A region's promised coverage and members."""
+
+    coverage: Promise
+    members: Promise
+
+
+class Promised(RegionPromise):
+    """What a meeting can promise on the target date: coverage and the target metric in members."""
+
+    by: IsoDate
+    metric: Metric
+
+
+class RegionTarget(Contents):
+    """A region's own target, its chance and its mean gap."""
+
+    members: int
+    probability: float
+    verdict: Verdict
+    gap_mean: float | None = None
+
+
+class RegionFigures(Contents):
+    """One region of a regional scenario on its target date."""
+
+    name: str
+    by: IsoDate
+    metric: Metric
+    workers: float
+    baseline: Number
+    final: Spread
+    promised: RegionPromise | None = None
+    target: RegionTarget | None
+
+
+class Published(Contents):
+    """The target metric as it will be published: the count with the figures' own noise."""
+
+    figure_noise: float
+    final: Spread
+    probability: float
+
+
+class SummaryFile(Outlook):
     """``summary.json`` of a run."""
 
     scenario: str
@@ -174,12 +229,52 @@ class Summary(Outlook):
     seed: int
     start: IsoDate
     end: IsoDate
-    target: RunTarget
+    target: RunTargetFigures
     coverage: Spread
     workers_at_target: float
     channels: list[ChannelFigures]
     semesters: Annotated[list[SemesterFigures], Field(min_length=1)]
-    money: Money | None = None
+    money: MoneyFigures | None = None
+    promised: Promised | None = None
+    published: Published | None = None
+    regions: list[RegionFigures] = []
+
+
+class ScoredObservation(Contents):
+    """One later observation against a stored projection (``scores.json`` of a scored run folder)."""
+
+    date: IsoDate
+    series: str
+    observed: Number
+    mean: float
+    p05: float
+    p25: float
+    p75: float
+    p95: float
+    pit: float
+    inside50: bool
+    inside90: bool
+    interval_score50: float
+    interval_score90: float
+
+
+class ScoreSummary(Contents):
+    """How many observations were scored, their mean PIT and how many fell inside each band."""
+
+    observations: int
+    mean_pit: float
+    inside50_share: float
+    inside90_share: float
+
+
+class ProjectionScores(Contents):
+    """``scores.json`` of an earlier run scored against what happened (``sim backtest RUN_FOLDER``)."""
+
+    scenario: str
+    start: IsoDate
+    pit_method: str
+    summary: ScoreSummary
+    scores: Annotated[list[ScoredObservation], Field(min_length=1)]
 
 
 class Change(Contents):
@@ -226,7 +321,7 @@ class Variant(Strategy):
     changes: list[Change] = []
 
 
-class Compare(Contents):
+class CompareFile(Contents):
     """``compare.json``."""
 
     kind: Literal["compare"]
@@ -243,7 +338,7 @@ class SweepPoint(Contents):
     final: Spread
 
 
-class Sweep(Contents):
+class SweepFile(Contents):
     """``sweep.json``: every point carries a value for every parameter."""
 
     kind: Literal["sweep"]
@@ -252,7 +347,7 @@ class Sweep(Contents):
     points: Annotated[list[SweepPoint], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _every_value_given(self) -> Sweep:
+    def _every_value_given(self) -> SweepFile:
         for i, p in enumerate(self.points):
             missing = [name for name in self.parameters if name not in p.values]
             if missing:
@@ -260,7 +355,7 @@ class Sweep(Contents):
         return self
 
 
-class Probe(Contents):
+class ProbeFigures(Contents):
     """One lever value a search decided."""
 
     value: Number
@@ -269,7 +364,7 @@ class Probe(Contents):
     ci95: Pair
 
 
-class Answer(Contents):
+class AnswerFigures(Contents):
     """One goal-seeking search: the lever value found, or the best one when the goal is out of reach."""
 
     lever: str
@@ -277,14 +372,14 @@ class Answer(Contents):
     maximize: bool
     reached: bool
     value: Number | None
-    at_answer: Probe | None
-    best: Probe
+    at_answer: ProbeFigures | None
+    best: ProbeFigures
     uncertain_between: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = None
-    probes: list[Probe]
+    probes: list[ProbeFigures]
     fixed: dict[str, Any] = {}
 
     @model_validator(mode="after")
-    def _reached_has_a_value(self) -> Answer:
+    def _reached_has_a_value(self) -> AnswerFigures:
         if self.reached and self.value is None:
             raise Inconsistent(("value",), "null, but reached is true")
         if self.reached and self.at_answer is None:
@@ -292,13 +387,13 @@ class Answer(Contents):
         return self
 
 
-class Solve(Contents):
+class SolveFile(Contents):
     """``solve.json``."""
 
     kind: Literal["solve"]
     scenario: str
     goal: float
-    answers: Annotated[list[Answer], Field(min_length=1)]
+    answers: Annotated[list[AnswerFigures], Field(min_length=1)]
 
 
 class Gain(Contents):
@@ -365,7 +460,7 @@ class OptimizeLever(Contents):
     range: Pair
 
 
-class Optimize(Contents):
+class OptimizeFile(Contents):
     """``optimize.json``."""
 
     kind: Literal["optimize"]
@@ -413,7 +508,7 @@ class Sobol(Contents):
     final: list[SobolIndex] | None
 
 
-class Sensitivity(Contents):
+class SensitivityFile(Contents):
     """``sensitivity.json``."""
 
     scenario: str

@@ -84,12 +84,16 @@ def interval_weights(h: Horizon) -> Array:
 
 def member_months(r: Results) -> Array:
     """Active member-months per group and replication (trapezoid between records)."""
-    s = r.scenario
-    opening = np.asarray(s.per_group(s.baseline.active), dtype=np.float64)
+    opening = np.asarray(r.layout.active, dtype=np.float64)
     before = np.concatenate([np.repeat(opening[None, :, None], r.replications, axis=2), r.active[:-1]], axis=0)
     weights = interval_weights(r.horizon)[:, None, None]
     out: Array = ((before + r.active) / 2 * weights).sum(axis=0)
     return out
+
+
+def segment_of(group: str) -> str:
+    """The segment of a layout group: ``pu`` of ``pu`` or of ``Bali/pu`` (regions prefix their groups)."""
+    return group.rsplit("/", 1)[-1]
 
 
 def contributions(r: Results) -> Array | None:
@@ -97,7 +101,7 @@ def contributions(r: Results) -> Array | None:
     c = r.scenario.contributions
     if c is None:
         return None
-    rates = np.array([c.monthly(g) for g in r.scenario.groups])
+    rates = np.array([c.monthly(segment_of(g)) for g in r.layout.groups])
     out: Array = (member_months(r) * rates[:, None]).sum(axis=0)
     return out
 
@@ -152,9 +156,12 @@ def _funding_end(b: Batch) -> date:
     return add_months(b.on, b.funded_months)
 
 
-def recruit_active_share(r: Results, group: str, months: Array | float, active: float = 1.0) -> Array:
-    """Expected share of recruits active ``months`` later, starting with ``active`` of them paying."""
-    rates = r.scenario.lapse_for(group)
+def recruit_active_share(r: Results, group: int, months: Array | float, active: float = 1.0) -> Array:
+    """Expected share of recruits of layout group ``group`` active ``months`` later, ``active`` of them paying at first.
+
+    The group's own lapse rates, so a region's recruits lapse at that region's rates.
+    """
+    rates = r.layout.lapse[group]
     mu, rho = rates.monthly_rate.mean, rates.reactivation_monthly_rate.mean
     m = np.atleast_1d(np.asarray(months, dtype=np.float64))
     return np.array([two_state_active(active, 1.0 - active, mu, rho, float(t)) for t in m])
@@ -164,7 +171,7 @@ def net_new_active(r: Results, channel: int) -> Array:
     """Recruits of ``channel`` expected still active at the end of the horizon, per replication."""
     s, h = r.scenario, r.horizon
     ch = s.channels[channel]
-    group = s.groups[s.group_of(ch.segment)]
+    group = r.layout.channels[channel].group  # the group it recruits from, inside its own region
     if isinstance(ch, FundedBatch):
         total = np.zeros(r.replications)
         for b, members in zip(ch.batches, batch_members(r, channel, ch), strict=True):

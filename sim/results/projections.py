@@ -7,10 +7,17 @@ into the verdict on the target, per-channel enrolments and semester tables, and
 *Probability of reaching the target* is the share of replications whose target metric (active
 members, or registered) on ``target.by`` is at least ``target.members``, with a Wilson 95% interval
 for the Monte Carlo error of that share.
+
+*Promised coverage* is the inverse: the figure a meeting can promise with probability ``p`` (80% or
+50%). It is the largest value that at least ``p`` of the replications reach on ``target.by``: with
+``n`` replications, the ``⌈p·n⌉``-th highest, a 20th (or 50th) percentile of the lower-tail kind,
+``−quantile(−x, p, method="inverted_cdf")``. It is given for coverage (active members over the working
+population) and for the target metric in members.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -26,6 +33,15 @@ from sim.scenario.schema import Scenario
 Array = np.ndarray[Any, Any]
 
 QUANTILES = (5, 25, 50, 75, 95)
+
+PROMISE_PROBABILITIES = (0.8, 0.5)
+
+PUBLISHED_STREAM = 0x7075626C  # "publ": the figure noise's own stream of the seed
+
+PROMISE_DEFINITION = (
+    "the largest figure at least P of the replications reach on target.by: the ceil(P*n)-th highest of "
+    "n replications (p80: P = 0.8, the 20th percentile; p50: P = 0.5, the median)"
+)
 
 
 def verdict(probability: float) -> str:
@@ -46,6 +62,25 @@ def describe(values: Array) -> dict[str, float]:
     out = {"mean": float(v.mean()), "sd": float(v.std(ddof=1)) if v.size > 1 else 0.0}
     out.update({f"p{p:02d}": float(x) for p, x in zip(QUANTILES, q, strict=True)})
     return out
+
+
+def promised(values: Array, probability: float) -> float:
+    """The largest value at least ``probability`` of the replications reach: the ``⌈p·n⌉``-th highest.
+
+    Over the replications' empirical distribution, ``P(X ≥ c) ≥ p`` holds for this ``c`` and for no
+    larger one.
+    """
+    if not 0 < probability <= 1:
+        raise ValueError(f'"probability" must be in (0, 1], got {probability}')
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    # round first: 0.8 * 700 is 560.0000000000001 in floating point, and its ceiling would be 561
+    k = max(1, math.ceil(round(probability * x.size, 9)))
+    return float(x[x.size - k])
+
+
+def promise_figures(values: Array) -> dict[str, float]:
+    """``{"p80": ..., "p50": ...}``: what is reached with 80% and with 50% probability."""
+    return {f"p{round(p * 100)}": promised(values, p) for p in PROMISE_PROBABILITIES}
 
 
 @dataclass(frozen=True)
@@ -117,6 +152,30 @@ class Results:
             "first_crossed": crossing,
         }
 
+    def published(self) -> Array:
+        """The target metric as it would be published: each replication times ``1 + c·ε``, ε standard normal.
+
+        ``c`` is ``target.figure_noise``, the relative noise of published figures that ``sim calibrate``
+        estimates; the draws come from their own stream of the seed, so the model's figures do not move.
+        """
+        rng = np.random.default_rng([self.seed, PUBLISHED_STREAM])
+        noise = rng.standard_normal(self.replications) * (self.scenario.target.figure_noise or 0.0)
+        out: Array = self.at_target * (1 + noise)
+        return out
+
+    def published_summary(self) -> dict[str, Any]:
+        """The ``published`` entry of ``summary.json``: the band and P(target) of the published figure."""
+        figure = self.published()
+        hits = int((figure >= self.scenario.target.members).sum())
+        p = hits / self.replications
+        return {
+            "figure_noise": self.scenario.target.figure_noise,
+            "final": describe(figure),
+            "probability": p,
+            "probability_ci95": list(wilson_interval(hits, self.replications)),
+            "verdict": verdict(p),
+        }
+
     def _row_of(self, day: int) -> int:
         return self.horizon.record_days.index(day)
 
@@ -125,6 +184,25 @@ class Results:
         total_workers = float(self.workers[row].sum())
         share: Array = self.active[row].sum(axis=0) / total_workers
         return share
+
+    def target_row(self) -> int:
+        """The record row of ``target.by``."""
+        return self._row_of(self.horizon.day_of(self.scenario.target.by))
+
+    def promised_coverage(self, probability: float = 0.8) -> float:
+        """Coverage on ``target.by`` reached with ``probability`` (see :func:`promised`)."""
+        return promised(self.coverage_at(self.target_row()), probability)
+
+    def promise_summary(self) -> dict[str, Any]:
+        """The ``promised`` entry of ``summary.json``: coverage and target members reached with 80% and 50%."""
+        s = self.scenario
+        return {
+            "by": s.target.by.isoformat(),
+            "metric": s.target.metric,
+            "definition": PROMISE_DEFINITION,
+            "coverage": promise_figures(self.coverage_at(self.target_row())),
+            "members": promise_figures(self.at_target),
+        }
 
     def channel_summary(self) -> list[dict[str, Any]]:
         last = self.enrolled[-1]
@@ -182,7 +260,7 @@ class Results:
     def summary(self, version: str = "", warnings: tuple[str, ...] = ()) -> dict[str, Any]:
         """Everything ``summary.json`` holds, as plain JSON-ready values."""
         s = self.scenario
-        row = self._row_of(self.horizon.day_of(s.target.by))
+        row = self.target_row()
         return {
             "scenario": s.name,
             "version": version,
@@ -193,6 +271,8 @@ class Results:
             "target": self.target_summary(),
             "final": describe(self.at_target),
             "coverage": describe(self.coverage_at(row)),
+            "promised": self.promise_summary(),
+            **({"published": self.published_summary()} if s.target.figure_noise else {}),
             "workers_at_target": float(self.workers[row].sum()),
             "channels": self.channel_summary(),
             "semesters": self.semester_summary(),
@@ -211,13 +291,18 @@ class Results:
             value = self.active[row, groups].sum(axis=0)
             if metric == "registered":
                 value = value + self.inactive[row, groups].sum(axis=0)
+            workers = float(self.workers[row, groups].sum())
             entry: dict[str, Any] = {
                 "name": region.name,
                 "by": by.isoformat(),
                 "metric": metric,
-                "workers": float(self.workers[row, groups].sum()),
+                "workers": workers,
                 "baseline": sum(self.layout.active[g] for g in groups),
                 "final": describe(value),
+                "promised": {
+                    "coverage": promise_figures(self.active[row, groups].sum(axis=0) / workers),
+                    "members": promise_figures(value),
+                },
                 "target": None,
             }
             if target is not None:
@@ -225,6 +310,7 @@ class Results:
                 p = hits / self.replications
                 entry["target"] = {
                     "members": target.members,
+                    "gap_mean": max(0.0, target.members - float(value.mean())),
                     "probability": p,
                     "probability_ci95": list(wilson_interval(hits, self.replications)),
                     "verdict": verdict(p),

@@ -140,16 +140,73 @@ def set_path(data: Any, path: str, value: Any) -> None:
         raise ScenarioError(f"cannot set {last!r} inside a {type(node).__name__}", field=path)
 
 
+REGION_OPTION = "--region"
+
+
+def region_overrides(name: str | None) -> list[Override]:
+    """``--region NAME`` as an override, applied after every ``--set`` (none without the option)."""
+    return [] if name is None else [Override(REGION_OPTION, name)]
+
+
+def initials(name: str) -> str:
+    """``Nusa Tenggara Barat`` → ``NTB``: how planners write a province."""
+    return "".join(word[0] for word in name.split() if word).upper()
+
+
+def find_region(regions: list[Any], name: str) -> Any:
+    """The region named ``name`` (any case), or the one whose initials it is (``NTB``); else a one-line error."""
+    by_name = [r for r in regions if str(r.get("name", "")).casefold() == name.strip().casefold()]
+    by_initials = [
+        r for r in regions if len(str(r.get("name", "")).split()) > 1 and initials(r["name"]) == name.strip().upper()
+    ]
+    found = by_name or by_initials
+    if len(found) != 1:
+        names = ", ".join(
+            f"{r['name']} ({initials(r['name'])})" if len(str(r["name"]).split()) > 1 else str(r["name"])
+            for r in regions
+        )
+        which = "more than one region" if found else "no region"
+        raise ScenarioError(f"{which} is called {name!r}; regions: {names}", field=REGION_OPTION)
+    return found[0]
+
+
+def only_region(data: Any, name: str) -> Any:
+    """Scenario data restricted to one region: only its groups and channels, and its own target as the target.
+
+    Every region has its own pool and named random streams, so the region's figures are exactly
+    those it has in the whole scenario's run.
+    """
+    regions = data.get("regions") if isinstance(data, dict) else None
+    if not regions:
+        raise ScenarioError(
+            f"this scenario has no regions, so there is none called {name!r} to pick", field=REGION_OPTION
+        )
+    region = find_region(regions, name)
+    if region.get("target") is None:
+        raise ScenarioError(
+            f"region {region['name']!r} has no target of its own; give it one with "
+            f"--set 'regions[{region['name']}].target={{members: N, by: YYYY-MM-DD}}'",
+            field=REGION_OPTION,
+        )
+    data["regions"] = [region]
+    data["target"] = region["target"]
+    data["name"] = f"{data.get('name', '')}: {region['name']}"
+    return data
+
+
 def apply(data: Any, overrides: Sequence[Override]) -> Any:
-    """A copy of ``data`` with every override set."""
+    """A copy of ``data`` with every override set (``--region`` restricts it to one region)."""
     out = copy.deepcopy(data)
     for o in overrides:
-        set_path(out, o.path, o.value)
+        if o.path == REGION_OPTION:
+            out = only_region(out, o.value)
+        else:
+            set_path(out, o.path, o.value)
     return out
 
 
-def single_overrides(sets: list[str]) -> list[Override]:
-    """``--set PATH=VALUE`` options, one value each, as overrides."""
+def single_overrides(sets: list[str], region: str | None = None) -> list[Override]:
+    """``--set PATH=VALUE`` options, one value each, then ``--region NAME`` if given, as overrides."""
     out = []
     for text in sets:
         path, values = parse_assignment(text)
@@ -158,7 +215,7 @@ def single_overrides(sets: list[str]) -> list[Override]:
                 f"one value per --set here, got {len(values)}; 'sim sweep' runs several", field=f"--set {path}"
             )
         out.append(Override(path, values[0]))
-    return out
+    return out + region_overrides(region)
 
 
 def grid(sets: list[str]) -> tuple[list[str], list[list[Override]]]:
@@ -176,6 +233,8 @@ def grid(sets: list[str]) -> tuple[list[str], list[list[Override]]]:
 
 def check_new_key(raw: Any, path: str) -> None:
     """A path whose last key is new but close to one already there is a typo, not a new field."""
+    if path == REGION_OPTION:
+        return
     *parents, last = parse_path(path)
     if not isinstance(last, str) or not parents:
         return

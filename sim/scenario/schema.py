@@ -61,6 +61,13 @@ class Target(Frozen):
     metric: Literal["active", "registered"] = Field(
         default="active", description="active members, or registered = active + inactive"
     )
+    figure_noise: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=0.5,
+        description="relative sd of a published figure around the true count (sim calibrate's noise level); "
+        "the verdict then also gives the band and P(target) of the published figure",
+    )
     source: str = ""
 
 

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.cli
 CLI = ROOT / "sim" / "cli"
 
 
-def test_the_cli_is_under_900_lines() -> None:
+def test_the_cli_is_under_950_lines() -> None:
+    # 900 when there were 12 commands; optimize (the 13th, 35 lines of options) raised it to 950.
     lines = sum(len(p.read_text().splitlines()) for p in CLI.glob("*.py"))
-    assert lines < 900, f"sim/cli/ has {lines} lines; move logic into the library"
+    assert lines < 950, f"sim/cli/ has {lines} lines; move logic into the library"
 
 
 def test_every_command_is_named_the_same_way_and_short() -> None:

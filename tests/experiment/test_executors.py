@@ -81,13 +81,13 @@ def test_cli_refuses_an_unknown_executor(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
-def test_project_stays_in_process_for_small_runs_and_pools_large_ones() -> None:
-    from sim.experiment.runner import IN_PROCESS_REPS, project
+def test_project_stays_in_process_while_a_pool_would_not_pay_and_pools_larger_runs() -> None:
+    from sim.experiment.runner import project
 
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
-    small = project(s, reps=IN_PROCESS_REPS, workers=2)
+    small = project(s, reps=2000, workers=2)
     assert small.facts == {"workers": 1, "scheduler": "local"}
-    large = project(s, reps=IN_PROCESS_REPS + 1, workers=2, seed=4)
+    large = project(s, reps=6 * BLOCK_SIZE + 1, workers=2, seed=4)
     assert large.facts == {"workers": 2, "scheduler": "local"}
-    _same(large.results, run_scenario(s, replications=IN_PROCESS_REPS + 1, seed=4))
+    _same(large.results, run_scenario(s, replications=6 * BLOCK_SIZE + 1, seed=4))
     assert small.summary == {}

@@ -337,3 +337,20 @@ def test_every_command_that_runs_replications_asks_before_a_long_one(
     (line,) = err.splitlines()
     assert line.startswith("error: --yes: ")
     assert not results.exists()
+
+
+def test_the_pool_is_used_by_work_not_by_replications() -> None:
+    from sim.experiment.workload import POOL_START_SECONDS, processes, run
+
+    national = workload.shape_of(load_scenario(SCENARIOS / "national-2026.yaml").scenario)
+    bali = workload.shape_of(load_scenario(SCENARIOS / "bali-2025.yaml").scenario)
+
+    def where(shape: Shape, reps: int, workers: int = 2) -> int:
+        return processes(lambda n: run(shape, "s", reps, n), workers)
+
+    assert where(national, 1000) == 2  # about 10 s saved
+    assert where(bali, 1000) == 1  # under 0.1 s saved: less than the pool costs
+    assert where(national, 500) == 1  # one block: nothing to share
+    assert where(national, 1000, workers=1) == 1
+    saved = run(bali, "s", 2000, 1).seconds - run(bali, "s", 2000, 2).seconds
+    assert (saved > POOL_START_SECONDS) == (where(bali, 2000) == 2)

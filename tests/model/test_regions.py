@@ -171,7 +171,7 @@ def test_terminal_shows_a_table_of_regions(regional_file: Path) -> None:
     south = next(line for line in lines if "South" in line)
     assert "75,000" in north
     assert summary["regions"][0]["target"]["verdict"] in north
-    assert south.count("–") == 3
+    assert south.count("–") == 4  # target, gap, P(target), verdict
 
 
 def test_variants_merge_regions_by_name(tmp_path: Path, regional_file: Path) -> None:

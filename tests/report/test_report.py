@@ -20,13 +20,13 @@ from sim.report.html import render as render_html
 from sim.report.i18n import Lang
 from sim.report.run import straight_path_share, waterfall_steps
 from sim.report.write import build, check_lang, write_report
-from sim.results.files import Summary, read_model
+from sim.results.files import SummaryFile, read_model
 from sim.results.folder import write_run
 from sim.scenario.loader import load_scenario
 from tests.conftest import SCENARIOS, run_cli
 from tests.report_fixtures import MONEY, SMALL, compare_folder, small_run, sweep_folder
 
-RUN_SECTIONS = ("headline", "fan", "semesters", "waterfall", "coverage", "money", "channels", "assumptions")
+RUN_SECTIONS = ("headline", "fan", "promised", "semesters", "waterfall", "coverage", "money", "channels", "assumptions")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_achievement_is_net_additions_over_the_straight_path_need(run_dir: Path)
 
 
 def test_waterfall_runs_from_the_baseline_to_the_projected_end(run_dir: Path) -> None:
-    summary = read_model(run_dir / "summary.json", Summary)
+    summary = read_model(run_dir / "summary.json", SummaryFile)
     steps = waterfall_steps(Lang("en"), summary)
     labels = [label for label, _ in steps]
     assert labels == ["Baseline", "Employers", "Walk-in", "Lapsed", "Reactivated"]
@@ -80,6 +80,7 @@ def test_markdown_has_the_verdict_every_section_and_real_charts(report_dir: Path
     assert re.search(rf"\*\*({verdicts}): peluang mencapai target 36\.000 peserta aktif pada 31 Desember 2025", md)
     for title in (
         "Proyeksi peserta aktif",
+        "Yang dapat dijanjikan",
         "Tambahan per semester",
         "Dari peserta awal ke proyeksi akhir",
         "Cakupan penduduk bekerja",
@@ -104,7 +105,7 @@ def test_assumptions_carry_their_source_or_say_assumption(report_dir: Path) -> N
 
 def test_xlsx_has_one_sheet_per_table_with_numbers(report_dir: Path) -> None:
     book = load_workbook(report_dir / "report.xlsx")
-    assert book.sheetnames == ["Kesimpulan", "Capaian", "Tambahan", "Waterfall", "Cakupan", "Kanal", "Asumsi"]
+    assert book.sheetnames == ["Kesimpulan", "Janji", "Capaian", "Tambahan", "Waterfall", "Cakupan", "Kanal", "Asumsi"]
     achievement = book["Capaian"]
     assert [c.value for c in achievement[2]][:2] == ["Semester", "Awal"]
     first = [c.value for c in achievement[3]]

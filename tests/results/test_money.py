@@ -240,3 +240,35 @@ def test_bad_channel_costs_point_at_the_field(tmp_path: Path) -> None:
 def test_contribution_rates_by_segment() -> None:
     c = Contributions(per_month=1.0, bpu_per_month=16800.0, pu_wage_share=0.1, pu_wage_per_month=3_000_000.0)
     assert (c.monthly("pu"), c.monthly("bpu"), c.monthly("jakon"), c.monthly("all")) == (300_000.0, 16800.0, 1.0, 1.0)
+
+
+def test_a_regional_scenario_with_costs_uses_each_channels_own_group_and_lapse(tmp_path: Path) -> None:
+    # North's employers recruit into North/pu, which lapses at 10% a month: their recruits still
+    # active are final North/pu − the baseline's survivors, and the closed form ∫λe^(−μ(T−t))dt.
+    # (At the top level's "no lapse" they would be all 12 × 1,200.) 1% tolerance as above.
+    from tests.conftest import REGIONAL
+
+    text = (
+        REGIONAL.replace("pu: {monthly_rate: 0.01, reactivation_monthly_rate: 0.02}", "pu: {monthly_rate: 0.1}")
+        .replace(
+            "per_month: 1200, already_member_share: 0}",
+            "per_month: 1200, already_member_share: 0, costs: {commission_per_enrolment: 25000}}",
+        )
+        .replace("regions:\n", "contributions: {per_month: 1000, pu_per_month: 5000}\nregions:\n")
+    )
+    file = tmp_path / "regional.yaml"
+    file.write_text(text, encoding="utf-8")
+    r = run_scenario(load_scenario(file).scenario, replications=300)
+    m = money_of(r)
+    employers = [ch.name for ch in r.scenario.channels].index("North/Employers")
+    months = r.horizon.days / 30.4375
+    survivors = 40000 * np.exp(-0.1 * months)
+    recruits = m.net_new_active[employers].mean()
+    assert recruits == pytest.approx(r.active[-1, 0].mean() - survivors, rel=0.01)
+    assert recruits == pytest.approx(1200 * (1 - np.exp(-0.1 * 12)) / 0.1, rel=0.01)
+    assert m.cost[employers] == pytest.approx(25000 * r.enrolled[-1, employers])
+    # contributions: pu pays 5,000 a month in every region, every other group 1,000
+    mm = member_months(r)
+    assert m.contributions == pytest.approx(5000 * mm[0] + 1000 * mm[1:].sum(axis=0))
+    money = with_money(r.summary(), r)["money"]
+    assert [c["name"] for c in money["channels"]] == ["North/Employers"]

@@ -16,7 +16,7 @@ from sim.cli import main
 from sim.experiment.blocks import run_scenario
 from sim.report.i18n import Lang
 from sim.report.write import build
-from sim.results.files import Summary, json_path, open_result, read_model, read_monthly
+from sim.results.files import SummaryFile, json_path, open_result, read_model, read_monthly
 from sim.results.folder import FORMAT, write_run
 from sim.results.money import with_money
 from sim.scenario.loader import load_scenario
@@ -44,7 +44,7 @@ def test_a_run_folder_reads_back_as_written(file: Path, tmp_path: Path) -> None:
     folder = write_run(tmp_path / "run", summary, results.monthly_rows(), loaded.scenario, loaded.chain, {"seed": 1})
     opened = open_result(folder)
     assert (opened.kind, opened.run.format) == ("run", FORMAT)
-    model = read_model(folder / "summary.json", Summary)
+    model = read_model(folder / "summary.json", SummaryFile)
     assert (model.replications, model.target.probability, model.target.baseline) == (
         40,
         summary["target"]["probability"],

@@ -15,24 +15,30 @@ Inactive members stay as the scenario had them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.analyses.history import scoring
 from sim.analyses.history.calibrate import Writing
+from sim.analyses.history.last_projection import ScoredProjection, score_projection_into_folder
 from sim.analyses.history.observations import Observation, check_against, parse_date, read_observations, simulated
 from sim.errors import ScenarioError
 from sim.experiment import workload
-from sim.experiment.blocks import run_scenario
+from sim.experiment.blocks import default_workers, run_scenario
 from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result, write_yaml
 from sim.results.projections import Results
 from sim.scenario.loader import load_scenario, validate
 from sim.scenario.paths import Override, apply
 from sim.scenario.schema import Scenario, scenario_data
+
+if TYPE_CHECKING:
+    from sim.analyses.history.rolling import RollingBacktest  # it imports this module
 
 
 def apportion(total: int, weights: list[int]) -> list[int]:
@@ -148,12 +154,16 @@ class Backtest:
 
 
 def backtest(
-    scenario: Scenario, observations: tuple[Observation, ...], replications: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    observations: tuple[Observation, ...],
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
 ) -> Backtest:
-    """Project ``scenario``, recording the dates of the observations inside its horizon, and score each one."""
+    """Project ``scenario`` on ``workers`` processes, recording the observation dates in its horizon; score each."""
     inside = later(observations, scenario)
     marks = tuple(sorted({o.when for o in inside}))
-    results = run_scenario(scenario, replications=replications, seed=seed, marks=marks)
+    results = run_scenario(scenario, replications=replications, seed=seed, marks=marks, workers=workers)
     skipped = tuple(o for o in observations if o not in inside)
     return Backtest(scenario, results, tuple(score(results, o) for o in inside), skipped)
 
@@ -171,13 +181,7 @@ def summary(scores: tuple[Score, ...]) -> dict[str, Any]:
             "mean_crps": sum(s.crps for s in own) / len(own),
             "mean_interval_score90": sum(s.interval_score90 for s in own) / len(own),
         }
-    return {
-        "observations": n,
-        "mean_pit": sum(s.pit for s in scores) / n,
-        "inside50_share": sum(s.inside50 for s in scores) / n,
-        "inside90_share": sum(s.inside90 for s in scores) / n,
-        "by_series": by_series,
-    }
+    return {**scoring.band_summary([s.row() for s in scores]), "by_series": by_series}
 
 
 @dataclass(frozen=True)
@@ -197,12 +201,31 @@ def backtest_into_folder(
     reps: int | None,
     seed: int | None,
     writing: Writing,
-) -> Backtested:
+    rolling: int | None = None,
+    fit: Sequence[str] = (),
+) -> Backtested | ScoredProjection | RollingBacktest:
     """Project ``scenario`` (re-anchored on ``reanchor`` if given), score it and write the result folder.
 
     The folder holds ``scores.csv``, ``scores.json`` (with the averages), ``backtest.png``, the
-    scenario as projected and ``run.json``.
+    scenario as projected and ``run.json``. Given an earlier run's result folder instead of a
+    scenario, scores the projection it holds (:mod:`sim.analyses.history.last_projection`). With
+    ``rolling`` months, refits ``fit`` up to each origin and scores the projection from it
+    (:mod:`sim.analyses.history.rolling`).
     """
+    if rolling is not None:
+        from sim.analyses.history.rolling import RollingSettings, rolling_backtest
+
+        if reanchor is not None:
+            raise ScenarioError("--rolling restarts at every observed count already", field="--reanchor")
+        settings = RollingSettings(rolling, reps or 1000, seed=seed)
+        return rolling_backtest(scenario, actuals, list(fit), settings, writing)
+    if scenario.is_dir():
+        given = [name for name, value in (("--reanchor", reanchor), ("--reps", reps), ("--seed", seed)) if value]
+        if given:
+            raise ScenarioError(
+                f"{scenario} is a result folder: its projection is scored as it was made", field=given[0]
+            )
+        return score_projection_into_folder(scenario, actuals, writing.out)
     loaded = load_scenario(scenario)
     observations = read_observations(actuals)
     check_against(observations, loaded.scenario, actuals)
@@ -218,8 +241,10 @@ def backtest_into_folder(
     dest = writing.out if writing.out is not None else default_destination(writing.results_dir, s)
     check_destination(dest)
     marks = tuple(sorted({o.when for o in later(observations, s)}))
-    writing.approve(workload.run(workload.shape_of(s, marks), s.name, reps or s.replications, 1))
-    done = backtest(s, observations, reps, seed)
+    work = partial(workload.run, workload.shape_of(s, marks), s.name, reps or s.replications)
+    workers = workload.processes(work, default_workers())
+    writing.approve(work(workers))
+    done = backtest(s, observations, reps, seed, workers)
     if not done.scores:
         raise ScenarioError(f"no observation falls inside the horizon {s.start} to {s.end}", field="--actuals")
     overall = summary(done.scores)

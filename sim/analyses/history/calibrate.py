@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from sim.analyses.history.observations import Observation, check_against, read_o
 from sim.analyses.history.writeback import as_distribution, calibrated_data, overlay
 from sim.errors import Location, ScenarioError
 from sim.experiment import workload
-from sim.experiment.blocks import run_scenario
+from sim.experiment.blocks import default_workers, run_scenario
 from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result
 from sim.results.projections import Results
 from sim.scenario.loader import Loaded, load_scenario, validate
@@ -135,11 +136,11 @@ def header(fit: Fit, command: list[str], observed: Path, base: Loaded, into: Pat
     return "".join(f"# {line}\n" for line in lines)
 
 
-def fitted_results(loaded: Loaded, fit: Fit, marks: tuple[Any, ...]) -> Results:
+def fitted_results(loaded: Loaded, fit: Fit, marks: tuple[Any, ...], workers: int = 1) -> Results:
     """A run at the fitted values (fixed), recording the observation dates: the fit that is plotted."""
     overrides = [Override(e.parameter.path, e.value) for e in fit.estimates]
     scenario, _ = validate(apply(loaded.raw, overrides), loaded.file)
-    return run_scenario(scenario, replications=fit.replications, seed=fit.seed, marks=marks)
+    return run_scenario(scenario, replications=fit.replications, seed=fit.seed, marks=marks, workers=workers)
 
 
 def calibrate_into_folder(
@@ -165,12 +166,15 @@ def calibrate_into_folder(
     if scenario_out is not None:
         check_scenario_out(scenario_out)
     shape = workload.shape_of(loaded.scenario, observation_dates(observations))
-    writing.approve(workload.calibrate(shape, loaded.scenario.name, max_evaluations(len(set(fit))), reps))
-    result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed)
+    runs = max_evaluations(len(set(fit)))
+    work = partial(workload.calibrate, shape, loaded.scenario.name, runs, reps)
+    workers = workload.processes(work, default_workers())
+    writing.approve(work(workers))
+    result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed, workers)
     command = ["sim", *sys.argv[1:]]
     data = calibrated_data(scenario_data(target.scenario), result, observed.name)
     text = header(result, command, observed, loaded, into) + _yaml(data)
-    fitted = fitted_results(loaded, result, observation_dates(observations))
+    fitted = fitted_results(loaded, result, observation_dates(observations), workers)
 
     def fill(folder: Path) -> None:
         (folder / "calibrated.yaml").write_text(text, encoding="utf-8")

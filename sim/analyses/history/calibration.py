@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,7 @@ from scipy import optimize, stats
 from sim.analyses.history.observations import FloatArray, Observation, simulated
 from sim.errors import ScenarioError
 from sim.experiment.blocks import run_scenario
+from sim.experiment.executors import make_executor
 from sim.results.projections import Results
 from sim.scenario import fields
 from sim.scenario.loader import validate
@@ -158,6 +160,8 @@ class Objective:
     replications: int
     seed: int
     cache: dict[tuple[float, ...], DrawsAtTheta] = field(default_factory=dict)
+    executor: Executor | None = None  # where the runs go: the fit's one pool, or this process
+    workers: int = 1
 
     @property
     def y(self) -> FloatArray:
@@ -174,7 +178,14 @@ class Objective:
 
     def run(self, theta: Sequence[float]) -> Results:
         marks = tuple(sorted({o.when for o in self.observations}))
-        return run_scenario(self.scenario_at(theta), replications=self.replications, seed=self.seed, marks=marks)
+        return run_scenario(
+            self.scenario_at(theta),
+            replications=self.replications,
+            seed=self.seed,
+            marks=marks,
+            workers=self.workers,
+            executor=self.executor,
+        )
 
     def evaluate(self, x: Point) -> DrawsAtTheta:
         theta = tuple(p.from_x(float(v)) for p, v in zip(self.parameters, x, strict=True))
@@ -347,8 +358,9 @@ def calibrate(
     observations: tuple[Observation, ...],
     replications: int = 200,
     seed: int | None = None,
+    workers: int = 1,
 ) -> Fit:
-    """Fit the rates at ``paths`` to the observations inside the scenario's horizon."""
+    """Fit the rates at ``paths`` to the observations inside the scenario's horizon, on ``workers`` processes."""
     if not paths:
         raise ScenarioError("name at least one rate to fit", field="--fit")
     params = tuple(parameter(scenario, raw, p) for p in dict.fromkeys(paths))
@@ -360,10 +372,13 @@ def calibrate(
             f"too few to fit {len(params)} rates; start the scenario at or before the earliest observation",
             field="--observed",
         )
-    objective = Objective(raw, file, params, used, replications, seed if seed is not None else scenario.seed)
-    x, method = optimise(objective)
-    nll = objective(x)
-    se = standard_errors(objective, x)
+    with make_executor(workers) as pool:
+        root = seed if seed is not None else scenario.seed
+        objective = Objective(raw, file, params, used, replications, root, executor=pool, workers=workers)
+        x, method = optimise(objective)
+        nll = objective(x)
+        se = standard_errors(objective, x)
+        ev = objective.evaluate(x)
     dof = len(used) - len(params) - 1
     warnings: list[str] = []
     if objective.noise_estimated and dof < 1:
@@ -383,7 +398,6 @@ def calibrate(
         lo, hi = e.parameter.bounds
         if min(e.x - lo, hi - e.x) < 1e-3 * (hi - lo):
             warnings.append(f"{e.parameter.path}: the fit stopped at the edge of its search range")
-    ev = objective.evaluate(x)
     c = objective.noise_level(ev)
     noise = noise_sd(used, c)
     cov = ev.covariance

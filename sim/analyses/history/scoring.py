@@ -1,6 +1,7 @@
 """Proper scores for probabilistic projections: how good was a forecast, once the figure is out.
 
-All functions are pure and take the projection as Monte Carlo draws (one per replication):
+All functions are pure and take the projection as Monte Carlo draws (one per replication), except
+:func:`pit_from_quantiles`, which scores a projection stored only as percentiles:
 
 * PIT, the probability integral transform: the share of draws below the observation (ties count
   half). For a calibrated forecast PIT values are uniform on [0, 1].
@@ -16,6 +17,7 @@ All functions are pure and take the projection as Monte Carlo draws (one per rep
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,3 +61,39 @@ def crps_normal(mu: float, sigma: float, y: float) -> float:
     """Closed-form CRPS of N(mu, sigma²) at ``y``: σ[z(2Φ(z) − 1) + 2φ(z) − 1/√π], z = (y − μ)/σ."""
     z = (y - mu) / sigma
     return float(sigma * (z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - 1 / math.sqrt(math.pi)))
+
+
+STORED_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def band_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Over scored rows (each with ``pit``, ``inside50``, ``inside90``): how many, mean PIT, share inside each band."""
+    n = len(rows)
+    return {
+        "observations": n,
+        "mean_pit": sum(r["pit"] for r in rows) / n,
+        "inside50_share": sum(r["inside50"] for r in rows) / n,
+        "inside90_share": sum(r["inside90"] for r in rows) / n,
+    }
+
+
+def pit_from_quantiles(values: tuple[float, ...], y: float, mean: float, sd: float) -> float:
+    """PIT of ``y`` from a projection stored as its 5th, 25th, 50th, 75th and 95th percentiles.
+
+    Between two stored percentiles the CDF is taken as linear (``np.interp`` of the levels over
+    the values). Beyond the 5th (95th) it follows a normal tail with the stored mean and sd,
+    scaled to meet the stored level: ``0.05·Φ(z_y)/Φ(z_p05)`` below, ``1 − 0.05·(1−Φ(z_y))/(1−Φ(z_p95))``
+    above, with ``z = (x − mean)/sd``; so the PIT is continuous and stays inside (0, 0.05) or (0.95, 1).
+    """
+    lo, hi = values[0], values[-1]
+    if lo <= y <= hi:
+        if hi == lo:
+            return 0.5
+        return float(np.interp(y, values, STORED_LEVELS))
+    low_level, high_level = STORED_LEVELS[0], 1 - STORED_LEVELS[-1]
+    if sd <= 0:
+        return 0.0 if y < lo else 1.0
+    z = stats.norm.cdf
+    if y < lo:
+        return float(low_level * z((y - mean) / sd) / max(z((lo - mean) / sd), 1e-300))
+    return float(1 - high_level * (1 - z((y - mean) / sd)) / max(1 - z((hi - mean) / sd), 1e-300))

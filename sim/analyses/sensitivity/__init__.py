@@ -1,7 +1,7 @@
 """Sensitivity: which uncertain figure the projection depends on most.
 
-Two views of the same question, both built on :func:`sim.experiment.blocks.run_scenario` and its block
-engine:
+Two views of the same question, both run through :func:`sim.experiment.blocks.run_scenarios` (the one
+way every command runs scenarios, in one pool), keeping only each replication's target figures:
 
 * :mod:`sim.analyses.sensitivity.tornado` holds one parameter at a time at its low and high value (5th and
   95th percentile, or values a planner gives) while the others keep their distributions, on common

@@ -14,14 +14,14 @@ with bootstrap 95% intervals. Parameters are ranked by ``ST`` of final members: 
 small ``ST`` is not worth measuring better, whatever its range.
 
 Points run in chunks of about :data:`CHUNK_REPS` replications, each chunk one lock-step block
-with its own spawned seed; every replication in a chunk carries its point's values
+with its own spawned seed, through :func:`sim.experiment.blocks.run_scenarios` like every other run;
+every replication in a chunk carries its point's values
 (:class:`~sim.analyses.sensitivity.parameters.Pinned` with one value per replication).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +30,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
 from sim.analyses.sensitivity.parameters import Parameter, pin
-from sim.model.block import simulate_block
-from sim.model.streams import block_seed
+from sim.experiment.blocks import Request, run_scenarios
 from sim.scenario.schema import Scenario
 
 CHUNK_REPS = 5000
@@ -67,29 +66,38 @@ def design(parameters: list[Parameter], samples: int, seed: int) -> Design:
     return Design(problem, np.column_stack(columns))
 
 
-def _chunk(scenario: Scenario, paths: list[str], points: Array, reps: int, seed: int, index: int) -> Array:
-    """Run ``points`` (k × D) for ``reps`` each; returns (k, 2): mean final, share reaching target."""
-    pinned = pin(scenario, {path: np.repeat(points[:, j], reps) for j, path in enumerate(paths)})
-    out = simulate_block(pinned, block_seed(seed, index), len(points) * reps)
-    final = out.at_target.reshape(len(points), reps).astype(np.float64)
-    reached = final >= scenario.target.members
-    return np.column_stack([final.mean(axis=1), reached.mean(axis=1)])
+def evaluate(
+    scenario: Scenario,
+    paths: list[str],
+    points: Array,
+    reps: int,
+    seed: int,
+    workers: int = 1,
+    executor: Executor | None = None,
+) -> Array:
+    """Outputs of every point, in order: (points, 2), mean final members and the share reaching the target.
 
-
-def evaluate(scenario: Scenario, paths: list[str], points: Array, reps: int, seed: int, workers: int = 1) -> Array:
-    """Outputs of every point, in order: (points, 2)."""
+    Chunk ``i`` is one request of one block, numbered ``i`` (its seed), whose replications carry
+    their points' values; only the target figures come back.
+    """
     per_chunk = max(1, CHUNK_REPS // reps)
-    starts = range(0, len(points), per_chunk)
-    jobs = [(scenario, paths, points[s : s + per_chunk], reps, seed, i) for i, s in enumerate(starts)]
-
-    def results() -> Iterator[Array]:
-        if workers <= 1 or len(jobs) <= 1:
-            yield from (_chunk(*job) for job in jobs)
-        else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                yield from pool.map(_chunk, *zip(*jobs, strict=True))
-
-    return np.vstack(list(results()))
+    chunks = [points[s : s + per_chunk] for s in range(0, len(points), per_chunk)]
+    requests = [
+        Request(
+            pin(scenario, {path: np.repeat(chunk[:, j], reps) for j, path in enumerate(paths)}),
+            len(chunk) * reps,
+            seed,
+            block_size=len(chunk) * reps,
+            first_block=i,
+            finals_only=True,
+        )
+        for i, chunk in enumerate(chunks)
+    ]
+    results = run_scenarios(requests, executor=executor, workers=workers)
+    final = np.concatenate([r.at_target for r in results]).reshape(len(points), reps).astype(np.float64)
+    reached = final >= scenario.target.members
+    out: Array = np.column_stack([final.mean(axis=1), reached.mean(axis=1)])
+    return out
 
 
 def indices(problem: dict[str, Any], y: Array, seed: int) -> list[dict[str, Any]] | None:
@@ -107,11 +115,18 @@ def indices(problem: dict[str, Any], y: Array, seed: int) -> list[dict[str, Any]
 
 
 def sobol(
-    scenario: Scenario, parameters: list[Parameter], *, samples: int, reps: int, seed: int, workers: int = 1
+    scenario: Scenario,
+    parameters: list[Parameter],
+    *,
+    samples: int,
+    reps: int,
+    seed: int,
+    workers: int = 1,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Sobol' indices of final members and P(target) over ``parameters``, ranked by total index."""
     d = design(parameters, samples, seed)
-    y = evaluate(scenario, [p.path for p in parameters], d.points, reps, seed, workers)
+    y = evaluate(scenario, [p.path for p in parameters], d.points, reps, seed, workers, executor)
     final = indices(d.problem, y[:, 0], seed)
     probability = indices(d.problem, y[:, 1], seed)
     ranking = sorted(final or [], key=lambda r: r["ST"], reverse=True)

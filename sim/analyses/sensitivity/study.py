@@ -7,6 +7,7 @@ asked not to, the Sobol' analysis, and gives back ``sensitivity.json``'s data.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from sim.analyses.sensitivity.sobol import CHUNK_REPS, point_count, sobol
 from sim.analyses.sensitivity.tornado import tornado
 from sim.errors import ScenarioError
 from sim.experiment import workload
+from sim.experiment.executors import make_executor
 from sim.scenario.loader import Loaded, load_scenario
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,25 @@ class Study:
         )
 
     def run(self, workers: int) -> dict[str, Any]:
-        """``sensitivity.json``: the tornado rows and, if asked for, the Sobol' indices."""
+        """``sensitivity.json``: the tornado rows and, if asked for, the Sobol' indices.
+
+        On up to ``workers`` processes: the pool is started only if the study's work pays for it.
+        """
         s = self.loaded.scenario
-        rows = tornado(s, self.file, self.parameters, replications=self.tornado_reps, seed=self.seed, workers=workers)
+        workers = workload.processes(self.work, workers)
+        with make_executor(workers) as pool:
+            return self._run(s, workers, pool)
+
+    def _run(self, s: Scenario, workers: int, pool: Executor | None) -> dict[str, Any]:
+        rows = tornado(
+            s,
+            self.file,
+            self.parameters,
+            replications=self.tornado_reps,
+            seed=self.seed,
+            workers=workers,
+            executor=pool,
+        )
         report: dict[str, Any] = {
             "scenario": s.name,
             "version": __version__,
@@ -90,6 +109,6 @@ class Study:
         }
         if self.sobol and self.drawn:
             report["sobol"] = sobol(
-                s, self.drawn, samples=self.samples, reps=self.reps, seed=self.seed, workers=workers
+                s, self.drawn, samples=self.samples, reps=self.reps, seed=self.seed, workers=workers, executor=pool
             )
         return report

@@ -9,6 +9,7 @@ two independent runs would give.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.analyses.sensitivity.parameters import Parameter, at_value
-from sim.experiment.blocks import run_scenario
+from sim.experiment.blocks import Request, run_scenarios
 from sim.rates import wilson_interval
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
@@ -80,17 +81,17 @@ def tornado(
     replications: int,
     seed: int,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> list[dict[str, Any]]:
-    """Tornado rows, largest swing in final members first (ties broken by P(target) swing)."""
+    """Tornado rows, largest swing in final members first (ties broken by P(target) swing).
 
-    def run(s: Scenario) -> Outcome:
-        return Outcome.of(run_scenario(s, replications=replications, seed=seed, workers=workers))
-
-    base = run(scenario)
-    rows = [
-        row(p, base, run(at_value(scenario, file, p, p.low)), run(at_value(scenario, file, p, p.high)))
-        for p in parameters
-    ]
+    The base run and every parameter's low and high run go to the workers together; only their
+    target figures come back.
+    """
+    variants = [at_value(scenario, file, p, value) for p in parameters for value in (p.low, p.high)]
+    requests = [Request(s, replications, seed, finals_only=True) for s in (scenario, *variants)]
+    base, *outcomes = (Outcome.of(r) for r in run_scenarios(requests, executor=executor, workers=workers))
+    rows = [row(p, base, outcomes[2 * k], outcomes[2 * k + 1]) for k, p in enumerate(parameters)]
     rows.sort(key=lambda r: (abs(r["final_swing"]), abs(r["probability_swing"])), reverse=True)
     for rank, r in enumerate(rows, start=1):
         r["rank"] = rank
