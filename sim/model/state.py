@@ -22,6 +22,34 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 
+@dataclass(frozen=True)
+class ChannelGroups:
+    """Recruiting channels sorted by group: where each group's rows start, and which group it is.
+
+    Within a group the rows keep layout order, so that a pool too small for all of them serves
+    them in that order.
+    """
+
+    groups: IntArray  # (k,): the groups that have recruiting channels, ascending
+    starts: IntArray  # (k,): first row of each
+    size: int  # rows in all
+
+    @classmethod
+    def of(cls, sorted_groups: IntArray) -> ChannelGroups:
+        """From the group of each row, rows already sorted by group."""
+        starts = (
+            np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+            if sorted_groups.size
+            else sorted_groups
+        )
+        return cls(sorted_groups[starts].astype(np.int64), starts.astype(np.int64), int(sorted_groups.size))
+
+    def rows(self, k: int) -> range:
+        """The rows of the ``k``-th group."""
+        end = int(self.starts[k + 1]) if k + 1 < len(self.starts) else self.size
+        return range(int(self.starts[k]), end)
+
+
 @dataclass
 class Stocks:
     """Member counts by group and replication, plus cumulative flows for reporting."""
@@ -91,6 +119,41 @@ class Stocks:
         self.active[group] += keep_paying
         self.inactive[group] += members - keep_paying
         self.lapsed[group] += members - keep_paying
+
+    def uncovered_shares(self, day: int) -> tuple[IntArray, FloatArray]:
+        """Every group's uncovered workers on ``day`` (groups, reps), and their share of the workers."""
+        workers = self.workers[min(day, len(self.workers) - 1)][:, None]
+        pool: IntArray = np.maximum(workers.astype(np.int64) - (self.active + self.funded + self.inactive), 0)
+        share: FloatArray = pool / workers
+        return pool, share
+
+    def enrol_all(self, channels: IntArray, sorted_groups: ChannelGroups, candidates: IntArray, pool: IntArray) -> None:
+        """Enrol every recruiting channel's ``candidates`` at once, never past a group's ``pool``.
+
+        ``candidates`` has one row per channel of ``channels``, sorted by group as ``sorted_groups``
+        says. When a group's channels ask for more than its pool, they are served in layout order,
+        as if each had enrolled in turn.
+        """
+        totals = np.add.reduceat(candidates, sorted_groups.starts, axis=0)
+        short = totals > pool[sorted_groups.groups]
+        if short.any():
+            candidates = candidates.copy()
+            for k in np.flatnonzero(short.any(axis=1)):
+                rows = sorted_groups.rows(int(k))
+                left = pool[sorted_groups.groups[k]].copy()
+                for row in rows:
+                    candidates[row] = np.minimum(candidates[row], left)
+                    left -= candidates[row]
+                totals[k] = candidates[rows].sum(axis=0)
+        self.active[sorted_groups.groups] += totals
+        self.enrolled[channels] += candidates
+
+    def move_all(self, lapsing: IntArray, returning: IntArray) -> None:
+        """:meth:`move` for every group at once: arrays of shape (groups, reps)."""
+        self.active += returning - lapsing
+        self.inactive += lapsing - returning
+        self.lapsed += lapsing
+        self.reactivated += returning
 
     def move(self, group: int, lapsing: IntArray, returning: IntArray | int) -> None:
         """Active members who stop paying become inactive; inactive ones who pay again return."""
