@@ -10,6 +10,7 @@ import typer
 
 from sim.cli.common import (
     approve,
+    exact_option,
     json_option,
     out_option,
     print_json,
@@ -17,6 +18,7 @@ from sim.cli.common import (
     results_dir_option,
     seed_option,
     set_option,
+    with_exact,
     workers_option,
     yes_option,
 )
@@ -50,9 +52,11 @@ def run_command(
     report: bool = typer.Option(False, "--report", help="also write the report (see sim report) into the run folder"),
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
     sets: list[str] = set_option(),
+    exact: bool = exact_option(),
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
+    sets = with_exact(sets, exact)
     write_report = _report_writer(lang) if report else None
     loaded = load_with(scenario, single_overrides(sets))
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
