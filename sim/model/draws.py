@@ -46,15 +46,24 @@ CHUNK_DAYS = 16  # days of normal deviates a stream draws at a time
 def normal_binomial(n: IntArray, p: FloatArray, z: FloatArray | Float32Array) -> IntArray:
     """Binomial(n, p) approximated: ``round(np + s·z)`` clipped to [0, n], ``s² = np(1−p) − 1/12``."""
     mean = n * p
-    sd = np.sqrt(np.maximum(mean * (1.0 - p) - 1.0 / 12.0, 0.0))
-    drawn: IntArray = np.clip(np.floor(mean + sd * z + 0.5), 0, n).astype(np.int64)
+    x = np.sqrt(np.maximum(mean * (1.0 - p) - 1.0 / 12.0, 0.0))
+    x *= z
+    x += mean + 0.5
+    np.floor(x, out=x)
+    np.maximum(x, 0.0, out=x)
+    np.minimum(x, n, out=x)
+    drawn: IntArray = x.astype(np.int64)
     return drawn
 
 
 def normal_poisson(lam: FloatArray, z: FloatArray | Float32Array) -> IntArray:
     """Poisson(λ) approximated: ``round(λ + s·z)``, at least 0, with ``s² = λ − 1/12``."""
-    sd = np.sqrt(np.maximum(lam - 1.0 / 12.0, 0.0))
-    drawn: IntArray = np.maximum(np.floor(lam + sd * z + 0.5), 0).astype(np.int64)
+    x = np.sqrt(np.maximum(lam - 1.0 / 12.0, 0.0))
+    x *= z
+    x += lam + 0.5
+    np.floor(x, out=x)
+    np.maximum(x, 0.0, out=x)
+    drawn: IntArray = x.astype(np.int64)
     return drawn
 
 
