@@ -56,16 +56,14 @@ def run_command(
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
-    sets = with_exact(sets, exact)
     write_report = _report_writer(lang) if report else None
-    loaded = load_with(scenario, single_overrides(sets))
+    loaded = load_with(scenario, single_overrides(sets := with_exact(sets, exact)))
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
-    options = RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps)
     summary, written = run_into_folder(
         loaded,
         dest,
-        options,
+        RunOptions(reps, seed, workers, scheduler, executor, precision, max_reps),
         sets=sets,
         approve=lambda work: approve(work, yes),
         warn=_warn,
