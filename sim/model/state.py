@@ -94,18 +94,6 @@ class Stocks:
         pool: IntArray = np.maximum(workers - self.registered(group), 0)
         return pool
 
-    def uncovered_share(self, group: int, now: float) -> FloatArray:
-        workers = self.workers[min(int(now), len(self.workers) - 1), group]
-        share: FloatArray = self.uncovered(group, now) / workers
-        return share
-
-    def enrol(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray:
-        """Turn up to ``candidates`` uncovered workers into self-paying members."""
-        joined = np.minimum(candidates, self.uncovered(group, now))
-        self.active[group] += joined
-        self.enrolled[channel] += joined
-        return joined
-
     def enrol_funded(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray:
         """Turn up to ``candidates`` uncovered workers into government-funded members."""
         joined = np.minimum(candidates, self.uncovered(group, now))
@@ -149,15 +137,8 @@ class Stocks:
         self.enrolled[channels] += candidates
 
     def move_all(self, lapsing: IntArray, returning: IntArray) -> None:
-        """:meth:`move` for every group at once: arrays of shape (groups, reps)."""
+        """Lapsing members become inactive, returning ones active: arrays of shape (groups, reps)."""
         self.active += returning - lapsing
         self.inactive += lapsing - returning
         self.lapsed += lapsing
         self.reactivated += returning
-
-    def move(self, group: int, lapsing: IntArray, returning: IntArray | int) -> None:
-        """Active members who stop paying become inactive; inactive ones who pay again return."""
-        self.active[group] += returning - lapsing
-        self.inactive[group] += lapsing - returning
-        self.lapsed[group] += lapsing
-        self.reactivated[group] += returning
