@@ -43,7 +43,10 @@ class Lapse:
         self.q: FloatArray = np.array(back, dtype=np.float64).reshape(len(groups), reps)
         self.deviates = Deviates([stream(seed, f"lapse:{name}:normal") for name in groups], 2, reps, days, log)
         self.rngs = [stream(seed, f"lapse:{name}") for name in groups]
-        self.returning = [r for r in range(len(groups)) if np.any(self.q[r] > 0)]
+        returning = [r for r in range(len(groups)) if np.any(self.q[r] > 0)]
+        # A slice when every group returns: a view, not a copy, every day.
+        self.returning: slice | list[int] = slice(None) if len(returning) == len(groups) else returning
+        self.returning_rngs = [self.rngs[r] for r in returning]
 
     def step(self, day: int, stocks: Stocks, draws: Draws) -> None:
         """One day's lapse and reactivation, for every group and replication."""
@@ -54,6 +57,5 @@ class Lapse:
             # Only groups that can return draw, as each group's own stream always has.
             rows = self.returning
             zq = None if z is None else z[rows, 1]
-            rngs = [self.rngs[r] for r in rows]
-            returning[rows] = draws.binomial(day, stocks.inactive[rows], self.q[rows], zq, rngs)
+            returning[rows] = draws.binomial(day, stocks.inactive[rows], self.q[rows], zq, self.returning_rngs)
         stocks.move_all(lapsing, returning)
