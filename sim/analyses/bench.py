@@ -3,6 +3,8 @@
 * :func:`model_vs_reference` times the SimPy model (:func:`sim.model.block.simulate_block`) and the
   NumPy reference (:func:`sim.model.reference.simulate_block_numpy`) on the same blocks, one after the
   other in the same process, several times, and gives the median of each and of their ratio.
+* :func:`draw_floor` times the random draws the model makes on those blocks, with nothing else
+  and in the fewest calls; ``sim bench`` prints the model's time as a multiple of it.
 * :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the
   run and writing the result folder) and reads that process's peak resident memory (VmHWM; the
   pool's worker processes are not included).
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -24,9 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim.experiment.blocks import Block, default_workers, plan_blocks
 from sim.experiment.executors import make_executor
-from sim.model.block import BlockOutcome, simulate_block
+from sim.model.block import BlockOutcome, horizon_of, simulate_block
+from sim.model.draws import DrawLog, normal_binomial, normal_poisson
 from sim.model.layout import layout_of
 from sim.model.reference import simulate_block_numpy
 from sim.model.streams import block_seed
@@ -102,6 +108,63 @@ def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> C
     return Comparison(
         statistics.median(simpy_t), statistics.median(numpy_t), statistics.median(ratios), repeats, state, live_bytes(s)
     )
+
+
+@dataclass(frozen=True)
+class Floor:
+    """Seconds the model's random draws take alone, in the fewest calls, and how many there were."""
+
+    seconds: float
+    counts: dict[str, int]
+
+
+# Parameters of at most this many draws are kept to time the floor on; the rest is scaled by count.
+FLOOR_SAMPLE = 4_000_000
+FLOOR_CALL = 1 << 22  # normal deviates per call: as fast per deviate as one call, in bounded memory
+
+
+def draw_log(s: Scenario, reps: int, seed: int = 0) -> DrawLog:
+    """Every draw the model makes on the blocks of ``reps`` replications, counted; some days' kept."""
+    per_day = (2 * len(layout_of(s).groups) + len(layout_of(s).channels)) * reps
+    log = DrawLog(stride=max(1, math.ceil(horizon_of(s).days * per_day / FLOOR_SAMPLE)))
+    for block in plan_blocks(reps):
+        simulate_block(s, block_seed(seed, block.index), block.reps, log=log)
+    return log
+
+
+def _replay(what: str, params: list[tuple[Any, ...]], rng: np.random.Generator) -> float:
+    """Seconds for one call of draw kind ``what`` on all the kept parameters."""
+    cols = [np.concatenate([p[i] for p in params]) for i in range(len(params[0]))]
+    t0 = time.perf_counter()
+    if what == "binomial":
+        rng.binomial(cols[0], cols[1])
+    elif what == "poisson":
+        rng.poisson(cols[0])
+    elif what == "normal_binomial":
+        normal_binomial(cols[0], cols[1], cols[2])
+    else:
+        normal_poisson(cols[0], cols[1])
+    return time.perf_counter() - t0
+
+
+def draw_floor(log: DrawLog, seed: int = 0) -> Floor:
+    """The draw floor: the logged draws, of the same number and parameters, with nothing else.
+
+    Exact draws and the approximation's arithmetic are replayed in one call per kind on the kept
+    days' parameters and scaled by count; the normal deviates are drawn in calls of
+    :data:`FLOOR_CALL`. The once-per-run draws of rates are left out (a few per replication).
+    """
+    rng = np.random.default_rng(seed)
+    total = 0.0
+    for what, params in log.sampled.items():
+        kept = sum(int(np.size(p[0])) for p in params)
+        if kept:
+            total += _replay(what, params, rng) * log.counts[what] / kept
+    normals = log.counts.get("standard_normal", 0)
+    t0 = time.perf_counter()
+    for start in range(0, normals, FLOOR_CALL):
+        rng.standard_normal(min(FLOOR_CALL, normals - start), dtype=np.float32)
+    return Floor(total + time.perf_counter() - t0, dict(log.counts))
 
 
 # Run ``sim`` in a child that reports its own high-water mark (VmHWM) when it exits. The child's
@@ -212,11 +275,15 @@ def figures(
     for file, n in chosen:
         s = load_scenario(file).scenario
         c = model_vs_reference(s, n, repeat)
+        log = draw_log(s, n)
+        floor = statistics.median(draw_floor(log, i).seconds for i in range(repeat))
         wall = cli_run(file, n, repeat, ["--workers", str(n_workers)])
         yield (
             f"{file}: {n:,} replications\n"
             f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
             f"  NumPy reference, same run:  {c.numpy_s:.3f} s  ->  SimPy/NumPy ratio {c.ratio:.3f}\n"
+            f"  draw floor (same draws alone, fewest calls): {floor:.3f} s -> model/floor {c.simpy_s / floor:.2f}\n"
+            f"    draws: {', '.join(f'{k} {v:,}' for k, v in sorted(log.counts.items()))}\n"
             f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
             f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"
             f"  state per replication: {c.live_bytes_per_rep / 1024:.2f} KB live, "

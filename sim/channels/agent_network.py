@@ -22,14 +22,12 @@ from pydantic import Field, model_validator
 
 from sim.channels.base import (
     EVENT_PHASE,
-    FLOW_PHASE,
     ChannelBase,
     ChannelContext,
     FloatArray,
     start_common,
 )
-from sim.rates import DAYS_PER_MONTH, gamma_shape_for_cv, ramp_factor
-from sim.scenario.calendar import days_in_month
+from sim.rates import gamma_shape_for_cv, ramp_factor
 from sim.scenario.fields import Count, Date, Frozen, NonNegative, Probability
 
 
@@ -138,25 +136,17 @@ class Partners:
 
 
 def start(ctx: ChannelContext, channel: AgentNetwork) -> None:
-    """Draw the partners' productivity, schedule the rollout and the daily recruiting."""
+    """Draw the partners' productivity and schedule the rollout; they recruit daily with the rest."""
     start_common(ctx, channel)
     partners = Partners([], channel.heterogeneity_cv, ctx.params_rng, ctx.reps)
     # Partners present at the start joined before it and are fully productive.
     partners.set_count(channel.agents, -(10**9))
+    ctx.partners = partners
     for step in channel.rollout:
         ctx.env.process(_rollout(ctx, partners, step))
-    ctx.env.process(_recruit(ctx, partners, channel.ramp_up_months * DAYS_PER_MONTH))
 
 
 def _rollout(ctx: ChannelContext, partners: Partners, step: RolloutStep) -> Generator[Any, Any, None]:
     day = ctx.horizon.day_of(step.on)
     yield ctx.at(day, EVENT_PHASE)
     partners.set_count(step.agents, day)
-
-
-def _recruit(ctx: ChannelContext, partners: Partners, ramp_up_days: float) -> Generator[Any, Any, None]:
-    for day in ctx.daily():
-        yield ctx.at(day, FLOW_PHASE)
-        when = ctx.horizon.date_of(day)
-        per_day = productivity(ctx.rates) * partners.effective(day, ramp_up_days) / days_in_month(when)
-        ctx.enrol(ctx.flow_rng.poisson(per_day * ctx.new_member_share()))

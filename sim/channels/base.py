@@ -4,17 +4,19 @@ A channel kind is one module (see :mod:`sim.channels`) holding
 
 * a frozen parameter model deriving from :class:`ChannelBase`,
 * pure rate functions, and
-* ``start(ctx)``, which registers thin SimPy processes that sample, yield and record through the
-  :class:`ChannelContext` they are given.
+* ``start(ctx)``, which draws the channel's rates into the :class:`ChannelContext` it is given
+  and registers thin SimPy processes for its calendar (policy switches, rollouts, batches).
 
-The context hides the stocks: a process asks :meth:`ChannelContext.enrol` to turn candidate
-recruits into members and the context makes sure the uncovered pool is never overdrawn.
+Daily recruiting is not a process per channel: the model draws every channel's recruits of a
+day at once, one call per kind of draw (:mod:`sim.model.recruiting`), from the rates the context
+holds and the kinds' pure rate functions. The stocks a channel writes to are hidden behind
+:class:`MemberStocks`, which never lets the uncovered pool be overdrawn.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
@@ -118,18 +120,29 @@ class MemberStocks(Protocol):
     @property
     def reps(self) -> int: ...
 
-    def uncovered_share(self, group: int, now: float) -> FloatArray: ...
-
-    def enrol(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray: ...
-
     def enrol_funded(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray: ...
 
     def end_funding(self, group: int, members: IntArray, keep_paying: IntArray) -> None: ...
 
 
 @dataclass
+class Revision:
+    """Counts changes to any channel's rates in a block, so that stacked copies know to refresh."""
+
+    value: int = 0
+
+    def bump(self) -> None:
+        self.value += 1
+
+
+@dataclass
 class ChannelContext:
-    """Everything a channel's processes need, for one block of replications."""
+    """Everything a channel's processes need, for one block of replications.
+
+    Besides its rates, a channel leaves here what its daily recruiting reads: ``partners`` (an
+    agent network's), ``loans`` (a loan-linked channel's per calendar month) and ``opens`` (the
+    first day it recruits).
+    """
 
     env: simpy.Environment
     stocks: MemberStocks
@@ -139,6 +152,10 @@ class ChannelContext:
     params_rng: np.random.Generator
     flow_rng: np.random.Generator
     rates: dict[str, FloatArray] = field(default_factory=dict)
+    revision: Revision = field(default_factory=Revision)
+    partners: Any = None
+    loans: list[FloatArray] | None = None
+    opens: int = 0
 
     @property
     def reps(self) -> int:
@@ -147,20 +164,6 @@ class ChannelContext:
     def draw(self, dist: Distribution) -> FloatArray:
         """One value per replication, from this channel's parameter stream."""
         return dist.sample(self.params_rng, self.reps)
-
-    def new_member_share(self) -> FloatArray:
-        """Chance that a person the channel reaches is not yet a member."""
-        if "already_member_share" in self.rates:
-            return 1.0 - self.rates["already_member_share"]
-        return self.stocks.uncovered_share(self.group, self.env.now)
-
-    def enrol(self, candidates: IntArray) -> IntArray:
-        """Enrol up to ``candidates`` new self-paying members; returns how many joined."""
-        return self.stocks.enrol(self.index, self.group, candidates, self.env.now)
-
-    def daily(self) -> Iterator[int]:
-        """Day indices of the horizon, for a process that acts once a day."""
-        return iter(range(self.horizon.days))
 
     def at(self, day: int, phase: float) -> simpy.Timeout:
         """A timeout that fires at ``phase`` of ``day``."""
@@ -176,6 +179,7 @@ def policy_process(ctx: ChannelContext, switch: PolicySwitch) -> Generator[Any, 
     drawn = {name: ctx.draw(dist) for name, dist in switch.set.items()}
     yield ctx.at(ctx.horizon.day_of(switch.on), EVENT_PHASE)
     ctx.rates.update(drawn)
+    ctx.revision.bump()
 
 
 def start_common(ctx: ChannelContext, channel: ChannelBase) -> None:

@@ -10,14 +10,11 @@ loan flow binomially. ``opens_on`` holds disbursement back until the season open
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from sim.channels.base import FLOW_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
-from sim.rates import daily_allocation
-from sim.scenario.calendar import days_in_month
+from sim.channels.base import ChannelBase, ChannelContext, FloatArray, start_common
 from sim.scenario.distributions import Distribution
 from sim.scenario.fields import Date, NonNegative, Probability
 
@@ -54,22 +51,12 @@ def enrol_probability(new_share: FloatArray, enrollment_rate: FloatArray) -> Flo
 
 
 def start(ctx: ChannelContext, channel: LoanLinked) -> None:
-    """Draw the season's loan volumes and register the daily disbursement process."""
+    """Draw the season's loan volumes and the day disbursement opens; loans are paid out daily."""
     start_common(ctx, channel)
     months = channel.monthly_loans()
     if all(m is months[0] for m in months):
         volume = ctx.draw(months[0])
-        per_month = [volume] * 12
+        ctx.loans = [volume] * 12
     else:
-        per_month = [ctx.draw(m) for m in months]
-    opens = ctx.horizon.day_of(channel.opens_on) if channel.opens_on else 0
-    ctx.env.process(_disburse(ctx, per_month, opens))
-
-
-def _disburse(ctx: ChannelContext, per_month: list[FloatArray], opens: int) -> Generator[Any, Any, None]:
-    for day in range(max(opens, 0), ctx.horizon.days):
-        yield ctx.at(day, FLOW_PHASE)
-        when = ctx.horizon.date_of(day)
-        loans = daily_allocation(per_month[when.month - 1], when.day - 1, days_in_month(when))
-        p = enrol_probability(ctx.new_member_share(), ctx.rates["enrollment_rate"])
-        ctx.enrol(ctx.flow_rng.binomial(loans, p))
+        ctx.loans = [ctx.draw(m) for m in months]
+    ctx.opens = ctx.horizon.day_of(channel.opens_on) if channel.opens_on else 0

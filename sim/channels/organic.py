@@ -8,14 +8,11 @@ yet a member, so a constant flow over ``t`` months enrols Poisson(λt) people wh
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
-import numpy as np
 from pydantic import Field, field_validator
 
-from sim.channels.base import FLOW_PHASE, ChannelBase, ChannelContext, FloatArray, start_common
-from sim.scenario.calendar import days_in_month
+from sim.channels.base import ChannelBase, ChannelContext, FloatArray, start_common
 from sim.scenario.fields import NonNegative
 
 
@@ -38,21 +35,16 @@ class Organic(ChannelBase):
         return value
 
 
-def daily_mean(per_month: FloatArray, multiplier: float, days: int) -> FloatArray:
+def daily_mean(per_month: FloatArray, multiplier: float | FloatArray, days: int) -> FloatArray:
     """Expected arrivals on one day: ``per_month × multiplier / days_in_month``."""
     return per_month * (multiplier / days)
 
 
 def start(ctx: ChannelContext, channel: Organic) -> None:
-    """Register the channel's daily recruiting process."""
+    """Draw the channel's rates; its daily recruiting is drawn with every channel's."""
     start_common(ctx, channel)
-    ctx.env.process(_recruit(ctx, channel.seasonality))
 
 
-def _recruit(ctx: ChannelContext, seasonality: list[float] | None) -> Generator[Any, Any, None]:
-    for day in ctx.daily():
-        yield ctx.at(day, FLOW_PHASE)
-        when = ctx.horizon.date_of(day)
-        multiplier = seasonality[when.month - 1] if seasonality else 1.0
-        mean = daily_mean(ctx.rates["per_month"], multiplier, days_in_month(when))
-        ctx.enrol(ctx.flow_rng.poisson(mean * ctx.new_member_share()).astype(np.int64))
+def multipliers(seasonality: list[float] | None) -> list[float]:
+    """The twelve monthly multipliers, January first: the seasonality, or all 1."""
+    return list(seasonality) if seasonality else [1.0] * 12

@@ -1,9 +1,10 @@
 """``sim bench``: how fast and how lean the model is on the shipped scenarios, in figures.
 
-For each scenario it prints the SimPy model's time against the NumPy reference on the same
-replications (medians over ``--repeat`` runs, and the median of their ratios measured in the same
-run), ``sim run`` end to end in a fresh interpreter with results written, its peak memory, and the
-state a replication holds. Then a 200-replication preview, a sweep and a large run.
+For each scenario it prints the SimPy model's time against the NumPy reference and against the
+draw floor (its draws alone) on the same replications (medians over ``--repeat`` runs, and the
+median of their ratios measured in the same run), ``sim run`` end to end in a fresh interpreter
+with results written, its peak memory, and the state a replication holds. Then a 200-replication
+preview, a sweep and a large run.
 """
 
 from __future__ import annotations

@@ -86,6 +86,16 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def exact_option() -> Any:
+    """The ``--exact`` flag: every binomial and Poisson draw exact (the scenario's ``draws: exact``)."""
+    return typer.Option(False, "--exact", help="draw exactly, without the normal approximation for large stocks")
+
+
+def with_exact(sets: list[str], exact: bool) -> list[str]:
+    """``--set`` values, with ``draws=exact`` added when ``--exact`` is given."""
+    return [*sets, "draws=exact"] if exact else sets
+
+
 def set_option(help_text: str = SET_HELP) -> Any:
     """The repeatable ``--set`` option."""
     return typer.Option([], "--set", help=help_text, metavar="PATH=VALUE")

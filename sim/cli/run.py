@@ -10,6 +10,7 @@ import typer
 
 from sim.cli.common import (
     approve,
+    exact_option,
     json_option,
     out_option,
     print_json,
@@ -18,6 +19,7 @@ from sim.cli.common import (
     results_dir_option,
     seed_option,
     set_option,
+    with_exact,
     workers_option,
     yes_option,
 )
@@ -52,11 +54,12 @@ def run_command(
     lang: str = typer.Option("id", "--lang", help="language of --report: id or en"),
     sets: list[str] = set_option(),
     region: str | None = region_option(),
+    exact: bool = exact_option(),
     yes: bool = yes_option(),
 ) -> None:
     """Project SCENARIO over Monte Carlo replications and write its results."""
     write_report = _report_writer(lang) if report else None
-    loaded = load_with(scenario, single_overrides(sets, region))
+    loaded = load_with(scenario, single_overrides(sets := with_exact(sets, exact), region))
     dest = out if out is not None else default_destination(results_dir, loaded.scenario)
     check_destination(dest)
     summary, written = run_into_folder(

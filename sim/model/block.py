@@ -1,14 +1,17 @@
 """The discrete-event model of one block of replications, run in lock-step in one SimPy environment.
 
-Calendar things are SimPy processes and events: each channel's daily recruiting, a partner
-joining, a batch starting or its funding ending, a policy switch, each group's lapse, and the
-end-of-day record. Stocks are NumPy counts with one column per replication
-(:class:`~sim.model.state.Stocks`), so the cost is replications × groups × days, never members.
+Calendar things are SimPy processes and events: a partner joining, a batch starting or its
+funding ending, a policy switch, the day's lapse, the day's recruiting and the end-of-day record.
+The daily steps cover every group and channel at once, one NumPy call per kind of draw
+(:mod:`~sim.model.lapse`, :mod:`~sim.model.recruiting`, :mod:`~sim.model.draws`), so a day costs
+a few calls whatever the number of provinces. Stocks are NumPy counts with one column per
+replication (:class:`~sim.model.state.Stocks`), so the cost is replications × groups × days,
+never members.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,9 +20,11 @@ import numpy as np
 import simpy
 
 from sim.channels import ChannelContext, start_channel
-from sim.channels.base import RECORD_PHASE
-from sim.model import lapse
+from sim.channels.base import FLOW_PHASE, LAPSE_PHASE, RECORD_PHASE, Revision
+from sim.model.draws import DrawLog, Draws
+from sim.model.lapse import Lapse
 from sim.model.layout import layout_of
+from sim.model.recruiting import Recruiting
 from sim.model.state import Stocks
 from sim.model.streams import stream
 from sim.rates import annual_growth_factor
@@ -123,22 +128,33 @@ def baseline_stocks(s: Scenario, horizon: Horizon, reps: int) -> Stocks:
     )
 
 
-def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()) -> BlockOutcome:
-    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``."""
+def daily(env: simpy.Environment, phase: float, days: int, step: Callable[[int], None]) -> Generator[Any, Any, None]:
+    """A process that runs ``step(day)`` at ``phase`` of every day."""
+    yield env.timeout(phase)
+    for day in range(days):
+        step(day)
+        yield env.timeout(1)
+
+
+def simulate_block(
+    s: Scenario,
+    seed: np.random.SeedSequence,
+    reps: int,
+    marks: tuple[date, ...] = (),
+    log: DrawLog | None = None,
+) -> BlockOutcome:
+    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``.
+
+    ``log``, when given, notes every draw (for the benchmark's draw floor).
+    """
     horizon = horizon_of(s, marks)
     layout = layout_of(s)
     env = simpy.Environment()
     stocks = baseline_stocks(s, horizon, reps)
-    for g, group in enumerate(layout.groups):
-        lapse.start(
-            env,
-            stocks,
-            g,
-            layout.lapse[g],
-            horizon.days,
-            stream(seed, f"lapse:{group}:params"),
-            stream(seed, f"lapse:{group}"),
-        )
+    draws = Draws(s.draws == "exact", log)
+    lapse = Lapse(seed, layout.groups, layout.lapse, reps, horizon.days, log)
+    revision = Revision()
+    contexts = []
     for i, placed in enumerate(layout.channels):
         ctx = ChannelContext(
             env,
@@ -148,8 +164,14 @@ def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int, marks: 
             placed.group,
             stream(seed, f"channel:{placed.stream}:params"),
             stream(seed, f"channel:{placed.stream}"),
+            revision=revision,
         )
         start_channel(ctx, placed.channel)
+        contexts.append(ctx)
+    specs = [p.channel for p in layout.channels]
+    recruiting = Recruiting(seed, specs, [p.stream for p in layout.channels], contexts, revision, horizon, reps, log)
+    env.process(daily(env, LAPSE_PHASE, horizon.days, lambda day: lapse.step(day, stocks, draws)))
+    env.process(daily(env, FLOW_PHASE, horizon.days, lambda day: recruiting.step(day, stocks, draws)))
     recorder = Recorder(s, horizon, stocks)
     env.process(recorder.process(env, horizon.days))
     env.run(until=horizon.days)

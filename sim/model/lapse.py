@@ -1,53 +1,61 @@
 """Lapse and reactivation: active members who stop paying, and inactive ones who pay again.
 
-Each day, per group, ``Binomial(active, p)`` members lapse and ``Binomial(inactive, q)`` return,
-where ``p`` and ``q`` are the daily probabilities of the monthly hazards
-(:func:`sim.rates.daily_probability`). Members whose contributions a government pays do not lapse
-while funded.
+Each day, for every group at once, ``Binomial(active, p)`` members lapse and
+``Binomial(inactive, q)`` return, where ``p`` and ``q`` are the daily probabilities of the
+monthly hazards (:func:`sim.rates.daily_probability`), drawn once per group and replication.
+Members whose contributions a government pays do not lapse while funded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import simpy
 
-from sim.channels.base import LAPSE_PHASE
+from sim.model.draws import Deviates, DrawLog, Draws
 from sim.model.state import Stocks
+from sim.model.streams import stream
 from sim.rates import daily_probability
 from sim.scenario.schema import LapseRates
 
-
-def start(
-    env: simpy.Environment,
-    stocks: Stocks,
-    group: int,
-    rates: LapseRates,
-    days: int,
-    params_rng: np.random.Generator,
-    flow_rng: np.random.Generator,
-) -> None:
-    """Draw the group's hazards per replication and register its daily lapse process."""
-    lapse = daily_probability(rates.monthly_rate.sample(params_rng, stocks.reps))
-    back = daily_probability(rates.reactivation_monthly_rate.sample(params_rng, stocks.reps))
-    env.process(_daily(env, stocks, group, lapse, back, days, flow_rng))
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
-def _daily(
-    env: simpy.Environment,
-    stocks: Stocks,
-    group: int,
-    lapse: Any,
-    back: Any,
-    days: int,
-    rng: np.random.Generator,
-) -> Generator[Any, Any, None]:
-    returns = bool(np.any(back > 0))
-    yield env.timeout(LAPSE_PHASE)
-    for _ in range(days):
-        lapsing = rng.binomial(stocks.active[group], lapse)
-        returning = rng.binomial(stocks.inactive[group], back) if returns else 0
-        stocks.move(group, lapsing, returning)
-        yield env.timeout(1)
+class Lapse:
+    """The daily lapse and reactivation of every group of one block."""
+
+    def __init__(
+        self,
+        seed: np.random.SeedSequence,
+        groups: Sequence[str],
+        rates: Sequence[LapseRates],
+        reps: int,
+        days: int,
+        log: DrawLog | None = None,
+    ) -> None:
+        lapse, back = [], []
+        for name, r in zip(groups, rates, strict=True):
+            params = stream(seed, f"lapse:{name}:params")
+            lapse.append(daily_probability(r.monthly_rate.sample(params, reps)))
+            back.append(daily_probability(r.reactivation_monthly_rate.sample(params, reps)))
+        self.p: FloatArray = np.array(lapse, dtype=np.float64).reshape(len(groups), reps)
+        self.q: FloatArray = np.array(back, dtype=np.float64).reshape(len(groups), reps)
+        self.deviates = Deviates([stream(seed, f"lapse:{name}:normal") for name in groups], 2, reps, days, log)
+        self.rngs = [stream(seed, f"lapse:{name}") for name in groups]
+        returning = [r for r in range(len(groups)) if np.any(self.q[r] > 0)]
+        # A slice when every group returns: a view, not a copy, every day.
+        self.returning: slice | list[int] = slice(None) if len(returning) == len(groups) else returning
+        self.returning_rngs = [self.rngs[r] for r in returning]
+
+    def step(self, day: int, stocks: Stocks, draws: Draws) -> None:
+        """One day's lapse and reactivation, for every group and replication."""
+        z = None if draws.exact else self.deviates.on(day)
+        lapsing = draws.binomial(day, stocks.active, self.p, None if z is None else z[:, 0], self.rngs)
+        returning = np.zeros_like(lapsing)
+        if self.returning:
+            # Only groups that can return draw, as each group's own stream always has.
+            rows = self.returning
+            zq = None if z is None else z[rows, 1]
+            returning[rows] = draws.binomial(day, stocks.inactive[rows], self.q[rows], zq, self.returning_rngs)
+        stocks.move_all(lapsing, returning)

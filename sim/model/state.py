@@ -22,6 +22,34 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 
+@dataclass(frozen=True)
+class ChannelGroups:
+    """Recruiting channels sorted by group: where each group's rows start, and which group it is.
+
+    Within a group the rows keep layout order, so that a pool too small for all of them serves
+    them in that order.
+    """
+
+    groups: IntArray  # (k,): the groups that have recruiting channels, ascending
+    starts: IntArray  # (k,): first row of each
+    size: int  # rows in all
+
+    @classmethod
+    def of(cls, sorted_groups: IntArray) -> ChannelGroups:
+        """From the group of each row, rows already sorted by group."""
+        starts = (
+            np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+            if sorted_groups.size
+            else sorted_groups
+        )
+        return cls(sorted_groups[starts].astype(np.int64), starts.astype(np.int64), int(sorted_groups.size))
+
+    def rows(self, k: int) -> range:
+        """The rows of the ``k``-th group."""
+        end = int(self.starts[k + 1]) if k + 1 < len(self.starts) else self.size
+        return range(int(self.starts[k]), end)
+
+
 @dataclass
 class Stocks:
     """Member counts by group and replication, plus cumulative flows for reporting."""
@@ -66,18 +94,6 @@ class Stocks:
         pool: IntArray = np.maximum(workers - self.registered(group), 0)
         return pool
 
-    def uncovered_share(self, group: int, now: float) -> FloatArray:
-        workers = self.workers[min(int(now), len(self.workers) - 1), group]
-        share: FloatArray = self.uncovered(group, now) / workers
-        return share
-
-    def enrol(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray:
-        """Turn up to ``candidates`` uncovered workers into self-paying members."""
-        joined = np.minimum(candidates, self.uncovered(group, now))
-        self.active[group] += joined
-        self.enrolled[channel] += joined
-        return joined
-
     def enrol_funded(self, channel: int, group: int, candidates: IntArray, now: float) -> IntArray:
         """Turn up to ``candidates`` uncovered workers into government-funded members."""
         joined = np.minimum(candidates, self.uncovered(group, now))
@@ -92,9 +108,37 @@ class Stocks:
         self.inactive[group] += members - keep_paying
         self.lapsed[group] += members - keep_paying
 
-    def move(self, group: int, lapsing: IntArray, returning: IntArray | int) -> None:
-        """Active members who stop paying become inactive; inactive ones who pay again return."""
-        self.active[group] += returning - lapsing
-        self.inactive[group] += lapsing - returning
-        self.lapsed[group] += lapsing
-        self.reactivated[group] += returning
+    def uncovered_shares(self, day: int) -> tuple[IntArray, FloatArray]:
+        """Every group's uncovered workers on ``day`` (groups, reps), and their share of the workers."""
+        workers = self.workers[min(day, len(self.workers) - 1)][:, None]
+        pool: IntArray = np.maximum(workers.astype(np.int64) - (self.active + self.funded + self.inactive), 0)
+        share: FloatArray = pool / workers
+        return pool, share
+
+    def enrol_all(self, channels: IntArray, sorted_groups: ChannelGroups, candidates: IntArray, pool: IntArray) -> None:
+        """Enrol every recruiting channel's ``candidates`` at once, never past a group's ``pool``.
+
+        ``candidates`` has one row per channel of ``channels``, sorted by group as ``sorted_groups``
+        says. When a group's channels ask for more than its pool, they are served in layout order,
+        as if each had enrolled in turn.
+        """
+        totals = np.add.reduceat(candidates, sorted_groups.starts, axis=0)
+        short = totals > pool[sorted_groups.groups]
+        if short.any():
+            candidates = candidates.copy()
+            for k in np.flatnonzero(short.any(axis=1)):
+                rows = sorted_groups.rows(int(k))
+                left = pool[sorted_groups.groups[k]].copy()
+                for row in rows:
+                    candidates[row] = np.minimum(candidates[row], left)
+                    left -= candidates[row]
+                totals[k] = candidates[rows].sum(axis=0)
+        self.active[sorted_groups.groups] += totals
+        self.enrolled[channels] += candidates
+
+    def move_all(self, lapsing: IntArray, returning: IntArray) -> None:
+        """Lapsing members become inactive, returning ones active: arrays of shape (groups, reps)."""
+        self.active += returning - lapsing
+        self.inactive += lapsing - returning
+        self.lapsed += lapsing
+        self.reactivated += returning

@@ -166,6 +166,10 @@ class Scenario(Frozen):
     end: Date
     seed: Count = Field(default=0, description="root of every random stream; --seed overrides")
     replications: PositiveCount = Field(default=1000, le=10_000_000, description="--reps overrides")
+    draws: Literal["fast", "exact"] = Field(
+        default="fast",
+        description="fast: normal approximation for draws of variance >= 50 (see README); exact: none; --exact sets it",
+    )
     # Required unless ``regions`` is given; then derived (see :func:`_national`).
     population: Population = Field(default=DERIVED)
     baseline: Baseline = Field(default=DERIVED)
