@@ -32,6 +32,11 @@ from sim.results.folder import check_destination, default_destination
 from sim.scenario.loader import load_with
 from sim.scenario.paths import single_overrides
 
+_PRECISION = typer.Option(
+    None, "--precision", min=0.0001, max=0.49, help="add blocks until P(target) is known to ± this (95%)"
+)
+_MAX_REPS = typer.Option(DEFAULT_MAX_REPS, "--max-reps", min=1, help="with --precision: stop at this many replications")
+
 
 def run_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
@@ -40,12 +45,8 @@ def run_command(
     workers: int = workers_option(),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT"),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask (LocalCluster)"),
-    precision: float | None = typer.Option(
-        None, "--precision", min=0.0001, max=0.49, help="add blocks until P(target) is known to ± this (95%)"
-    ),
-    max_reps: int = typer.Option(
-        DEFAULT_MAX_REPS, "--max-reps", min=1, help="with --precision: stop at this many replications"
-    ),
+    precision: float | None = _PRECISION,
+    max_reps: int = _MAX_REPS,
     out: Path | None = out_option(),
     results_dir: Path = results_dir_option(),
     as_json: bool = json_option("summary.json"),
