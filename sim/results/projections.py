@@ -53,7 +53,10 @@ def describe_each(values: Array) -> list[dict[str, float]]:
     the same order statistics), so the figures are those of row-by-row calls, bit for bit.
     """
     v = np.ascontiguousarray(values, dtype=np.float64)
-    q = np.percentile(v, QUANTILES, axis=1)
+    # Counts are partitioned as they are, faster than as floats and to the same figures: whole
+    # numbers below 2**53 interpolate exactly alike.
+    whole = np.issubdtype(np.asarray(values).dtype, np.integer)
+    q = np.percentile(np.ascontiguousarray(values) if whole else v, QUANTILES, axis=1)
     mean = v.mean(axis=1)
     sd = v.std(axis=1, ddof=1) if v.shape[1] > 1 else np.zeros(v.shape[0])
     out = []
@@ -296,6 +299,8 @@ class Results:
             batch.clear()
 
         for item in self.each_series():
+            if batch and (item[1].dtype.kind == "f") != (batch[0][1].dtype.kind == "f"):
+                flush()  # counts and shares apart, so that counts keep their whole-number dtype
             batch.append(item)
             if len(batch) == per_batch:
                 flush()
