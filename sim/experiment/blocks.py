@@ -173,7 +173,8 @@ def _outcomes(
             local = [(needed.index(i), b) for i, b in task]
             futures[pool.submit(run_jobs, [requests[i] for i in needed], local)] = task
         for future in as_completed(futures):
-            yield from zip(futures[future], future.result(), strict=True)
+            # Let the finished task go at once: a future holds its outcomes for as long as it is referenced.
+            yield from zip(futures.pop(future), future.result(), strict=True)
 
 
 def run_scenarios(

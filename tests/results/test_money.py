@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import SCENARIOS
 from sim.errors import ScenarioError
 from sim.experiment.blocks import run_scenario
 from sim.rates import daily_probability, two_state_active
@@ -190,3 +191,15 @@ def test_bad_channel_costs_point_at_the_field(tmp_path: Path) -> None:
 def test_contribution_rates_by_segment() -> None:
     c = Contributions(per_month=1.0, bpu_per_month=16800.0, pu_wage_share=0.1, pu_wage_per_month=3_000_000.0)
     assert (c.monthly("pu"), c.monthly("bpu"), c.monthly("jakon"), c.monthly("all")) == (300_000.0, 16800.0, 1.0, 1.0)
+
+
+def test_member_months_taken_a_slice_of_replications_at_a_time_are_exactly_those_taken_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.results import money
+
+    r = run_scenario(load_scenario(SCENARIOS / "bali-2025-all-levers.yaml").scenario, replications=53, seed=3)
+    monkeypatch.setattr(money, "MONEY_REPS", 10)
+    sliced = money.member_months(r)
+    monkeypatch.setattr(money, "MONEY_REPS", 10**9)
+    assert np.array_equal(sliced, money.member_months(r))
