@@ -8,6 +8,9 @@
 * :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the
   run and writing the result folder) and reads that process's peak resident memory (VmHWM; the
   pool's worker processes are not included).
+* :func:`serial_tail` measures the parent's own CPU time in a pooled run (joining the blocks,
+  summarising, writing the folder) as a *serial fraction* of the model's time in one process, and
+  the bytes of results the parent holds per replication.
 * :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,11 +35,14 @@ import numpy as np
 
 from sim.experiment.blocks import Block, default_workers, plan_blocks
 from sim.experiment.executors import make_executor
+from sim.experiment.runner import project
 from sim.model.block import BlockOutcome, horizon_of, simulate_block
 from sim.model.draws import DrawLog, normal_binomial, normal_poisson
 from sim.model.layout import layout_of
 from sim.model.reference import simulate_block_numpy
 from sim.model.streams import block_seed
+from sim.results.folder import write_run
+from sim.results.money import with_money
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
@@ -213,6 +220,41 @@ def cli_run(file: Path, reps: int, repeats: int, extra: Sequence[str] = ()) -> W
     return Wall(statistics.median(walls), max(peaks), repeats)
 
 
+@dataclass(frozen=True)
+class Tail:
+    """What the parent process does itself in a pooled run, and what it holds."""
+
+    parent_s: float  # CPU seconds of this process from the start of the run to the folder written
+    workers: int  # processes the run used (1: the model ran here too, so no tail can be told apart)
+    held_bytes_per_rep: float  # the results' arrays, per replication
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def serial_tail(file: Path, reps: int, workers: int) -> Tail:
+    """The parent's share of ``sim run FILE --reps REPS``: its own CPU time while the workers run the blocks.
+
+    CPU time, not wall time, so that waiting for the workers (and other load on the machine) does
+    not count: what is left is joining the blocks, summarising, and writing the folder, the work no
+    number of workers shortens.
+    """
+    loaded = load_scenario(file)
+    s = loaded.scenario
+    with tempfile.TemporaryDirectory() as tmp:
+        start = _cpu()
+        done = project(s, reps=reps, workers=workers)
+        r = done.results
+        summary = with_money(r.summary(), r)
+        write_run(Path(tmp) / "run", summary, r.monthly_rows(), s, loaded.chain, {})
+        parent = _cpu() - start
+    held = sum(getattr(r, f).nbytes for f in ("active", "inactive", "enrolled", "lapsed", "reactivated"))
+    held += r.at_target.nbytes + r.crossed_on.nbytes
+    return Tail(parent, int(done.facts["workers"]), held / reps)
+
+
 def _point(file: Path, path: str, value: Any, reps: int) -> float:
     from sim.experiment.blocks import run_scenario
     from sim.scenario.loader import load_scenario
@@ -239,6 +281,19 @@ _HERE = _SHIPPED if _SHIPPED.is_dir() else Path("scenarios")
 # (scenario, replications): bali-2025's target is 10,000 in 4 s; the national one's 1,000 in 30 s.
 DEFAULT_SCENARIOS = ((_HERE / "bali-2025.yaml", 10_000), (_HERE / "national-2026.yaml", 1_000))
 SWEEP_PATH = "channels[BPR agents].agents"
+BIG_REPS = 100_000  # the run whose memory the held bytes are scaled to
+
+
+def _tail_line(tail: Tail, model_s: float) -> str:
+    held = f"results held in the parent: {tail.held_bytes_per_rep / 1024:.2f} KB a replication, so " + (
+        f"{tail.held_bytes_per_rep * BIG_REPS / 1e9:.2f} GB for {BIG_REPS:,}"
+    )
+    if tail.workers <= 1:
+        return f"  serial fraction: not measured (the run stayed in one process); {held}"
+    return (
+        f"  serial fraction: parent CPU {tail.parent_s:.3f} s outside the blocks / model {model_s:.3f} s "
+        f"= {tail.parent_s / model_s:.1%} (goal <= 2%); {held}"
+    )
 
 
 def machine() -> str:
@@ -278,6 +333,7 @@ def figures(
         log = draw_log(s, n)
         floor = statistics.median(draw_floor(log, i).seconds for i in range(repeat))
         wall = cli_run(file, n, repeat, ["--workers", str(n_workers)])
+        tail = serial_tail(file, n, n_workers)
         yield (
             f"{file}: {n:,} replications\n"
             f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
@@ -287,7 +343,8 @@ def figures(
             f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
             f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"
             f"  state per replication: {c.live_bytes_per_rep / 1024:.2f} KB live, "
-            f"{c.state_bytes_per_rep / 1024:.2f} KB recorded  (medians over {repeat} runs)"
+            f"{c.state_bytes_per_rep / 1024:.2f} KB recorded  (medians over {repeat} runs)\n"
+            + _tail_line(tail, c.simpy_s)
         )
     first = chosen[0][0]
     preview = cli_run(first, 200, repeat, ["--workers", str(n_workers)])

@@ -34,7 +34,9 @@ MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
 MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
 Progress = Callable[[int], None]
-FINALS = ("at_target", "crossed_on")  # a replication's target figures, apart from its month-end counts
+COUNTS = tuple(f.name for f in fields(BlockOutcome) if f.name not in ("at_target", "crossed_on"))  # month-end
+INT32 = np.iinfo(np.int32)
+IntArray = np.ndarray[Any, np.dtype[np.signedinteger[Any]]]
 T = TypeVar("T")
 
 
@@ -127,11 +129,22 @@ def run_jobs(requests: Sequence[Request], jobs: list[Job]) -> list[BlockOutcome]
 
 
 def kept_of(request: Request, outcome: BlockOutcome) -> BlockOutcome:
-    """What of a block's outcome its request keeps (and a worker ships back)."""
-    if not request.finals_only:
-        return outcome
-    none = {f.name: getattr(outcome, f.name)[:0] for f in fields(BlockOutcome) if f.name not in FINALS}
-    return BlockOutcome(**none, at_target=outcome.at_target, crossed_on=outcome.crossed_on)
+    """What of a block's outcome its request keeps, compact, as a worker ships it back.
+
+    Month-end counts go as int32 whenever they fit (any count up to 2,147,483,647; national-2026's
+    totals are about 40 million), halving what every replication ships and what the results hold;
+    a block whose counts do not fit keeps int64. The target figures stay int64 (16 bytes a replication).
+    """
+    if request.finals_only:
+        kept = {name: getattr(outcome, name)[:0] for name in COUNTS}
+    else:
+        kept = {name: _compact(getattr(outcome, name)) for name in COUNTS}
+    return BlockOutcome(**kept, at_target=outcome.at_target, crossed_on=outcome.crossed_on)
+
+
+def _compact(counts: IntArray) -> IntArray:
+    small = counts.size == 0 or (int(counts.min()) >= INT32.min and int(counts.max()) <= INT32.max)
+    return counts.astype(np.int32) if small else counts
 
 
 def tasks_of(items: Sequence[T], workers: int = 1) -> list[list[T]]:
@@ -160,7 +173,8 @@ def _outcomes(
             local = [(needed.index(i), b) for i, b in task]
             futures[pool.submit(run_jobs, [requests[i] for i in needed], local)] = task
         for future in as_completed(futures):
-            yield from zip(futures[future], future.result(), strict=True)
+            # Let the finished task go at once: a future holds its outcomes for as long as it is referenced.
+            yield from zip(futures.pop(future), future.result(), strict=True)
 
 
 def run_scenarios(
@@ -184,14 +198,15 @@ def run_scenarios(
     """
     check_interrupt()
     plans = [r.blocks() for r in requests]
-    outcomes: list[dict[int, BlockOutcome]] = [{} for _ in requests]
-    if checkpoint is not None:
-        for i, blocks in enumerate(plans):
-            for b in blocks:
-                kept = checkpoint.load_block(requests[i], b)
-                if kept is not None:
-                    outcomes[i][b.index] = kept
-    jobs = [(i, b) for i, blocks in enumerate(plans) for b in blocks if b.index not in outcomes[i]]
+    joined = [Joined.of(r, blocks) for r, blocks in zip(requests, plans, strict=True)]
+    jobs: list[Job] = []
+    for i, blocks in enumerate(plans):
+        for b in blocks:
+            kept = checkpoint.load_block(requests[i], b) if checkpoint is not None else None
+            if kept is None:
+                jobs.append((i, b))
+            else:
+                joined[i].place(b, kept)
     left = Counter(i for i, _ in jobs)
     for i in range(len(requests)):
         if not left[i] and on_done is not None:
@@ -201,7 +216,7 @@ def run_scenarios(
         for (i, b), out in finished:
             if checkpoint is not None:
                 checkpoint.save_block(requests[i], b, out)
-            outcomes[i][b.index] = out
+            joined[i].place(b, out)
             if progress is not None:
                 progress(b.reps)
             left[i] -= 1
@@ -212,29 +227,54 @@ def run_scenarios(
         # On an interrupt, a pool started here must stop its workers now, not when (or if) the
         # generator is garbage collected.
         finished.close()
-    return [
-        combine(r.scenario, r.seed, [outcomes[i][b.index] for b in plans[i]], r.marks) for i, r in enumerate(requests)
-    ]
+    return [j.results() for j in joined]
 
 
-def combine(scenario: Scenario, seed: int, parts: Sequence[BlockOutcome], marks: tuple[date, ...] = ()) -> Results:
-    """Join block outcomes, in block order, into one :class:`~sim.results.projections.Results`."""
+@dataclass
+class Joined:
+    """A request's results being filled in, a block at a time, in place.
 
-    def cat(name: str) -> np.ndarray[Any, Any]:
-        return np.concatenate([getattr(p, name) for p in parts], axis=-1)
+    Each block's outcome is copied once, into its columns of arrays made for all the request's
+    replications, and can then be let go: the parent never holds a run twice. Blocks may arrive in
+    any order; the columns are fixed by the plan, so the results are those of the blocks in order.
+    """
 
-    return Results(
-        scenario=scenario,
-        seed=seed,
-        horizon=horizon_of(scenario, marks),
-        active=cat("active"),
-        inactive=cat("inactive"),
-        enrolled=cat("enrolled"),
-        lapsed=cat("lapsed"),
-        reactivated=cat("reactivated"),
-        at_target=cat("at_target"),
-        crossed_on=cat("crossed_on"),
-    )
+    request: Request
+    offsets: dict[int, int]
+    arrays: dict[str, IntArray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, request: Request, blocks: Sequence[Block]) -> Joined:
+        starts = np.cumsum([0] + [b.reps for b in blocks])
+        return cls(request, {b.index: int(s) for b, s in zip(blocks, starts, strict=False)})
+
+    def place(self, block: Block, outcome: BlockOutcome) -> None:
+        """Copy ``outcome`` into the columns of ``block``."""
+        at = self.offsets[block.index]
+        for f in fields(BlockOutcome):
+            part = getattr(outcome, f.name)
+            whole = self.arrays.get(f.name)
+            if whole is None:
+                whole = np.empty((*part.shape[:-1], self.request.replications), dtype=part.dtype)
+            elif not np.can_cast(part.dtype, whole.dtype, "safe"):
+                whole = whole.astype(part.dtype)  # a block whose counts did not fit int32
+            whole[..., at : at + block.reps] = part
+            self.arrays[f.name] = whole
+
+    def results(self) -> Results:
+        r, a = self.request, self.arrays
+        return Results(
+            scenario=r.scenario,
+            seed=r.seed,
+            horizon=horizon_of(r.scenario, r.marks),
+            active=a["active"],
+            inactive=a["inactive"],
+            enrolled=a["enrolled"],
+            lapsed=a["lapsed"],
+            reactivated=a["reactivated"],
+            at_target=a["at_target"],
+            crossed_on=a["crossed_on"],
+        )
 
 
 def run_scenario(

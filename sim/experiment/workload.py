@@ -21,14 +21,17 @@ What the parent process does one step at a time was timed on the same scenarios 
 32 µs for national-2026; its ``monthly.csv``, 174–199 ns per replication, record day and unit,
 i.e. 0.7 s for 1,000 national replications.
 
-Memory is what the results keep (:mod:`sim.results.projections`): per replication, 8 bytes × record days ×
-(4 stocks per group + 1 per channel), plus its final figure and crossing day (64 KB for
-national-2026, 0.64 KB for bali-2025). A run holds that twice while its blocks are joined
-(:func:`sim.experiment.blocks.combine`), and the summed series while it is summarised. Peak resident
-memory (all processes) of ``sim run bali-2025 --workers 1`` was 58, 207 and 499 MB at 1,000,
-100,000 and 300,000 replications (1,460 bytes a replication; the formula gives 1,568) and 144 MB
-for national-2026 at 500 (formula 135 MB), from which :data:`BASE_BYTES`; with 2 workers, the
-pool added 73 MB (:data:`WORKER_BYTES` each, and the blocks they hold).
+Memory is what the results keep (:mod:`sim.results.projections`): per replication, record days ×
+(4 stocks per group + 1 per channel) counts, 8 bytes each as a block records them and 4 as the
+parent keeps them (:func:`sim.experiment.blocks.kept_of`: int32 whenever they fit), plus its final
+figure and crossing day (88 KB recorded and 44 KB kept for national-2026, 0.64 and 0.33 KB for
+bali-2025). Blocks are copied once into the joined arrays (:class:`sim.experiment.blocks.Joined`);
+a summary sums 6 national series at once, and ``monthly.csv`` is described a batch of
+:data:`~sim.results.projections.DESCRIBE_BYTES` at a time. Before the counts were kept compact,
+peak resident memory (all processes) of ``sim run bali-2025 --workers 1`` was 58, 207 and 499 MB
+at 1,000, 100,000 and 300,000 replications and 144 MB for national-2026 at 500, from which
+:data:`BASE_BYTES`; with 2 workers, the pool added 73 MB (:data:`WORKER_BYTES` each, and the
+blocks they hold).
 
 The estimate is pure: :func:`check` compares it with the machine's memory (:func:`machine_memory`)
 and says whether to ask before starting; the CLI asks and prints. :func:`processes` decides from
@@ -48,6 +51,7 @@ from sim.errors import ScenarioError
 from sim.experiment.blocks import BLOCK_SIZE
 from sim.model.block import horizon_of
 from sim.model.layout import layout_of
+from sim.results.projections import DESCRIBE_BYTES
 from sim.scenario.schema import Scenario
 
 SECONDS_PER_REPLICATION_UNIT_DAY = 1.0e-7
@@ -90,6 +94,11 @@ class Shape:
     def recorded_bytes(self) -> int:
         """What the results keep of a replication: 4 stocks per group and 1 per channel each record day, 2 facts."""
         return 8 * (self.records * (4 * self.groups + self.channels) + 2)
+
+    @property
+    def held_bytes(self) -> int:
+        """What the parent holds of a replication: the recorded counts as int32, the 2 facts as int64."""
+        return 4 * self.records * (4 * self.groups + self.channels) + 16
 
     @property
     def series_bytes(self) -> int:
@@ -142,8 +151,9 @@ def pool_bytes(shape: Shape, workers: int, block: int = BLOCK_SIZE) -> int:
 
 
 def run_bytes(shape: Shape, replications: int, workers: int) -> int:
-    """Peak memory of one run: its blocks and their joined copy, the summed series, and the pool."""
-    return BASE_BYTES + replications * (2 * shape.recorded_bytes + shape.series_bytes) + pool_bytes(shape, workers)
+    """Peak memory of one run: its joined counts, the series summarised at once, a batch of monthly.csv, the pool."""
+    summarised = replications * 8 * shape.records * 6  # the national series a summary sums at once
+    return BASE_BYTES + replications * shape.held_bytes + summarised + 4 * DESCRIBE_BYTES + pool_bytes(shape, workers)
 
 
 @dataclass(frozen=True)
@@ -178,12 +188,12 @@ def run(shape: Shape, name: str, replications: int, workers: int, *, up_to: bool
 def evaluations(runs: Sequence[tuple[Shape, int]], workers: int, what: str, field: str, change: str) -> Work:
     """``compare`` and ``sweep``: every block of every run is kept until all are done, then joined one run at a time."""
     reps = sum(n for _, n in runs)
-    largest = max(n * (shape.recorded_bytes + shape.series_bytes) for shape, n in runs)
     widest = max(runs, key=lambda r: r[0].recorded_bytes)[0]
+    # Every run's joined counts are held until all are summarised, one at a time.
     memory = (
         BASE_BYTES
-        + sum(n * (shape.recorded_bytes + shape.kept_bytes) for shape, n in runs)
-        + largest
+        + sum(n * (shape.held_bytes + shape.kept_bytes) for shape, n in runs)
+        + 4 * DESCRIBE_BYTES
         + pool_bytes(widest, workers)
     )
     # All runs' blocks go to the pool together, so it stays busy even when each run is one block;

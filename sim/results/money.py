@@ -45,6 +45,7 @@ from sim.scenario.schema import Scenario
 Array = np.ndarray[Any, Any]
 
 CURRENCY = "IDR"
+MONEY_REPS = 2000  # replications whose member-months are taken at once
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,13 @@ def interval_weights(h: Horizon) -> Array:
 def member_months(r: Results) -> Array:
     """Active member-months per group and replication (trapezoid between records)."""
     opening = np.asarray(r.layout.active, dtype=np.float64)
-    before = np.concatenate([np.repeat(opening[None, :, None], r.replications, axis=2), r.active[:-1]], axis=0)
     weights = interval_weights(r.horizon)[:, None, None]
-    out: Array = ((before + r.active) / 2 * weights).sum(axis=0)
+    out: Array = np.empty(r.active.shape[1:])
+    # A slice of replications at a time: the float temporaries are several times the counts.
+    for start in range(0, r.replications, MONEY_REPS):
+        active = r.active[..., start : start + MONEY_REPS]
+        before = np.concatenate([np.repeat(opening[None, :, None], active.shape[2], axis=2), active[:-1]], axis=0)
+        out[:, start : start + MONEY_REPS] = ((before + active) / 2 * weights).sum(axis=0)
     return out
 
 

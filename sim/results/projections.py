@@ -18,6 +18,7 @@ population) and for the target metric in members.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -33,6 +34,7 @@ from sim.scenario.schema import Scenario
 Array = np.ndarray[Any, Any]
 
 QUANTILES = (5, 25, 50, 75, 95)
+DESCRIBE_BYTES = 8_000_000  # monthly.csv's figures are taken this many bytes of series (as float64) at a time
 
 PROMISE_PROBABILITIES = (0.8, 0.5)
 
@@ -57,10 +59,27 @@ def verdict(probability: float) -> str:
 
 def describe(values: Array) -> dict[str, float]:
     """Mean, sd and the 5th, 25th, 50th, 75th and 95th percentiles over replications."""
-    v = np.asarray(values, dtype=np.float64)
-    q = np.percentile(v, QUANTILES)
-    out = {"mean": float(v.mean()), "sd": float(v.std(ddof=1)) if v.size > 1 else 0.0}
-    out.update({f"p{p:02d}": float(x) for p, x in zip(QUANTILES, q, strict=True)})
+    return describe_each(np.asarray(values)[None, :])[0]
+
+
+def describe_each(values: Array) -> list[dict[str, float]]:
+    """:func:`describe` of each row of ``values`` (replications along the last axis), in a few NumPy calls.
+
+    NumPy reduces each row of a C-ordered array as it would the row alone (the same pairwise sums,
+    the same order statistics), so the figures are those of row-by-row calls, bit for bit.
+    """
+    v = np.ascontiguousarray(values, dtype=np.float64)
+    # Counts are partitioned as they are, faster than as floats and to the same figures: whole
+    # numbers below 2**53 interpolate exactly alike.
+    whole = np.issubdtype(np.asarray(values).dtype, np.integer)
+    q = np.percentile(np.ascontiguousarray(values) if whole else v, QUANTILES, axis=1)
+    mean = v.mean(axis=1)
+    sd = v.std(axis=1, ddof=1) if v.shape[1] > 1 else np.zeros(v.shape[0])
+    out = []
+    for r in range(v.shape[0]):
+        row = {"mean": float(mean[r]), "sd": float(sd[r])}
+        row.update({f"p{p:02d}": float(x) for p, x in zip(QUANTILES, q[:, r], strict=True)})
+        out.append(row)
     return out
 
 
@@ -323,34 +342,54 @@ class Results:
 
     def series(self) -> dict[str, Array]:
         """Every recorded series, by name: (records, reps) arrays."""
+        return dict(self.each_series())
+
+    def each_series(self) -> Iterator[tuple[str, Array]]:
+        """Every recorded series with its name, one at a time, so that a caller need not hold them all."""
         s = self.scenario
-        out: dict[str, Array] = {
-            "active": self.active.sum(axis=1),
-            "inactive": self.inactive.sum(axis=1),
-            "registered": self.active.sum(axis=1) + self.inactive.sum(axis=1),
-            "coverage": self.active.sum(axis=1) / self.workers.sum(axis=1)[:, None],
-            "lapsed": self.lapsed.sum(axis=1),
-            "reactivated": self.reactivated.sum(axis=1),
-        }
+        active = self.active.sum(axis=1)
+        inactive = self.inactive.sum(axis=1)
+        yield "active", active
+        yield "inactive", inactive
+        yield "registered", active + inactive
+        yield "coverage", active / self.workers.sum(axis=1)[:, None]
+        yield "lapsed", self.lapsed.sum(axis=1)
+        yield "reactivated", self.reactivated.sum(axis=1)
         for region in self.layout.regions:
             groups = list(region.groups)
-            out[f"active[{region.name}]"] = self.active[:, groups].sum(axis=1)
-            out[f"registered[{region.name}]"] = out[f"active[{region.name}]"] + self.inactive[:, groups].sum(axis=1)
-            out[f"coverage[{region.name}]"] = (
-                out[f"active[{region.name}]"] / self.workers[:, groups].sum(axis=1)[:, None]
-            )
+            in_region = self.active[:, groups].sum(axis=1)
+            yield f"active[{region.name}]", in_region
+            yield f"registered[{region.name}]", in_region + self.inactive[:, groups].sum(axis=1)
+            yield f"coverage[{region.name}]", in_region / self.workers[:, groups].sum(axis=1)[:, None]
         if s.segmented or s.regions:
             for g, name in enumerate(self.layout.groups):
-                out[f"active[{name}]"] = self.active[:, g]
-                out[f"inactive[{name}]"] = self.inactive[:, g]
+                yield f"active[{name}]", self.active[:, g]
+                yield f"inactive[{name}]", self.inactive[:, g]
         for i, ch in enumerate(s.channels):
-            out[f"enrolled[{ch.name}]"] = self.enrolled[:, i]
-        return out
+            yield f"enrolled[{ch.name}]", self.enrolled[:, i]
 
     def monthly_rows(self) -> list[dict[str, Any]]:
-        """One row per record date and series, with mean, sd and percentiles."""
-        rows = []
-        for name, values in self.series().items():
-            for r, when in enumerate(self.record_dates()):
-                rows.append({"date": when.isoformat(), "series": name, **describe(values[r])})
+        """One row per record date and series, with mean, sd and percentiles.
+
+        The series are taken a batch of about :data:`DESCRIBE_BYTES` at a time, each batch in a few
+        NumPy calls, so that memory stays bounded whatever the number of replications.
+        """
+        dates = [when.isoformat() for when in self.record_dates()]
+        per_batch = max(1, DESCRIBE_BYTES // (8 * len(dates) * max(1, self.replications)))
+        rows: list[dict[str, Any]] = []
+        batch: list[tuple[str, Array]] = []
+
+        def flush() -> None:
+            figures = iter(describe_each(np.concatenate([values for _, values in batch])))
+            rows.extend({"date": when, "series": name, **next(figures)} for name, _ in batch for when in dates)
+            batch.clear()
+
+        for item in self.each_series():
+            if batch and (item[1].dtype.kind == "f") != (batch[0][1].dtype.kind == "f"):
+                flush()  # counts and shares apart, so that counts keep their whole-number dtype
+            batch.append(item)
+            if len(batch) == per_batch:
+                flush()
+        if batch:
+            flush()
         return rows

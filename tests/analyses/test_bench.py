@@ -34,6 +34,20 @@ def test_bench_cli_prints_every_figure() -> None:
     assert "s per 1,000 replications" in out
     assert re.search(r"peak memory \d+ MB", out)
     assert "state per replication" in out
+    assert "serial fraction: " in out and "results held in the parent: " in out
     assert "preview: sim run" in out
     assert "sweep: 2 points × 1,000 replications" in out
     assert out.startswith("machine: ")
+
+
+def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -> None:
+    tail = benchmark.serial_tail(SCENARIOS / "bali-2025.yaml", 3001, 2)
+    assert tail.workers == 2
+    assert 0 < tail.parent_s < 5
+    # Per replication: 6 month ends × (4 group series × 2 segments + 5 channels) int32 counts, and
+    # the 2 int64 target facts: 328 bytes, half the 640 the model records.
+    assert tail.held_bytes_per_rep == 4 * 6 * (4 * 2 + 5) + 2 * 8
+    line = benchmark._tail_line(tail, 4 * tail.parent_s)
+    assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
+    alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)
+    assert "not measured (the run stayed in one process)" in alone

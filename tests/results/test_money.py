@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import SCENARIOS
 from sim.errors import ScenarioError
 from sim.experiment.blocks import run_scenario
 from sim.rates import daily_probability, two_state_active
@@ -272,3 +273,15 @@ def test_a_regional_scenario_with_costs_uses_each_channels_own_group_and_lapse(t
     assert m.contributions == pytest.approx(5000 * mm[0] + 1000 * mm[1:].sum(axis=0))
     money = with_money(r.summary(), r)["money"]
     assert [c["name"] for c in money["channels"]] == ["North/Employers"]
+
+
+def test_member_months_taken_a_slice_of_replications_at_a_time_are_exactly_those_taken_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim.results import money
+
+    r = run_scenario(load_scenario(SCENARIOS / "bali-2025-all-levers.yaml").scenario, replications=53, seed=3)
+    monkeypatch.setattr(money, "MONEY_REPS", 10)
+    sliced = money.member_months(r)
+    monkeypatch.setattr(money, "MONEY_REPS", 10**9)
+    assert np.array_equal(sliced, money.member_months(r))

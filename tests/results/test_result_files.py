@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, SCENARIOS
@@ -97,3 +98,17 @@ def test_every_command_writes_run_json_of_this_format(tmp_path: Path) -> None:
         keys[kind] = sorted(info)
         assert isinstance(info["seed"], int), kind
     assert all(k == keys["run"] for k in keys.values()), keys
+
+
+def test_describe_each_row_gives_numpy_figures_of_that_row_alone_bit_for_bit() -> None:
+    from sim.results.projections import QUANTILES, describe_each
+
+    rng = np.random.default_rng(5)
+    for reps in (2, 9, 1001):
+        counts = rng.integers(0, 40_000_000, size=(4, 3, reps)).astype(np.int32)
+        rows = counts[:, 1]  # strided, as a group's series is
+        for values in (rows, rows / 3.7, counts.sum(axis=1)):
+            for r, got in enumerate(describe_each(values)):
+                v = np.asarray(values[r], dtype=np.float64)
+                alone = [v.mean(), v.std(ddof=1), *np.percentile(v, QUANTILES)]
+                assert list(got.values()) == [float(x) for x in alone]

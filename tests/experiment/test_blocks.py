@@ -1,0 +1,54 @@
+"""What a block ships back and how the parent joins blocks: compact, once, and exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import SCENARIOS
+from sim.experiment.blocks import BLOCK_SIZE, Block, Joined, Request, kept_of, run_block, run_scenario
+from sim.model.block import BlockOutcome
+from sim.scenario.loader import load_scenario
+
+COUNTS = ("active", "inactive", "enrolled", "lapsed", "reactivated")
+
+
+def _outcome(reps: int, value: int) -> BlockOutcome:
+    counts = np.full((2, 3, reps), value, dtype=np.int64)
+    facts = np.arange(reps, dtype=np.int64)
+    return BlockOutcome(counts, counts, counts, counts, counts, facts, facts)
+
+
+def test_counts_ship_as_int32_when_they_fit_and_int64_when_not() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    request = Request(s, 4, 1)
+    fits, too_big = kept_of(request, _outcome(4, 2**31 - 1)), kept_of(request, _outcome(4, 2**31))
+    assert {getattr(fits, n).dtype for n in COUNTS} == {np.dtype(np.int32)}
+    assert {getattr(too_big, n).dtype for n in COUNTS} == {np.dtype(np.int64)}
+    assert fits.at_target.dtype == np.int64 and int(too_big.active.max()) == 2**31
+    finals = kept_of(Request(s, 4, 1, finals_only=True), _outcome(4, 5))
+    assert finals.active.shape == (0, 3, 4) and finals.at_target.tolist() == [0, 1, 2, 3]
+
+
+def test_blocks_arriving_out_of_order_join_into_their_columns_and_widen_when_needed() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    request = Request(s, 7, 1, block_size=3)
+    blocks = request.blocks()
+    assert [(b.index, b.reps) for b in blocks] == [(0, 3), (1, 3), (2, 1)]
+    joined = Joined.of(request, blocks)
+    joined.place(blocks[2], kept_of(request, _outcome(1, 2**31)))
+    joined.place(blocks[0], kept_of(request, _outcome(3, 1)))
+    joined.place(blocks[1], kept_of(request, _outcome(3, 2)))
+    r = joined.results()
+    assert r.active.dtype == np.int64
+    assert r.active[0, 0].tolist() == [1, 1, 1, 2, 2, 2, 2**31]
+    assert r.at_target.tolist() == [0, 1, 2, 0, 1, 2, 0]
+
+
+def test_a_run_holds_exactly_the_model_counts_in_compact_form() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    r = run_scenario(s, replications=BLOCK_SIZE + 5, seed=3)
+    model = [run_block(s, 3, Block(0, BLOCK_SIZE)), run_block(s, 3, Block(1, 5))]
+    for name in (*COUNTS, "at_target", "crossed_on"):
+        whole = np.concatenate([getattr(m, name) for m in model], axis=-1)
+        assert np.array_equal(getattr(r, name), whole), name
+    assert r.active.dtype == np.int32 and r.at_target.dtype == np.int64
