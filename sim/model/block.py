@@ -136,7 +136,7 @@ def simulate_block(s: Scenario, seed: np.random.SeedSequence, reps: int, marks: 
             g,
             layout.lapse[g],
             horizon.days,
-            stream(seed, f"lapse:{group}:params"),
+            stream(seed, f"lapse:{layout.lapse_draws[g]}:params"),
             stream(seed, f"lapse:{group}"),
         )
     for i, placed in enumerate(layout.channels):

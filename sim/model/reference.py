@@ -148,7 +148,7 @@ KINDS: dict[type[ChannelBase], Callable[..., None]] = {
 
 def _lapse(plan: Plan, stocks: Stocks, layout: Layout, g: int, seed: np.random.SeedSequence) -> None:
     name, rates = layout.groups[g], layout.lapse[g]
-    params, rng = stream(seed, f"lapse:{name}:params"), stream(seed, f"lapse:{name}")
+    params, rng = stream(seed, f"lapse:{layout.lapse_draws[g]}:params"), stream(seed, f"lapse:{name}")
     out = daily_probability(rates.monthly_rate.sample(params, stocks.reps))
     back = daily_probability(rates.reactivation_monthly_rate.sample(params, stocks.reps))
     returns = bool(np.any(back > 0))
