@@ -152,7 +152,7 @@ def simulate_block(
     env = simpy.Environment()
     stocks = baseline_stocks(s, horizon, reps)
     draws = Draws(s.draws == "exact", log)
-    lapse = Lapse(seed, layout.groups, layout.lapse, reps, horizon.days, log)
+    lapse = Lapse(seed, layout.groups, layout.lapse, reps, horizon.days, log, layout.lapse_draws)
     revision = Revision()
     contexts = []
     for i, placed in enumerate(layout.channels):

@@ -33,9 +33,12 @@ class Lapse:
         reps: int,
         days: int,
         log: DrawLog | None = None,
+        draw_names: Sequence[str] | None = None,
     ) -> None:
+        # A national lapse is drawn under one name for every region (``Layout.lapse_draws``), so
+        # its value is shared in each replication; its daily draws stay each group's own.
         lapse, back = [], []
-        for name, r in zip(groups, rates, strict=True):
+        for name, r in zip(draw_names or groups, rates, strict=True):
             params = stream(seed, f"lapse:{name}:params")
             lapse.append(daily_probability(r.monthly_rate.sample(params, reps)))
             back.append(daily_probability(r.reactivation_monthly_rate.sample(params, reps)))

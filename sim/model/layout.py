@@ -4,7 +4,11 @@ The model works on group indices. A single-region scenario's groups are its segm
 ``bpu``, or ``all``) and its channels keep their names, so their random streams are exactly those
 of earlier versions. A national scenario's groups are ``region/segment`` and its channels are
 ``region/channel``: every region keeps its own pool of workers, its own lapse and its own random
-streams, and a :class:`RegionSlice` says which groups and channels belong to which region.
+streams, and a :class:`RegionSlice` says which groups and channels belong to which region. The one
+exception is a national lapse (set once at the top, :mod:`sim.scenario.schema`): it is one uncertain
+national figure, so every region draws it from the same stream (``/segment``, a name no group can
+have) and shares its value in each replication, rather than 38 independent draws averaging its
+uncertainty away in the national total.
 """
 
 from __future__ import annotations
@@ -44,11 +48,14 @@ class Layout:
     active: tuple[int, ...]
     inactive: tuple[int, ...]
     lapse: tuple[LapseRates, ...]
+    lapse_draws: tuple[str, ...]  # the name each group's lapse rates are drawn under
     channels: tuple[Placed, ...]
     regions: tuple[RegionSlice, ...] = ()
 
 
-def _area(area: Area | Scenario, prefix: str, first_group: int, first_channel: int) -> tuple[Layout, RegionSlice]:
+def _area(
+    area: Area | Scenario, prefix: str, first_group: int, first_channel: int, national: bool = False
+) -> tuple[Layout, RegionSlice]:
     segments = area.segments if isinstance(area, Area) else area.groups
     per = area.per_segment if isinstance(area, Area) else area.per_group
     workers = per(area.population.workers)
@@ -63,6 +70,7 @@ def _area(area: Area | Scenario, prefix: str, first_group: int, first_channel: i
         active=tuple(per(area.baseline.active)),
         inactive=tuple(per(area.baseline.inactive)),
         lapse=tuple(area.lapse_for(g) for g in segments),
+        lapse_draws=tuple(("/" if national else prefix) + g for g in segments),
         channels=channels,
     )
     span = RegionSlice(
@@ -82,7 +90,8 @@ def layout_of(s: Scenario) -> Layout:
     slices: list[RegionSlice] = []
     g = c = 0
     for region in s.regions:
-        part, span = _area(region, f"{region.name}/", g, c)
+        national = "lapse" in s.model_fields_set and region.lapse == s.lapse
+        part, span = _area(region, f"{region.name}/", g, c, national)
         parts.append(part)
         slices.append(RegionSlice(region.name, span.groups, span.channels, region.target))
         g, c = g + len(part.groups), c + len(part.channels)
@@ -93,6 +102,7 @@ def layout_of(s: Scenario) -> Layout:
         active=tuple(x for p in parts for x in p.active),
         inactive=tuple(x for p in parts for x in p.inactive),
         lapse=tuple(x for p in parts for x in p.lapse),
+        lapse_draws=tuple(x for p in parts for x in p.lapse_draws),
         channels=tuple(x for p in parts for x in p.channels),
         regions=tuple(slices),
     )

@@ -130,7 +130,7 @@ def simulate_block_numpy(
     layout = layout_of(s)
     stocks = baseline_stocks(s, h, reps)
     draws = Draws(s.draws == "exact")
-    lapse = Lapse(seed, layout.groups, layout.lapse, reps, h.days)
+    lapse = Lapse(seed, layout.groups, layout.lapse, reps, h.days, draw_names=layout.lapse_draws)
     plan = Plan()
     revision = Revision()
     channels = []

@@ -7,9 +7,11 @@ A scenario names a horizon (``start`` to ``end``), the working population and to
 
 A national scenario gives ``regions`` instead: each region (a province or a regional office) has
 its own population, baseline, lapse, channels and optional target, and the top-level ``target`` is
-the national total. The model runs every region's segments as groups of one run
-(:mod:`sim.model.layout`); the top-level ``population``, ``baseline`` and ``channels`` of such a scenario
-are then derived national totals (channels renamed ``region/channel``), for reading only.
+the national total. A top-level ``lapse`` there is every region's that sets none of its own, so one
+national rate is written (and fitted, ``lapse.bpu.monthly_rate``) once. The model runs every region's
+segments as groups of one run (:mod:`sim.model.layout`); the top-level ``population``, ``baseline``
+and ``channels`` of such a scenario are then derived national totals (channels renamed
+``region/channel``), for reading only.
 
 Models here check each field on its own; :mod:`sim.scenario.checks` checks how fields fit together, and
 :mod:`sim.scenario.loader` turns both kinds of problem into one-line errors that point at the YAML line.
@@ -139,7 +141,7 @@ class Region(Area):
 # their plain types for every reader.
 DERIVED: Any = None
 
-REGIONAL_ONLY = ("population", "baseline", "lapse", "channels")
+REGIONAL_ONLY = ("population", "baseline", "channels")
 
 
 def _national(regions: list[Region]) -> dict[str, object]:
@@ -197,6 +199,12 @@ class Scenario(Frozen):
             given = [f for f in REGIONAL_ONLY if f in self.model_fields_set]
             if given:
                 raise ValueError(f"a scenario with regions gives {', '.join(given)} per region, not at the top")
+            if "lapse" in self.model_fields_set:
+                regions = [
+                    r if "lapse" in r.model_fields_set else r.model_copy(update={"lapse": self.lapse})
+                    for r in self.regions
+                ]
+                object.__setattr__(self, "regions", regions)
             for key, value in _national(self.regions).items():
                 object.__setattr__(self, key, value)  # derived once, then frozen like the rest
             return self
@@ -259,6 +267,8 @@ def _uncertain(
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
     """The resolved scenario as plain YAML-ready data (a national scenario without its derived totals)."""
-    derived = {"population", "baseline", "lapse", "channels"} if scenario.regions else {"regions"}
+    derived = {"population", "baseline", "channels"} if scenario.regions else {"regions"}
+    if scenario.regions and "lapse" not in scenario.model_fields_set:
+        derived.add("lapse")
     data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True, exclude=derived)
     return data

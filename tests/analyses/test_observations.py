@@ -115,3 +115,33 @@ def test_each_metric_reads_its_own_series_from_the_results() -> None:
         (Observation(when, "enrolled", 0, channel="BRI KUR"), series["enrolled[BRI KUR]"][row]),
     ]:
         assert simulated(results, o) == pytest.approx(expected), o.series
+
+
+def test_a_segment_of_a_national_scenario_is_the_sum_over_its_regions(regional_file: Path) -> None:
+    from sim.analyses.history.observations import Observation, segment_groups, simulated
+    from sim.experiment.blocks import run_scenario
+
+    s = load_scenario(regional_file).scenario
+    assert segment_groups(s, "bpu") == [1]  # only North has segments
+    assert segment_groups(s, "North/pu") == [0]
+    assert segment_groups(s, "jakon") == []
+    results = run_scenario(s, replications=20, seed=3)
+    when = date(2025, 9, 30)
+    row = results.record_dates().index(when)
+    series = results.series()
+    assert simulated(results, Observation(when, "active", 0, segment="pu")) == pytest.approx(
+        series["active[North/pu]"][row]
+    )
+    south = Observation(when, "registered", 0, segment="all")
+    assert simulated(results, south) == pytest.approx(
+        series["active[South/all]"][row] + series["inactive[South/all]"][row]
+    )
+
+
+def test_a_national_history_may_name_segments_without_a_region(tmp_path: Path) -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "national-backtest-2025.yaml").scenario
+    path = write(tmp_path, "date,metric,value,segment\n2025-03,active,5,jakon\n2025-03,active,5,Bali/pu\n")
+    check_against(read_observations(path), scenario, path)
+    path = write(tmp_path, "date,metric,value,segment\n2025-03,active,5,migrant\n")
+    with pytest.raises(ScenarioError, match=r":2: segment: segment 'migrant' is not in the scenario"):
+        check_against(read_observations(path), scenario, path)

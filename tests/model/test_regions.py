@@ -196,3 +196,50 @@ def test_variants_merge_regions_by_name(tmp_path: Path, regional_file: Path) -> 
     assert changes["regions[South]"][0]["name"] == "South"
     assert changes["regions[South]"][1] == "—"
     assert not any(path.startswith("regions[South].") for path in changes)
+
+
+def test_a_top_level_lapse_is_every_region_s_that_sets_none(tmp_path: Path) -> None:
+    text = REGIONAL.replace("    lapse: {monthly_rate: 0.02, reactivation_monthly_rate: 0.01}\n", "")
+    text = text.replace("regions:\n", "lapse: {monthly_rate: 0.05, reactivation_monthly_rate: 0.03}\nregions:\n", 1)
+    path = tmp_path / "national-lapse.yaml"
+    path.write_text(text, encoding="utf-8")
+    s = load_scenario(path).scenario
+    north, south = s.regions
+    assert north.lapse_for("pu").monthly_rate.mean == 0.01  # its own
+    assert south.lapse_for("all").monthly_rate.mean == 0.05
+    assert south.lapse_for("all").reactivation_monthly_rate.mean == 0.03
+    assert layout_of(s).lapse[2] == south.lapse_for("all")
+    # The resolved scenario keeps the top-level lapse, so it loads back the same.
+    from sim.scenario.schema import scenario_data
+
+    again = tmp_path / "again.yaml"
+    again.write_text(yaml.safe_dump(scenario_data(s), sort_keys=False), encoding="utf-8")
+    assert load_scenario(again).scenario == s
+
+
+def test_a_national_lapse_is_one_draw_shared_by_every_region(tmp_path: Path) -> None:
+    # Two identical regions without channels: the national lapse rate is one uncertain figure, so each
+    # replication's two regions lapse alike (correlation near 1); a region's own rates are drawn apart.
+    region = (
+        "  - name: {name}\n    population: {{workers: 200000}}\n    baseline: {{active: 100000}}\n{own}"
+        "    channels: []\n"
+    )
+    own = "    lapse: {monthly_rate: {uniform: [0.0, 0.5]}}\n"
+    head = "name: Shared\nstart: 2025-01-01\nend: 2025-03-31\ntarget: {members: 1, by: 2025-03-31}\n"
+    shared = tmp_path / "shared.yaml"
+    shared.write_text(
+        head
+        + "lapse: {monthly_rate: {uniform: [0.0, 0.5]}}\nregions:\n"
+        + region.format(name="A", own="")
+        + region.format(name="B", own=""),
+        encoding="utf-8",
+    )
+    apart = tmp_path / "apart.yaml"
+    apart.write_text(head + "regions:\n" + region.format(name="A", own=own) + region.format(name="B", own=own))
+    s = load_scenario(shared).scenario
+    assert layout_of(s).lapse_draws == ("/all", "/all")
+    assert layout_of(load_scenario(apart).scenario).lapse_draws == ("A/all", "B/all")
+    together = run_scenario(s, replications=200, seed=5).active[-1]
+    alone = run_scenario(load_scenario(apart).scenario, replications=200, seed=5).active[-1]
+    assert np.corrcoef(together)[0, 1] > 0.99
+    assert abs(np.corrcoef(alone)[0, 1]) < 0.3  # independent: |r| < 0.3 with probability > 0.99 at n = 200

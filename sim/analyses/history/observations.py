@@ -9,9 +9,11 @@ A CSV with one published figure per row::
 ``date`` is ``YYYY-MM-DD``, or ``YYYY-MM`` for a figure "as of" a month, read as its last day.
 ``metric`` is ``active``, ``registered``, ``coverage`` (active members / workers) or ``enrolled``
 (cumulative enrolments of the channel named in ``channel``). ``segment`` narrows ``active``,
-``registered`` or ``coverage`` to one segment. ``sd`` is the figure's noise level in its own units;
-``weight`` (default 1) scales an estimated noise level instead: a row of weight ``w`` is trusted
-like ``w`` rows of weight 1. ``region`` and ``source`` are carried through to reports.
+``registered`` or ``coverage`` to one segment: a group of the scenario (``pu``, or ``Bali/pu`` in a
+national one), or in a national scenario a segment of every region (``pu``: the sum of all ``*/pu``).
+``sd`` is the figure's noise level in its own units; ``weight`` (default 1) scales an estimated
+noise level instead: a row of weight ``w`` is trusted like ``w`` rows of weight 1. ``region`` and
+``source`` are carried through to reports.
 
 Every problem is one :class:`~sim.errors.ScenarioError` naming the file, the line and the column.
 """
@@ -186,12 +188,21 @@ def read_observations(path: Path) -> tuple[Observation, ...]:
     return tuple(out)
 
 
+def segment_groups(scenario: Scenario, segment: str) -> list[int]:
+    """The groups a ``segment`` cell names: that group, or in a national scenario every region's segment."""
+    if segment in scenario.groups:
+        return [scenario.groups.index(segment)]
+    if not scenario.regions:
+        return []
+    return [i for i, g in enumerate(scenario.groups) if g.rpartition("/")[2] == segment]
+
+
 def check_against(observations: tuple[Observation, ...], scenario: Scenario, file: Path) -> None:
     """Refuse rows naming a segment or channel the scenario does not have."""
     channels = [ch.name for ch in scenario.channels]
     for o in observations:
         where = Location(file, o.line)
-        if o.segment and o.segment not in scenario.groups:
+        if o.segment and not segment_groups(scenario, o.segment):
             allowed = ", ".join(scenario.groups) if scenario.segmented else "none (the scenario has no segments)"
             raise ScenarioError(
                 f"segment {o.segment!r} is not in the scenario; allowed: {allowed}", where=where, field="segment"
@@ -207,7 +218,7 @@ def trajectory(results: Results, o: Observation) -> FloatArray:
     s = results.scenario
     if o.metric == "enrolled":
         return np.asarray(results.enrolled[:, [ch.name for ch in s.channels].index(o.channel)], dtype=np.float64)
-    rows = slice(None) if not o.segment else slice(s.groups.index(o.segment), s.groups.index(o.segment) + 1)
+    rows = slice(None) if not o.segment else segment_groups(s, o.segment)
     active = results.active[:, rows].sum(axis=1)
     if o.metric == "active":
         return np.asarray(active, dtype=np.float64)
