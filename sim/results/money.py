@@ -32,10 +32,11 @@ import numpy as np
 from sim.channels.agent_network import AgentNetwork
 from sim.channels.base import ChannelBase
 from sim.channels.funded_batch import Batch, FundedBatch
+from sim.model.layout import layout_of
 from sim.rates import DAYS_PER_MONTH, two_state_active
 from sim.results.projections import Results, describe
 from sim.scenario.calendar import Horizon, add_months, days_in_month
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import LapseRates, Scenario
 
 Array = np.ndarray[Any, Any]
 
@@ -130,9 +131,8 @@ def _funding_end(b: Batch) -> date:
     return add_months(b.on, b.funded_months)
 
 
-def recruit_active_share(r: Results, group: str, months: Array | float, active: float = 1.0) -> Array:
+def recruit_active_share(rates: LapseRates, months: Array | float, active: float = 1.0) -> Array:
     """Expected share of recruits active ``months`` later, starting with ``active`` of them paying."""
-    rates = r.scenario.lapse_for(group)
     mu, rho = rates.monthly_rate.mean, rates.reactivation_monthly_rate.mean
     m = np.atleast_1d(np.asarray(months, dtype=np.float64))
     return np.array([two_state_active(active, 1.0 - active, mu, rho, float(t)) for t in m])
@@ -142,7 +142,9 @@ def net_new_active(r: Results, channel: int) -> Array:
     """Recruits of ``channel`` expected still active at the end of the horizon, per replication."""
     s, h = r.scenario, r.horizon
     ch = s.channels[channel]
-    group = s.groups[s.group_of(ch.segment)]
+    # The group's own lapse rates: a national scenario's channel recruits from ``region/segment``.
+    layout = layout_of(s)
+    rates = layout.lapse[layout.channels[channel].group]
     if isinstance(ch, FundedBatch):
         total = np.zeros(r.replications)
         for b, members in zip(ch.batches, batch_members(r, channel, ch), strict=True):
@@ -151,12 +153,12 @@ def net_new_active(r: Results, channel: int) -> Array:
                 total += members
                 continue
             keep = (b.continue_share or ch.continue_share).mean
-            total += members * recruit_active_share(r, group, (h.days - end) / DAYS_PER_MONTH, keep)[0]
+            total += members * recruit_active_share(rates, (h.days - end) / DAYS_PER_MONTH, keep)[0]
         return total
     ends = np.asarray(h.record_days, dtype=np.float64)
     starts = np.concatenate([[0.0], ends[:-1] + 1])
     mid = (starts + ends) / 2
-    share = recruit_active_share(r, group, (h.days - mid) / DAYS_PER_MONTH)
+    share = recruit_active_share(rates, (h.days - mid) / DAYS_PER_MONTH)
     out: Array = (_enrolled_by_interval(r, channel) * share[:, None]).sum(axis=0)
     return out
 
