@@ -78,7 +78,11 @@ def lever_tag(lang: Lang, lever: Lever, value: str) -> Tag:
     )
     if lever.path.endswith("target.members"):
         label_key = "lever.members_target"
-    attrs: dict[str, TagAttrValue] = {"data-testid": f"lever-{lever.path}", "data-path": lever.path, "data-written": lever.written}
+    attrs: dict[str, TagAttrValue] = {
+        "data-testid": f"lever-{lever.path}",
+        "data-path": lever.path,
+        "data-written": lever.written,
+    }
     if lever.kind == "date":
         row = tags.input(
             type="date",
