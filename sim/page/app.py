@@ -21,7 +21,6 @@ from typing import Any
 
 from htmltools import HTMLDependency, Tag, TagAttrValue, TagList, tags
 from shiny import App, Inputs, Outputs, Session, reactive, render, ui
-from starlette.requests import Request
 
 from sim.analyses.compare import paired
 from sim.errors import ScenarioError
@@ -193,7 +192,7 @@ def header(lang: Lang, ctx: Context, view: View, loaded: Loaded | None) -> Tag:
     return tags.div(*parts, toggle)
 
 
-def page_for(ctx: Context, request: Request) -> Tag:
+def page_for(ctx: Context, request: Any) -> Tag:
     """The whole page for one request, in its language, with its levers at the URL's values."""
     view = parse_view(request.url.query, ctx.folder.names(), ctx.lang)
     lang = Lang(view.lang)
@@ -435,8 +434,15 @@ def session_server(ctx: Context) -> Any:
                 return
             formats = list(input.formats()) or ["html"]
             try:
-                folder = await asyncio.to_thread(
-                    keep.export_report, loaded, now.sets, now.answer, ctx.results_dir, lang.code, formats
+                folder = await asyncio.get_running_loop().run_in_executor(
+                    ctx.workers.threads,
+                    keep.export_report,
+                    loaded,
+                    now.sets,
+                    now.answer,
+                    ctx.results_dir,
+                    lang.code,
+                    formats,
                 )
                 note.set(
                     tags.div(
@@ -466,7 +472,8 @@ def session_server(ctx: Context) -> Any:
             failure = ""
             if state == "error":
                 error = compute.error.get()
-                failure = str(error) if isinstance(error, RunFailed) else f"{type(error).__name__}: {error}"
+                replaced = isinstance(error, RunFailed) and error.replaced
+                failure = lang.t("page.worker_died") if replaced else f"{error}"
             shown_state = {"success": "success", "error": "error"}.get(state, "running")
             return views.progress(
                 lang, done.get(), loaded.scenario.replications, shown_state, loaded.scenario.seed, failure
@@ -513,7 +520,7 @@ def session_server(ctx: Context) -> Any:
 def make_app(ctx: Context) -> App:
     """The Shiny app for ``ctx``: a page per request, a reactive graph per tab."""
 
-    def page(request: Request) -> Tag:
+    def page(request: Any) -> Tag:  # a starlette Request
         return page_for(ctx, request)
 
     return App(page, session_server(ctx))

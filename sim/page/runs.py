@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, TypeVar
@@ -41,7 +41,11 @@ T = TypeVar("T")
 
 
 class RunFailed(Exception):
-    """A run could not finish: a worker died, or the model raised."""
+    """A run could not finish: a worker died (``replaced``: the pool was renewed), or the model raised."""
+
+    def __init__(self, message: str, replaced: bool = False) -> None:
+        super().__init__(message)
+        self.replaced = replaced
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,9 @@ class Workers:
     def __init__(self, count: int) -> None:
         self.count = count
         self.pool = self._start()
+        # Threads that wait on the pool, the server's own: asyncio.run would wait for its default
+        # executor's threads on shutdown, and with them for a run in progress.
+        self.threads = ThreadPoolExecutor(max(4, count), thread_name_prefix="sim-run")
         self.replaced = 0
         self._lock = threading.Lock()
 
@@ -152,6 +159,7 @@ class Workers:
 
     def stop(self) -> None:
         stop_pool(self.pool)
+        self.threads.shutdown(wait=False, cancel_futures=True)
 
     def pids(self) -> list[int]:
         processes = getattr(self.pool, "_processes", None) or {}
@@ -161,11 +169,13 @@ class Workers:
 async def preview(workers: Workers, scenario: Scenario, seed: int, warnings: tuple[str, ...]) -> Answer:
     """The first block's answer, from one worker."""
     pool = workers.pool
-    future = pool.submit(preview_answer, scenario, seed, PREVIEW_REPS, warnings)
+    future: Future[Answer] | None = None
     try:
+        future = pool.submit(preview_answer, scenario, seed, PREVIEW_REPS, warnings)
         return await asyncio.wrap_future(future)
     except asyncio.CancelledError:
-        future.cancel()
+        if future is not None:
+            future.cancel()
         raise
     except Exception as exc:
         raise _failure(workers, pool, exc) from None
@@ -194,7 +204,7 @@ async def full(
         results = run(scenario, seed, replications, executor=tracked, workers=workers.count, progress=count)
         return answer_of(results, warnings, final=True)
 
-    task = loop.run_in_executor(None, work)
+    task = loop.run_in_executor(workers.threads, work)
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
@@ -209,7 +219,7 @@ def _failure(workers: Workers, pool: ProcessPoolExecutor, exc: Exception) -> Run
 
     if isinstance(exc, BrokenProcessPool):
         workers.replace(pool)
-        return RunFailed("a worker process stopped during the run; it has been replaced")
+        return RunFailed("a worker process stopped during the run; it has been replaced", replaced=True)
     return RunFailed(f"{type(exc).__name__}: {exc}")
 
 
