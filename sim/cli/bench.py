@@ -3,7 +3,8 @@
 For each scenario it prints the SimPy model's time against the NumPy reference on the same
 replications (medians over ``--repeat`` runs, and the median of their ratios measured in the same
 run), ``sim run`` end to end in a fresh interpreter with results written, its peak memory, and the
-state a replication holds. Then a 200-replication preview, a sweep and a large run.
+state a replication holds. Then a 200-replication preview, a sweep, a large run, and the what-if page
+(first and full answer after a lever change, memory over the changes).
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ def bench_command(
     big: int | None = typer.Option(
         None, "--big", min=0, help="replications of the memory run (default 100,000 with the default scenarios, else 0)"
     ),
+    page_changes: int | None = typer.Option(
+        None,
+        "--page-changes",
+        min=0,
+        help="lever changes on sim serve in Chromium (default 200 with the default scenarios)",
+    ),
 ) -> None:
     """Time the model on SCENARIOS and print the figures."""
-    for text in figures(scenarios, reps, repeat, workers, sweep_points, big):
+    for text in figures(scenarios, reps, repeat, workers, sweep_points, big, page_changes):
         typer.echo(text)

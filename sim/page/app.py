@@ -303,6 +303,18 @@ def session_server(ctx: Context) -> Any:
             ev = head(base.evaluation, answer.replications)
             return Shown(answer, paired(ev, answer.evaluation), sets)
 
+        async def publish(answer: Shown | None, replications: int) -> None:
+            """Show a preview or progress now; shielded, so that a newer change never cuts a flush short."""
+
+            async def now() -> None:
+                async with reactive.lock():
+                    if answer is not None:
+                        shown.set(answer)
+                    done.set(replications)
+                    await reactive.flush()
+
+            await asyncio.shield(asyncio.ensure_future(now()))
+
         @reactive.extended_task
         async def compute(ask: Ask) -> Shown:
             base_task = ctx.as_written(ask.name, ask.loaded)
@@ -327,16 +339,13 @@ def session_server(ctx: Context) -> Any:
             )
             try:
                 quick = await show(await first_block, ask.sets, base_task)
-                async with reactive.lock():
-                    shown.set(quick)
-                    done.set(quick.answer.replications)
-                    await reactive.flush()
+                shown_reps = quick.answer.replications
+                await publish(quick, shown_reps)
                 while not whole.done():
                     await asyncio.wait({whole}, timeout=0.2)
-                    if seen[0] > done.get():
-                        async with reactive.lock():
-                            done.set(seen[0])
-                            await reactive.flush()
+                    if seen[0] > shown_reps:  # reactive values cannot be read inside the task
+                        shown_reps = seen[0]
+                        await publish(None, shown_reps)
                 return await show(await asyncio.shield(whole), ask.sets, base_task)
             except asyncio.CancelledError:
                 first_block.cancel()

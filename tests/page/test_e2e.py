@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
+from page_fixtures import Served
 from sim.i18n.language import Lang
 from sim.page.levers import checked
 from sim.page.url import View, view_query
 from sim.scenario.loader import load_scenario
 from tests.conftest import run_cli
-from tests.page.conftest import Served
 
 pytestmark = pytest.mark.e2e
 
@@ -230,10 +230,12 @@ def test_a_regional_scenario_has_a_region_selector_and_table(browsing: Any, outs
     assert page.get_by_test_id("lever-regions[Bali].channels[BPR agents].agents").is_visible()
     assert not page.get_by_test_id("lever-regions[Nusa Tenggara Barat].channels[BRI KUR].enrollment_rate").is_visible()
     page.wait_for_function("() => location.search.includes('region=Bali')")
+    settled(page)  # the full answer arrives after progress reports, not a failed run
+    assert any(s.startswith("running:") and not s.startswith("running:0:") for s in stages(page))
 
 
 def test_the_offline_check_catches_a_request_off_the_machine(browsing: Any, served: Served) -> None:
-    from tests.page.conftest import is_local
+    from page_fixtures import is_local
 
     page = browsing.new_page()
     seen: list[str] = []

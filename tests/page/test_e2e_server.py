@@ -17,7 +17,7 @@ from typing import Any
 import psutil
 import pytest
 
-from tests.page.conftest import Served, start_server
+from page_fixtures import Served, start_server
 from tests.page.test_e2e import AGENTS, set_lever, settled, url_of
 
 pytestmark = pytest.mark.e2e

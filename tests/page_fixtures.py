@@ -1,4 +1,4 @@
-"""The page's end-to-end fixtures: a real ``sim serve`` on a free port, and Debian's Chromium driven by Playwright.
+"""Helpers of the page's end-to-end tests: a real ``sim serve`` on a free port, and what the browser records.
 
 The server runs the installed command on a copy of a few scenarios (saving writes beside them) and
 logs to a file (a pipe would be held open by its workers). Every page records requests that leave
@@ -17,15 +17,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from tests.conftest import ROOT, SCENARIOS
-
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCENARIO_FILES = ("bali-2025.yaml", "bali-2025-all-bprs.yaml", "banuspa-2026.yaml")
 
@@ -40,12 +36,6 @@ new MutationObserver(function () {
   if (window.__stages[window.__stages.length - 1] !== s) window.__stages.push(s);
 }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("e2e") is not None and CHROMIUM is None:
-            item.add_marker(pytest.mark.skip(reason="Chromium is not installed (Debian: apt-get install -y chromium)"))
 
 
 def free_port() -> int:
@@ -100,35 +90,6 @@ def start_server(tmp: Path, *extra: str, host: str = "127.0.0.1") -> Served:
     return Served(process, url, scenarios, results, log)
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    server = start_server(tmp_path_factory.mktemp("serve"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-default-apps",
-        ],
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
-
-
 LOCAL_URL = re.compile(r"^(?!https?://(127(\.\d+){3}|localhost)[:/]).*")
 
 
@@ -137,20 +98,3 @@ def is_local(url: str) -> bool:
     return parts.scheme in ("data", "blob", "about") or bool(
         parts.hostname and (parts.hostname == "localhost" or parts.hostname.startswith("127."))
     )
-
-
-@pytest.fixture
-def browsing(context: Any) -> Any:
-    """The browser context, recording the run's stages in every page."""
-    context.add_init_script(STAGES)
-    return context
-
-
-@pytest.fixture
-def outside(context: Any) -> Iterator[list[str]]:
-    """Requests that left 127.0.0.1 (aborted); asserted empty at the end of every test that uses it."""
-    bad: list[str] = []
-    context.on("request", lambda request: None if is_local(request.url) else bad.append(request.url))
-    context.route(LOCAL_URL, lambda route: route.abort())
-    yield bad
-    assert bad == [], f"requests left 127.0.0.1: {bad}"
