@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from page_fixtures import CHROMIUM, LOCAL_URL, STAGES, Served, is_local, start_server
+from page_fixtures import CHROMIUM, CHROMIUM_FLAGS, LOCAL_URL, STAGES, Served, is_local, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -113,15 +113,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-default-apps",
-        ],
+        "args": [*CHROMIUM_FLAGS, "--disable-default-apps"],
     }
 
 

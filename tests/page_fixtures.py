@@ -23,6 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Headless Chromium without the background traffic that would leave the machine, for every browser test.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 SCENARIO_FILES = ("bali-2025.yaml", "bali-2025-all-bprs.yaml", "banuspa-2026.yaml")
 
 # Every change of the run's state (status, replications done, final mean), in order, kept in the page.

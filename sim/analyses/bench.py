@@ -325,7 +325,7 @@ def page_server(folder: Path, name: str, changes: int, workers: int = 2) -> Page
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise ScenarioError("the page benchmark drives Chromium through Playwright: pip install -e '.[test]'") from None
+        raise ScenarioError("the page benchmark drives Chromium through Playwright: pip install '.[bench]'") from None
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         raise ScenarioError("the page benchmark needs Chromium (Debian: apt-get install -y chromium)")

@@ -28,12 +28,7 @@ def bench_command(
     big: int | None = typer.Option(
         None, "--big", min=0, help="replications of the memory run (default 100,000 with the default scenarios, else 0)"
     ),
-    page_changes: int | None = typer.Option(
-        None,
-        "--page-changes",
-        min=0,
-        help="lever changes on sim serve in Chromium (default 200 with the default scenarios)",
-    ),
+    page_changes: int | None = typer.Option(None, "--page-changes", min=0, help="sim serve lever changes to time"),
 ) -> None:
     """Time the model on SCENARIOS and print the figures."""
     for text in figures(scenarios, reps, repeat, workers, sweep_points, big, page_changes):

@@ -24,6 +24,5 @@ def serve_command(
     """Serve the what-if page: pick a scenario, move levers, compare strategies, keep what was decided."""
     options = Options(scenarios, results_dir, host, port, not no_browser, lang, token, workers)
     serve(options, lambda text: typer.echo(text, err=text.startswith("warning")))
-    # Interpreter teardown with matplotlib and shiny loaded takes over a second; the pool is stopped.
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(0)  # the pool is stopped; interpreter teardown (matplotlib, shiny) would take over a second

@@ -418,6 +418,11 @@ def session_server(ctx: Context) -> Any:
         def _clear() -> None:
             pinned.set(None)
 
+        def tell(testid: str, text: str) -> None:
+            """What became of a save or an export, under the buttons: green when kept, red when not."""
+            kind = "danger" if testid.endswith("error") else "success"
+            note.set(tags.div(text, class_=f"alert alert-{kind} py-1", **{"data-testid": testid}))
+
         @reactive.effect
         @reactive.event(input.save)
         def _save() -> None:
@@ -425,15 +430,9 @@ def session_server(ctx: Context) -> Any:
                 return
             try:
                 path = keep.save_scenario(loaded, view.get().sets, str(input.save_label()))
-                note.set(
-                    tags.div(
-                        lang.t("page.saved", file=str(path)),
-                        class_="alert alert-success py-1",
-                        **{"data-testid": "saved"},
-                    )
-                )
+                tell("saved", lang.t("page.saved", file=str(path)))
             except (ScenarioError, OSError) as exc:
-                note.set(tags.div(str(exc), class_="alert alert-danger py-1", **{"data-testid": "saved-error"}))
+                tell("saved-error", str(exc))
 
         @reactive.effect
         @reactive.event(input.export)
@@ -453,15 +452,9 @@ def session_server(ctx: Context) -> Any:
                     lang.code,
                     formats,
                 )
-                note.set(
-                    tags.div(
-                        lang.t("page.exported", folder=str(folder)),
-                        class_="alert alert-success py-1",
-                        **{"data-testid": "exported"},
-                    )
-                )
+                tell("exported", lang.t("page.exported", folder=str(folder)))
             except (ScenarioError, OSError) as exc:
-                note.set(tags.div(str(exc), class_="alert alert-danger py-1", **{"data-testid": "exported-error"}))
+                tell("exported-error", str(exc))
 
         @render.ui
         def verdict() -> Tag | None:

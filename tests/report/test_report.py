@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from page_fixtures import CHROMIUM_FLAGS
 from sim.cli import main
 from sim.cli.report import parse_formats
 from sim.errors import ScenarioError
@@ -214,16 +215,7 @@ def _chromium() -> str | None:
 
 
 def _headless(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-    ]
+    flags = ["--headless", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
     return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
 
 
