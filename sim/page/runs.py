@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
-import numpy as np
-
 from sim.experiment.blocks import BLOCK_SIZE, run_scenario
 from sim.experiment.evaluation import Evaluation, evaluation_of
 from sim.experiment.interrupts import worker_signals
@@ -221,8 +219,3 @@ def _failure(workers: Workers, pool: ProcessPoolExecutor, exc: Exception) -> Run
         workers.replace(pool)
         return RunFailed("a worker process stopped during the run; it has been replaced", replaced=True)
     return RunFailed(f"{type(exc).__name__}: {exc}")
-
-
-def same_numbers(a: Answer, b: Answer) -> bool:
-    """Whether two answers hold the same replications (a test of determinism)."""
-    return bool(np.array_equal(a.evaluation.final, b.evaluation.final))
