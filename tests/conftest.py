@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from page_fixtures import CHROMIUM, CHROMIUM_FLAGS, LOCAL_URL, STAGES, Served, is_local, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -86,3 +90,50 @@ def regional_file(tmp_path: Path) -> Path:
     path = tmp_path / "regional.yaml"
     path.write_text(REGIONAL, encoding="utf-8")
     return path
+
+
+# The what-if page's end-to-end tests (helpers in page_fixtures.py): a real sim serve, Debian's Chromium.
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("e2e") is not None and CHROMIUM is None:
+            item.add_marker(pytest.mark.skip(reason="Chromium is not installed (Debian: apt-get install -y chromium)"))
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    server = start_server(tmp_path_factory.mktemp("serve"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [*CHROMIUM_FLAGS, "--disable-default-apps"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
+
+
+@pytest.fixture
+def browsing(context: Any) -> Any:
+    """The browser context, recording the run's stages in every page."""
+    context.add_init_script(STAGES)
+    return context
+
+
+@pytest.fixture
+def outside(context: Any) -> Iterator[list[str]]:
+    """Requests that left 127.0.0.1 (aborted); asserted empty at the end of every test that uses it."""
+    bad: list[str] = []
+    context.on("request", lambda request: None if is_local(request.url) else bad.append(request.url))
+    context.route(LOCAL_URL, lambda route: route.abort())
+    yield bad
+    assert bad == [], f"requests left 127.0.0.1: {bad}"

@@ -1,4 +1,4 @@
-"""Imports point down the pipeline only: scenario -> channels -> model -> ... -> report -> cli.
+"""Imports point down the pipeline only: scenario -> channels -> model -> ... -> report -> cli and page.
 
 The table below is the layer order, bottom first; a module belongs to the most specific prefix that
 names it, and may import its own layer and the layers below. Every import counts, including those
@@ -30,9 +30,10 @@ LAYERS: list[list[str]] = [
     ["sim.results"],
     ["sim.experiment"],
     ["sim.analyses"],
+    ["sim.i18n"],
     ["sim.figures"],
     ["sim.report"],
-    ["sim.cli", "sim.__main__"],
+    ["sim.cli", "sim.__main__", "sim.page"],
 ]
 # The package itself only re-exports, lazily; it may name any layer.
 UNLAYERED = {"sim"}

@@ -12,6 +12,10 @@
   summarising, writing the folder) as a *serial fraction* of the model's time in one process, and
   the bytes of results the parent holds per replication.
 * :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
+* :func:`page_server` starts ``sim serve`` and drives it in headless Chromium (Playwright, from the
+  test extra): for each lever change, the time from the change to the rendered first answer (the
+  preview) and to the full answer, measured in the page; and the resident memory of the server and
+  of its workers as the changes go on.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.errors import ScenarioError
 from sim.experiment.blocks import Block, default_workers, plan_blocks
 from sim.experiment.executors import make_executor
 from sim.experiment.runner import project
@@ -320,9 +325,11 @@ def figures(
     workers: int,
     sweep_points: int | None,
     big: int | None,
+    page_changes: int | None = None,
 ) -> Iterator[str]:
     """What ``sim bench`` prints, a line (or paragraph) at a time, as each figure is measured."""
     n_workers = workers or default_workers()
+    page_changes = page_changes if page_changes is not None else (0 if scenarios else 200)
     sweep_points = sweep_points if sweep_points is not None else (0 if scenarios else 50)
     big = big if big is not None else (0 if scenarios else 100_000)
     yield f"machine: {machine()}"
@@ -360,3 +367,148 @@ def figures(
             f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
             f"peak memory {run.peak_mb:.0f} MB (largest process)"
         )
+    if page_changes:
+        yield from page_lines(page_server(first.parent, first.stem, page_changes, n_workers), first.stem)
+
+
+PAGE_LEVER = "channels[BPR agents].agents"
+PAGE_MEMORY_AT = (0, 1, 10, 50, 100, 150, 200)
+
+# In the page: every change of the run's state, with the page's clock.
+_PAGE_STAGES = """
+window.__stages = [];
+new MutationObserver(function () {
+  var el = document.querySelector('[data-testid=run-status]');
+  if (!el) return;
+  var mean = document.querySelector('[data-testid=final-mean]');
+  var s = {t: performance.now(), s: el.dataset.status, d: el.dataset.done, m: mean ? mean.textContent : ''};
+  var last = window.__stages[window.__stages.length - 1];
+  if (!last || last.s !== s.s || last.d !== s.d || last.m !== s.m) window.__stages.push(s);
+}).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+"""
+
+_PAGE_CHANGE = """
+(v) => {
+  var f = document.querySelector('[data-testid="lever-%s"] .lever-value');
+  window.__n0 = window.__stages.length;
+  window.__t0 = performance.now();
+  f.value = String(v);
+  f.dispatchEvent(new Event('change', {bubbles: true}));
+}
+"""
+
+_PAGE_TIMES = """
+() => {
+  var after = window.__stages.slice(window.__n0);
+  var first = after.find(function (s) { return s.s === 'success' || (s.s === 'running' && +s.d > 0); });
+  var full = after.find(function (s) { return s.s === 'success'; });
+  return [first.t - window.__t0, full.t - window.__t0];
+}
+"""
+
+
+@dataclass(frozen=True)
+class PageTimes:
+    """Milliseconds from each lever change to the rendered preview and full answer; memory as changes went on."""
+
+    first_ms: list[float]
+    full_ms: list[float]
+    memory_mb: list[tuple[int, float, float]]  # (changes so far, server, workers)
+    unanswered: int = 0  # changes with no full answer within a minute
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        kids = [int(k) for k in (task / "children").read_text().split()]
+        out += kids + [g for k in kids for g in _children(k)]
+    return out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def page_server(folder: Path, name: str, changes: int, workers: int = 2) -> PageTimes:
+    """Drive ``sim serve`` over ``folder`` in headless Chromium: ``changes`` changes of the BPR agents of ``name``."""
+    import shutil
+    import urllib.request
+
+    try:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ScenarioError("the page benchmark drives Chromium through Playwright: pip install '.[bench]'") from None
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise ScenarioError("the page benchmark needs Chromium (Debian: apt-get install -y chromium)")
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp, (Path(tmp) / "serve.log").open("wb") as log:
+        args = [sys.executable, "-m", "sim", "serve", "--no-browser", "--port", str(port), "--workers", str(workers)]
+        args += ["--scenarios", str(folder), "--results-dir", str(Path(tmp) / "results")]
+        server = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": _root()})
+        try:
+            url = f"http://127.0.0.1:{port}/?scenario={name}"
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(url, timeout=2).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page()
+                page.add_init_script(_PAGE_STAGES)
+                page.goto(url)
+                page.wait_for_selector("[data-testid=run-status][data-status=success]", timeout=120_000)
+                firsts, fulls, memory, unanswered = [], [], [], 0
+                for i in range(changes + 1):
+                    if i in PAGE_MEMORY_AT or i == changes:
+                        kids = _children(server.pid)
+                        memory.append((i, _rss_mb(server.pid), sum(_rss_mb(k) for k in kids)))
+                    if i == changes:
+                        break
+                    page.evaluate(_PAGE_CHANGE % PAGE_LEVER, 23 + (i * 37) % 100)
+                    try:
+                        page.wait_for_function(
+                            "() => window.__stages.slice(window.__n0).some(s => s.s === 'success')", timeout=60_000
+                        )
+                    except PlaywrightTimeout:
+                        unanswered += 1
+                        continue
+                    first, full = page.evaluate(_PAGE_TIMES)
+                    firsts.append(float(first))
+                    fulls.append(float(full))
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(10)
+    return PageTimes(firsts, fulls, memory, unanswered)
+
+
+def page_lines(t: PageTimes, name: str) -> Iterator[str]:
+    """The page benchmark as ``sim bench`` prints it."""
+
+    def spread(xs: list[float]) -> str:
+        q = statistics.quantiles(xs, n=10, method="inclusive") if len(xs) >= 2 else [xs[0]] * 9
+        return f"median {statistics.median(xs):.0f} ms, p90 {q[8]:.0f} ms, max {max(xs):.0f} ms"
+
+    yield f"page (sim serve, {name}, {len(t.first_ms)} changes of {PAGE_LEVER}, headless Chromium):"
+    if t.unanswered:
+        yield f"  NOT ANSWERED within a minute: {t.unanswered} changes"
+    yield f"  change to rendered first answer (preview): {spread(t.first_ms)}"
+    yield f"  change to rendered full answer:            {spread(t.full_ms)}"
+    yield "  memory (RSS, MB) after n changes: " + ", ".join(
+        f"{n}: server {server:.0f} + workers {kids:.0f}" for n, server, kids in t.memory_mb
+    )

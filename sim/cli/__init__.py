@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calibrate": ("calibrate", "calibrate_command"),
     "backtest": ("backtest", "backtest_command"),
     "bench": ("bench", "bench_command"),
+    "serve": ("serve", "serve_command"),
 }
 
 

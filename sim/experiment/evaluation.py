@@ -39,6 +39,18 @@ class Evaluation:
     net_new_active: Array  # (channels, reps)
     coverage: Array  # (reps,): share of the working population active on target.by
 
+    def first(self, n: int) -> Evaluation:
+        """The first ``n`` replications: a longer run on the same seed begins with a shorter one's."""
+        return Evaluation(
+            self.summary,
+            self.final[:n],
+            self.reached[:n],
+            self.enrolled[:, :n],
+            self.cost[:, :n],
+            self.net_new_active[:, :n],
+            self.coverage[:n],
+        )
+
     @property
     def channel_names(self) -> list[str]:
         return [c["name"] for c in self.summary["channels"]]

@@ -28,7 +28,7 @@ TOTAL = "#4C78A8"
 
 
 class Words(Protocol):
-    """How a report's language writes words and numbers (:class:`sim.report.i18n.Lang` is one)."""
+    """How a report's language writes words and numbers (:class:`sim.i18n.language.Lang` is one)."""
 
     def t(self, key: str, **values: str) -> str: ...
 

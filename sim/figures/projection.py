@@ -37,7 +37,9 @@ def fan(
     path_x = mdates.date2num([start, by])  # type: ignore[no-untyped-call]
     ax.plot(path_x, [baseline, target], color=TARGET, linestyle="--", linewidth=1.2, label=lang.t("straight_path"))
     ax.yaxis.set_major_formatter(thousands(lang))
-    ax.xaxis.set_major_locator(mdates.MonthLocator())  # type: ignore[no-untyped-call]
+    # Every month up to a year; beyond that every second or third, so that labels never overlap.
+    months = (dates[-1].year - start.year) * 12 + dates[-1].month - start.month + 1 if dates else 1
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-months // 12))))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))  # type: ignore[no-untyped-call]
     ax.set_ylabel(lang.t("members"))
     ax.grid(alpha=0.3)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.i18n.language import Lang
 from sim.report.document import Column, Section, Table
-from sim.report.i18n import Lang
 
 SKIP = {"name", "kind", "source", "description"}
 DISTRIBUTIONS = {"beta", "uniform", "triangular", "lognormal"}

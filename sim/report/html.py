@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from sim.i18n.language import Lang
 from sim.report.document import Report, Section, Table, all_text, column_shares
-from sim.report.i18n import Lang
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }

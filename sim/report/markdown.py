@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from sim.i18n.language import Lang
 from sim.report.document import Report, Table
-from sim.report.i18n import Lang
 
 
 def _escape(text: str) -> str:

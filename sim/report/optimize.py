@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from sim.figures.base import png
 from sim.figures.optimize import FrontierWords, frontier_figure
+from sim.i18n.language import Lang
 from sim.report.document import Chart, Column, Kind, Report, Section, Table
 from sim.report.folder import Folder
-from sim.report.i18n import Lang
 from sim.results.files import Allocation, OptimizeFile
 
 

@@ -12,8 +12,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from sim.i18n.language import Lang
 from sim.report.document import Report, Table, all_text, column_shares
-from sim.report.i18n import Lang
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"

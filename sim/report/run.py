@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from sim.figures import projection
+from sim.i18n.language import Lang
 from sim.report.assumptions import assumptions_section
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
-from sim.report.i18n import Lang
 from sim.report.verdict import by_gap
 from sim.results.files import Outlook, RegionFigures, SummaryFile
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.i18n.language import Lang
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
-from sim.report.i18n import Lang
 
 
 def sensitivity_report(lang: Lang, folder: Folder) -> Report:

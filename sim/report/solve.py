@@ -9,9 +9,9 @@ found and where. The probes table lists every lever value the search evaluated.
 from __future__ import annotations
 
 from sim.figures.solve import probe_line
+from sim.i18n.language import Lang
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
-from sim.report.i18n import Lang
 from sim.results.files import AnswerFigures, ProbeFigures
 
 

@@ -12,10 +12,10 @@ from sim.analyses.compare import unchanged_probability
 from sim.figures import strategies as charts
 from sim.figures.base import png as png_bytes
 from sim.figures.sweep import SweepWords, sweep_figure
+from sim.i18n.language import Lang
 from sim.report.assumptions import value_text
 from sim.report.document import Chart, Column, Report, Section, Table
 from sim.report.folder import Folder
-from sim.report.i18n import Lang
 from sim.report.run import headline
 from sim.results.files import SweepPoint, Variant
 from sim.scenario.changes import readable_rows

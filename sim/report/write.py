@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.errors import ScenarioError
+from sim.i18n.catalogue import LANGS
+from sim.i18n.language import Lang
 from sim.report import html, markdown, pdf, xlsx
 from sim.report.document import Report
 from sim.report.folder import open_folder
-from sim.report.i18n import LANGS, Lang
 from sim.report.optimize import optimize_report
 from sim.report.run import run_report
 from sim.report.sensitivity import sensitivity_report

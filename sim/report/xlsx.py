@@ -12,8 +12,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from sim.i18n.language import Lang
 from sim.report.document import Report, Table
-from sim.report.i18n import Lang
 
 FORMATS = {"int": "#,##0", "signed": "+#,##0;-#,##0;0", "pct": "0.00%", "pp": "+0.00%;-0.00%;0.00%", "num": "General"}
 

@@ -51,3 +51,21 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -
     assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
     alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)
     assert "not measured (the run stayed in one process)" in alone
+
+
+def test_the_page_benchmark_reports_latencies_and_memory() -> None:
+    times = benchmark.PageTimes([400.0, 600.0, 500.0], [900.0, 1100.0, 1000.0], [(0, 120.0, 230.0), (3, 125.0, 231.0)])
+    lines = list(benchmark.page_lines(times, "bali-2025"))
+    assert lines[0] == "page (sim serve, bali-2025, 3 changes of channels[BPR agents].agents, headless Chromium):"
+    assert lines[1].endswith("median 500 ms, p90 580 ms, max 600 ms")
+    assert lines[2].endswith("median 1000 ms, p90 1080 ms, max 1100 ms")
+    assert lines[3] == "  memory (RSS, MB) after n changes: 0: server 120 + workers 230, 3: server 125 + workers 231"
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_the_page_benchmark_drives_sim_serve() -> None:
+    times = benchmark.page_server(SCENARIOS, "bali-2025", 3)
+    assert len(times.first_ms) == len(times.full_ms) == 3
+    assert all(0 < first <= full for first, full in zip(times.first_ms, times.full_ms, strict=True))
+    assert [n for n, _, _ in times.memory_mb] == [0, 1, 3]

@@ -13,7 +13,7 @@ from sim.analyses.paired import mean_interval, paired_difference, ratio_differen
 from sim.experiment.blocks import run_scenario
 from sim.experiment.checkpoint import Checkpoint
 from sim.experiment.evaluation import Evaluator, evaluation_of
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.write import build
 from sim.scenario.loader import load_scenario
 from tests.cli_inproc import sim_cli

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from sim.analyses.history.scoring import STORED_LEVELS, interval_score, pit_from_quantiles
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.write import build
 from tests.cli_inproc import sim_cli
 from tests.conftest import SCENARIOS

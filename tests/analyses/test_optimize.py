@@ -17,7 +17,7 @@ from sim.analyses.allocation import Point, Trial, Trials
 from sim.analyses.optimize import OptimizePlan
 from sim.analyses.solve import Lever
 from sim.experiment.evaluation import Evaluator
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.write import build
 from tests.cli_inproc import sim_cli
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.figures.sweep import ENGLISH, SweepWords, sweep_chart, sweep_figure
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 
 
 def _points(params: list[str], values: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from page_fixtures import CHROMIUM_FLAGS
 from sim.cli import main
 from sim.cli.report import parse_formats
 from sim.errors import ScenarioError
 from sim.experiment.blocks import run_scenario
+from sim.i18n.language import Lang
 from sim.report.document import column_shares
 from sim.report.html import render as render_html
-from sim.report.i18n import Lang
 from sim.report.run import straight_path_share, waterfall_steps
 from sim.report.write import build, check_lang, write_report
 from sim.results.files import SummaryFile, read_model
@@ -76,7 +77,7 @@ def test_waterfall_runs_from_the_baseline_to_the_projected_end(run_dir: Path) ->
 
 def test_markdown_has_the_verdict_every_section_and_real_charts(report_dir: Path) -> None:
     md = (report_dir / "report.md").read_text()
-    verdicts = "Sesuai jalur|Lebih mungkin tercapai daripada tidak|Berisiko|Tidak sesuai jalur"
+    verdicts = "Sesuai jalur|Lebih mungkin tercapai daripada tidak|Berisiko|Belum sesuai target"
     assert re.search(rf"\*\*({verdicts}): peluang mencapai target 36\.000 peserta aktif pada 31 Desember 2025", md)
     for title in (
         "Proyeksi peserta aktif",
@@ -215,16 +216,7 @@ def _chromium() -> str | None:
 
 
 def _headless(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-    ]
+    flags = ["--headless", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
     return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
 
 

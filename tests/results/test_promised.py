@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.experiment.blocks import run_scenario
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.verdict import console as verdict_console
 from sim.report.verdict import render, render_scale
 from sim.report.write import build

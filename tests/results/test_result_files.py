@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SCENARIOS
 from sim.cli import main
 from sim.experiment.blocks import run_scenario
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.write import build
 from sim.results.files import SummaryFile, json_path, open_result, read_model, read_monthly
 from sim.results.folder import FORMAT, write_run

@@ -29,7 +29,7 @@ from conftest import ROOT, SCENARIOS, run_cli
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.figures.solve import probe_line
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.write import build
 from sim.results.folder import COMPLETE, Writer, write_json, write_result
 from sim.scenario import yamlio

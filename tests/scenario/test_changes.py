@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.report.i18n import Lang
+from sim.i18n.language import Lang
 from sim.report.strategies import changes_section
 from sim.results.files import Change, Variant
 from sim.scenario.changes import MISSING, readable_rows, step_text, value_text

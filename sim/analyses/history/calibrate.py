@@ -23,7 +23,7 @@ from typing import Any
 from sim import __version__
 from sim.analyses.history.calibration import Fit, calibrate, max_evaluations, observation_dates, parameter
 from sim.analyses.history.observations import Observation, check_against, read_observations
-from sim.analyses.history.writeback import as_distribution, calibrated_data, overlay
+from sim.analyses.history.writeback import as_distribution, calibrated_data, overlay, scenario_yaml, write_scenario
 from sim.errors import Location, ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers, run_scenario
@@ -173,7 +173,7 @@ def calibrate_into_folder(
     result = calibrate(loaded.raw, loaded.file, loaded.scenario, fit, observations, reps, seed, workers)
     command = ["sim", *sys.argv[1:]]
     data = calibrated_data(scenario_data(target.scenario), result, observed.name)
-    text = header(result, command, observed, loaded, into) + _yaml(data)
+    text = header(result, command, observed, loaded, into) + scenario_yaml(data)
     fitted = fitted_results(loaded, result, observation_dates(observations), workers)
 
     def fill(folder: Path) -> None:
@@ -190,15 +190,9 @@ def calibrate_into_folder(
     if scenario_out is not None:
         parent = os.path.relpath(target.file.resolve(), scenario_out.resolve().parent)
         layered = overlay(data, result, parent)
-        body = _yaml(layered) if layered is not None else _yaml(data)
-        _write_file(scenario_out, header(result, command, observed, loaded, into) + body)
+        body = scenario_yaml(layered) if layered is not None else scenario_yaml(data)
+        write_scenario(scenario_out, header(result, command, observed, loaded, into) + body)
     return Calibrated(result, written, scenario_out)
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    import yaml
-
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _fit_json(fit: Fit, observed: Path, scenario: Path, into: Path | None) -> dict[str, Any]:
@@ -233,21 +227,3 @@ def check_scenario_out(path: Path) -> None:
             where=Location(path),
             field="--scenario-out",
         )
-
-
-def _write_file(path: Path, text: str) -> None:
-    """Write beside ``path``, check that it loads (``extends`` resolves from there), then link into place.
-
-    A hard link, unlike a rename, fails when ``path`` appeared meanwhile, so nothing is written over.
-    """
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        load_scenario(tmp)
-        os.link(tmp, path)
-    except OSError as exc:
-        raise ScenarioError(
-            f"cannot write: {exc.strerror or exc}", where=Location(path), field="--scenario-out"
-        ) from None
-    finally:
-        tmp.unlink(missing_ok=True)

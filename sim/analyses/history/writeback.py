@@ -13,13 +13,18 @@ whose rate was fitted, and is loaded back (validated) before it is written anywh
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from scipy import stats
 
 from sim.analyses.history.calibration import Estimate, Fit
+from sim.errors import Location, ScenarioError
 from sim.scenario.distributions import Beta, Distribution, Lognormal, Uniform
+from sim.scenario.loader import load_scenario
 from sim.scenario.paths import get_path, parse_path, set_path
 
 Z95 = float(stats.norm.ppf(0.95))
@@ -100,22 +105,64 @@ def overlay(calibrated: dict[str, Any], fit: Fit, parent: str) -> dict[str, Any]
         if any(isinstance(step, int) for step in steps):
             return None
         source_owner = get_path(calibrated, _owner_path(e.parameter.path)) if len(steps) > 1 else calibrated
-        node = out
-        for i, step in enumerate(steps[:-1]):
-            if step == "channels" and i == 0:
-                continue
-            if i == 1 and steps[0] == "channels":
-                channels = out.setdefault("channels", [])
-                found = [ch for ch in channels if ch["name"] == step]
-                node = found[0] if found else _append(channels, {"name": step})
-            else:
-                node = node.setdefault(str(step), {})
-        node[str(steps[-1])] = get_path(calibrated, e.parameter.path)
+        node = set_layered(out, calibrated, e.parameter.path)
         if isinstance(source_owner, dict) and "source" in source_owner and node is not out:
             node["source"] = source_owner["source"]
     return out
 
 
+def set_layered(out: dict[str, Any], full: dict[str, Any], path: str) -> dict[str, Any]:
+    """Copy the value at ``path`` from ``full`` into the ``extends`` layer ``out``; returns the node it went into.
+
+    Channels and regions are merged by name, so only the named entry and the changed key are
+    written. Any other list is merged whole: a path through ``batches[0]`` writes the whole list.
+    """
+    steps = list(parse_path(path))
+    cut = next((i for i, step in enumerate(steps) if isinstance(step, int)), len(steps))
+    steps = steps[:cut]
+    node: dict[str, Any] = out
+    source: Any = full
+    i = 0
+    while i < len(steps) - 1:
+        key = str(steps[i])
+        child = source[key]
+        if isinstance(child, list):
+            name = steps[i + 1]
+            entries = node.setdefault(key, [])
+            found = [entry for entry in entries if entry.get("name") == name]
+            node = found[0] if found else _append(entries, {"name": name})
+            source = next(entry for entry in child if isinstance(entry, dict) and entry.get("name") == name)
+            i += 2
+        else:
+            node = node.setdefault(key, {})
+            source = child
+            i += 1
+    if i < len(steps):
+        node[str(steps[-1])] = source[str(steps[-1])]
+    return node
+
+
 def _append(items: list[dict[str, Any]], item: dict[str, Any]) -> dict[str, Any]:
     items.append(item)
     return item
+
+
+def scenario_yaml(data: dict[str, Any]) -> str:
+    """Scenario data as YAML, keys in their order, as a planner reads it."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_scenario(path: Path, text: str, field: str = "--scenario-out") -> None:
+    """Write beside ``path``, check that it loads (``extends`` resolves from there), then link into place.
+
+    A hard link, unlike a rename, fails when ``path`` appeared meanwhile, so nothing is written over.
+    """
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        load_scenario(tmp)
+        os.link(tmp, path)
+    except OSError as exc:
+        raise ScenarioError(f"cannot write: {exc.strerror or exc}", where=Location(path), field=field) from None
+    finally:
+        tmp.unlink(missing_ok=True)
