@@ -14,10 +14,10 @@ pytestmark = pytest.mark.cli
 CLI = ROOT / "sim" / "cli"
 
 
-def test_the_cli_is_under_950_lines() -> None:
-    # 900 when there were 12 commands; optimize (the 13th, 35 lines of options) raised it to 950.
+def test_the_cli_is_under_1000_lines() -> None:
+    # About 70 lines a command, options and printing: 900 for 12 commands, 1,000 for 14 (optimize, serve).
     lines = sum(len(p.read_text().splitlines()) for p in CLI.glob("*.py"))
-    assert lines < 950, f"sim/cli/ has {lines} lines; move logic into the library"
+    assert lines < 1000, f"sim/cli/ has {lines} lines; move logic into the library"
 
 
 def test_every_command_is_named_the_same_way_and_short() -> None:
