@@ -7,7 +7,8 @@ state; every session shares the one worker pool and the cache of scenarios as wr
 A lever change arrives as one list of ``PATH=VALUE`` settings. It is checked like ``--set``; a bad
 value puts the one-line message beside its field and changes nothing. A good one becomes the view:
 the address is rewritten, the running run is cancelled and a new one starts, showing its preview and
-then its full answer, each with the paired difference from the scenario as written.
+then its full answer, each with the paired difference from the scenario as written. The optimise
+panel runs ``sim optimize``'s search (:mod:`sim.page.optimise`) as its own cancellable task.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from shiny import App, Inputs, Outputs, Session, reactive, render, ui
 from sim.analyses.compare import paired
 from sim.errors import ScenarioError
 from sim.i18n.language import Lang
-from sim.page import keep, views
+from sim.page import keep, optimise, views
 from sim.page.levers import Lever, checked, derive_levers
 from sim.page.runs import Answer, RunFailed, Workers, full, preview
 from sim.page.scenarios import Folder
@@ -160,6 +161,54 @@ def _group_title(lang: Lang, group: str) -> str:
     return group
 
 
+def optimise_panel(lang: Lang, levers: list[Lever]) -> Tag:
+    """Budget, objective and the costed levers to optimise with their ranges; the answer below."""
+    objectives = {name: lang.t(f"objective.{name}") for name in ("members", "probability", "coverage-p80")}
+    rows = [
+        tags.tr(
+            tags.td(
+                tags.label(
+                    tags.input(type="checkbox", id=f"opt_use_{i}", class_="form-check-input optimise-use"),
+                    " ",
+                    tags.code(lv.path),
+                    class_="form-check-label",
+                )
+            ),
+            tags.td(ui.input_text(f"opt_lo_{i}", None, value=f"{lv.low:g}", width="7em")),
+            tags.td(ui.input_text(f"opt_hi_{i}", None, value=f"{lv.high:g}", width="7em")),
+            data_path=lv.path,
+            **{"data-testid": f"optimise-lever-{lv.path}"},
+        )
+        for i, lv in enumerate(levers)
+    ]
+    head = tags.tr(tags.th(lang.t("solve_lever")), tags.th(lang.t("page.low")), tags.th(lang.t("page.high")))
+    card = ui.card(
+        ui.card_header(lang.t("page.optimise")),
+        tags.div(lang.t("page.optimise_note", reps=lang.number(optimise.DEFAULT_REPS)), class_="small text-muted"),
+        tags.div(
+            tags.div(
+                ui.input_text("opt_budget", lang.t("page.budget"), placeholder="5e9", width="14em"),
+                tags.div(
+                    ui.output_ui("opt_budget_error"), class_="lever-error", **{"data-testid": "optimise-budget-error"}
+                ),
+                class_="optimise-budget",
+            ),
+            ui.input_select("opt_objective", lang.t("page.objective"), objectives, width="22em"),
+            class_="optimise-options",
+        ),
+        tags.table(
+            tags.thead(head),
+            tags.tbody(*rows),
+            class_="table table-sm optimise-levers",
+        ),
+        tags.div(
+            ui.input_action_button("opt_run", lang.t("page.optimise_run"), class_="btn-primary btn-sm"), class_="mb-2"
+        ),
+        tags.div(ui.output_ui("opt_result"), **{"data-testid": "optimise-result"}),
+    )
+    return tags.div(card, id="optimise", **{"data-testid": "optimise"})
+
+
 def header(lang: Lang, ctx: Context, view: View, loaded: Loaded | None) -> Tag:
     """Scenario choice, language toggle and, for a regional scenario, the region choice."""
     options = [
@@ -238,6 +287,7 @@ def page_for(ctx: Context, request: Any) -> Tag:
             tags.div(ui.output_ui("ab"), **{"data-testid": "ab"}),
         ),
         ui.output_ui("regions"),
+        *([optimise_panel(lang, optimise.costed_levers(loaded, derive_levers(loaded)))] if loaded is not None else []),
         ui.card(ui.card_header(lang.t("semesters")), ui.output_ui("tables")),
         ui.card(
             ui.card_header(lang.t("page.keep")),
@@ -373,6 +423,67 @@ def session_server(ctx: Context) -> Any:
                     start((), loaded.scenario)
 
         session.on_ended(compute.cancel)
+        costed = optimise.costed_levers(loaded, derive_levers(loaded)) if loaded is not None else []
+        budget_error = reactive.value("")
+        run_error: reactive.Value[str] = reactive.value("")
+
+        @reactive.extended_task
+        async def optimising(asked: optimise.Optimisation) -> dict[str, Any]:
+            return await optimise.optimise(ctx.workers, asked)
+
+        session.on_ended(optimising.cancel)
+
+        @reactive.effect
+        @reactive.event(input.opt_run)
+        def _optimise() -> None:
+            if loaded is None:
+                return
+            try:
+                budget = optimise.parse_budget(str(input.opt_budget()))
+            except ScenarioError as exc:
+                budget_error.set(str(exc))
+                return
+            budget_error.set("")
+            specs = tuple(
+                optimise.lever_spec(lv.path, str(input[f"opt_lo_{i}"]()), str(input[f"opt_hi_{i}"]()))
+                for i, lv in enumerate(costed)
+                if input[f"opt_use_{i}"]()
+            )
+            if not specs:
+                run_error.set(lang.t("page.optimise_no_lever"))
+                return
+            run_error.set("")
+            optimising.cancel()
+            optimising.invoke(optimise.Optimisation(loaded, view.get().sets, specs, budget, str(input.opt_objective())))
+
+        @reactive.effect
+        @reactive.event(input.opt_apply)
+        async def _apply() -> None:
+            if optimising.status() != "success":
+                return
+            best = optimising.value.get()["best"]
+            if best is not None:
+                await session.send_custom_message("sim-apply", {"values": optimise.lever_values(best["values"])})
+
+        @render.ui
+        def opt_budget_error() -> str:
+            return budget_error.get()
+
+        @render.ui
+        def opt_result() -> Tag | None:
+            if run_error.get():
+                return tags.div(run_error.get(), class_="alert alert-warning py-1")
+            state = optimising.status()
+            if state == "running":
+                return tags.div(lang.t("page.optimising"), class_="text-muted small", **{"data-testid": "optimising"})
+            if state == "error":
+                error = optimising.error.get()
+                return tags.div(str(error), class_="alert alert-danger py-1", **{"data-testid": "optimise-error"})
+            if state != "success":
+                return None
+            data = optimising.value.get()
+            apply = ui.input_action_button("opt_apply", lang.t("page.optimise_apply"), class_="btn-primary btn-sm")
+            return tags.div(views.optimised(lang, data), apply if data["best"] is not None else None)
 
         @reactive.effect
         @reactive.event(compute.status)

@@ -169,7 +169,7 @@ async def preview(workers: Workers, scenario: Scenario, seed: int, warnings: tup
             future.cancel()
         raise
     except Exception as exc:
-        raise _failure(workers, pool, exc) from None
+        raise failure(workers, pool, exc) from None
 
 
 async def full(
@@ -202,10 +202,11 @@ async def full(
         tracked.cancel_pending()
         raise
     except Exception as exc:
-        raise _failure(workers, pool, exc) from None
+        raise failure(workers, pool, exc) from None
 
 
-def _failure(workers: Workers, pool: ProcessPoolExecutor, exc: Exception) -> RunFailed:
+def failure(workers: Workers, pool: ProcessPoolExecutor, exc: Exception) -> RunFailed:
+    """What a run that raised ``exc`` tells the page; a broken pool is replaced first."""
     from concurrent.futures.process import BrokenProcessPool
 
     if isinstance(exc, BrokenProcessPool):

@@ -19,8 +19,9 @@ from sim.figures import projection
 from sim.i18n.language import Lang
 from sim.report.document import Column, Table
 from sim.report.html import table as html_table
+from sim.report.optimize import allocation_table, edges, headline
 from sim.report.run import channels_section, semester_tables
-from sim.results.files import SummaryFile
+from sim.results.files import OptimizeFile, SummaryFile
 
 # matplotlib's pyplot keeps global state: charts are drawn one at a time.
 _DRAWING = threading.Lock()
@@ -170,6 +171,22 @@ def strategies(
         column(lang.t("page.b"), b[0], b[1], "strategy-b"),
         tags.div(difference(lang, paired, lang.t("page.b_minus_a")), _testid("a-b"), class_="col"),
         class_="row",
+    )
+
+
+def optimised(lang: Lang, data: dict[str, Any]) -> Tag:
+    """``sim optimize``'s answer as its report gives it: the headline, the flags and the best allocation."""
+    model = OptimizeFile.model_validate(data)
+    flags = [tags.li(text) for text in edges(lang, model, "page.optimise_flat_probability")]
+    if model.best is None:
+        return tags.div(
+            tags.div(headline(lang, model), class_="alert alert-warning py-1 mb-0", **_testid("optimise-too-small")),
+            tags.ul(*flags, class_="small optimise-flags") if flags else None,
+        )
+    return tags.div(
+        tags.div(headline(lang, model), class_="optimise-headline"),
+        tags.ul(*flags, class_="small optimise-flags", **_testid("optimise-flags")) if flags else None,
+        HTML(html_table(lang, allocation_table(lang, model, model.best))),
     )
 
 

@@ -49,17 +49,18 @@ def headline(lang: Lang, data: OptimizeFile) -> str:
     )
 
 
-def edges(lang: Lang, data: OptimizeFile) -> tuple[str, ...]:
-    """Levers at an end of their range, and an objective the same everywhere."""
+def edges(lang: Lang, data: OptimizeFile, hint: str = "optimize_flat_probability") -> tuple[str, ...]:
+    """Levers at an end of their range, and an objective the same everywhere (``hint``: which to use instead)."""
     out = [lang.t("optimize_at_bound", lever=path) for path in (data.best.at_bound if data.best else [])]
     if data.flat:
         out.append(lang.t("optimize_flat", objective=lang.t(f"objective.{data.objective}")).capitalize())
         if data.objective == "probability":
-            out.append(lang.t("optimize_flat_probability"))
+            out.append(lang.t(hint))
     return tuple(out)
 
 
-def _allocation_table(lang: Lang, data: OptimizeFile, best: Allocation) -> Table:
+def allocation_table(lang: Lang, data: OptimizeFile, best: Allocation) -> Table:
+    """Each lever's value at the best allocation, as written, and its spend."""
     title = lang.t("optimize_allocation")
     return Table(
         title[:31],
@@ -140,7 +141,7 @@ def optimize_report(lang: Lang, folder: Folder) -> Report:
         evaluations=lang.number(s.evaluations),
     )
     chart = png(frontier_figure(data.model_dump(), FrontierWords.of(lang)))
-    tables = (_allocation_table(lang, data, data.best),) if data.best is not None else ()
+    tables = (allocation_table(lang, data, data.best),) if data.best is not None else ()
     return Report(
         lang=lang.code,
         title=f"{lang.t('title_optimize')}: {data.scenario}",

@@ -245,3 +245,45 @@ def test_the_offline_check_catches_a_request_off_the_machine(browsing: Any, serv
     page.evaluate("fetch('https://fonts.googleapis.com/css2?family=Open+Sans').catch(() => null)")
     page.wait_for_timeout(300)
     assert seen == ["https://fonts.googleapis.com/css2?family=Open+Sans"]
+
+
+def test_optimise_two_levers_for_a_budget_and_apply_the_best(browsing: Any, outside: list[str], served: Served) -> None:
+    members = "channels[Gianyar funded workers].batches[0].members"
+    page = browsing.new_page()
+    page.goto(url_of(served, lang="en"))
+    settled(page)
+    panel = page.get_by_test_id("optimise")
+    panel.locator("#opt_budget").fill("three billion")
+    panel.get_by_role("button", name="Optimise", exact=True).click()
+    error = page.get_by_test_id("optimise-budget-error")
+    error.get_by_text("budget").wait_for()
+    assert "\n" not in error.inner_text().strip()
+    for path in (AGENTS, members):
+        page.get_by_test_id(f"optimise-lever-{path}").locator("input[type=checkbox]").check()
+    panel.locator("#opt_budget").fill("3e9")
+    panel.get_by_role("button", name="Optimise", exact=True).click()
+    result = page.get_by_test_id("optimise-result")
+    result.locator("table").wait_for(timeout=TIMEOUT)
+    assert error.inner_text().strip() == ""
+    rows = result.locator("tbody tr")
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())] == [AGENTS, members]
+    headline = result.locator(".optimise-headline").inner_text()
+    assert "of Rp 3,000,000,000" in headline and "over the scenario as written" in headline
+    best = {
+        rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("td").nth(1).inner_text() for i in range(2)
+    }
+    before = len(stages(page))
+    panel.get_by_role("button", name="Apply the best allocation to the levers").click()
+    settled(page, before)
+    for path, value in best.items():
+        assert as_number(page.get_by_test_id(f"lever-{path}").locator(".lever-value").input_value()) == as_number(
+            value.replace(",", "")
+        )
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+    assert {s.split("=")[0] for s in query["set"]} == {AGENTS, members}
+    panel.screenshot(path="/tmp/optimise-panel.png")
+    page.goto(url_of(served))
+    page.get_by_test_id("optimise").locator("#opt_budget").fill("nol")
+    page.get_by_test_id("optimise").get_by_role("button", name="Optimalkan", exact=True).click()
+    page.get_by_test_id("optimise-budget-error").get_by_text("budget").wait_for()
+    page.get_by_test_id("optimise").screenshot(path="/tmp/optimise-panel-id.png")

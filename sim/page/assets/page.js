@@ -99,5 +99,20 @@
         if (msg.message) lever.dataset.bad = "1"; else delete lever.dataset.bad;
       });
     });
+    // The optimise panel's best allocation, put into the levers and sent as one change.
+    Shiny.addCustomMessageHandler("sim-apply", function (msg) {
+      var last = null;
+      levers().forEach(function (lever) {
+        var v = msg.values[lever.dataset.path];
+        if (v === undefined) return;
+        lever.querySelector(".lever-value").value = v;
+        var range = lever.querySelector(".lever-range");
+        if (range) range.value = v;
+        var pin = lever.querySelector(".lever-pin");
+        if (pin) pin.checked = true;
+        last = lever;
+      });
+      if (last) send(last);
+    });
   });
 })();
