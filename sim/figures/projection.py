@@ -13,6 +13,14 @@ import matplotlib.pyplot as plt
 
 from sim.figures.base import BAND, DOWN, TARGET, TOTAL, UP, Words, png, thousands
 
+MOST_MONTH_LABELS = 8  # 13 month labels of a year overlap at the page's and the report's width
+
+
+def month_interval(start: date, last: date) -> int:
+    """Months between labels: every month up to 8 months, then every second, third, … so labels never crowd."""
+    months = (last.year - start.year) * 12 + last.month - start.month + 1
+    return max(1, -(-months // MOST_MONTH_LABELS))
+
 
 def fan(
     lang: Words,
@@ -37,9 +45,8 @@ def fan(
     path_x = mdates.date2num([start, by])  # type: ignore[no-untyped-call]
     ax.plot(path_x, [baseline, target], color=TARGET, linestyle="--", linewidth=1.2, label=lang.t("straight_path"))
     ax.yaxis.set_major_formatter(thousands(lang))
-    # Every month up to a year; beyond that every second or third, so that labels never overlap.
-    months = (dates[-1].year - start.year) * 12 + dates[-1].month - start.month + 1 if dates else 1
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-months // 12))))  # type: ignore[no-untyped-call]
+    interval = month_interval(start, dates[-1]) if dates else 1
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=interval))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))  # type: ignore[no-untyped-call]
     ax.set_ylabel(lang.t("members"))
     ax.grid(alpha=0.3)

@@ -17,10 +17,9 @@ from htmltools import HTML, Tag, TagAttrValue, TagList, tags
 
 from sim.figures import projection
 from sim.i18n.language import Lang
-from sim.report.document import Column, Table
 from sim.report.html import table as html_table
 from sim.report.optimize import allocation_table, edges, headline
-from sim.report.run import channels_section, semester_tables
+from sim.report.run import channels_section, regions_section, semester_tables
 from sim.results.files import OptimizeFile, SummaryFile
 
 # matplotlib's pyplot keeps global state: charts are drawn one at a time.
@@ -199,40 +198,11 @@ def tables(lang: Lang, summary: dict[str, Any]) -> TagList:
 
 
 def regions(lang: Lang, summary: dict[str, Any], selected: str) -> Tag | None:
-    """One row per region: its projection and, where it has a target, P(target) and the verdict."""
-    rows = summary.get("regions") or []
-    if not rows:
+    """The report's region table, ranked by gap to each region's own target; the selected region marked."""
+    section = regions_section(lang, SummaryFile.model_validate(summary))
+    if section is None:
         return None
-    body = []
-    for r in rows:
-        t, f = r.get("target") or {}, r["final"]
-        body.append(
-            (
-                r["name"],
-                r["baseline"],
-                f["mean"],
-                f["p05"],
-                f["p95"],
-                t.get("members"),
-                t.get("probability"),
-                lang.t(f"verdict.{t['verdict']}") if t else None,
-            )
-        )
-    table = Table(
-        lang.t("page.regions"),
-        lang.t("page.regions"),
-        (
-            Column(lang.t("page.region"), "text"),
-            Column(lang.t("baseline")),
-            Column(lang.t("final_mean")),
-            Column("P5"),
-            Column("P95"),
-            Column(lang.t("page.region_target")),
-            Column(lang.t("probability"), "pct"),
-            Column(lang.t("headline"), "text"),
-        ),
-        tuple(body),
-    )
+    (table,) = section.tables
     html = html_table(lang, table)
     if selected:
         html = html.replace(

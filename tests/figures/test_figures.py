@@ -48,3 +48,17 @@ def test_a_report_draws_the_same_chart_in_its_language() -> None:
     fig = sweep_figure({"parameters": ["a"], "points": _points(["a"], [(1,), (2,)])}, words)
     assert fig is not None
     assert fig.axes[0].get_ylabel() == "Peluang target, 95% CI"
+
+
+def test_month_labels_thin_out_so_that_no_more_than_eight_months_are_labelled() -> None:
+    from datetime import date
+
+    from sim.figures.projection import month_interval
+
+    assert month_interval(date(2025, 6, 30), date(2025, 12, 31)) == 1  # bali-2025: every month
+    assert month_interval(date(2025, 12, 31), date(2026, 12, 31)) == 2  # bali-2026: 13 months
+    assert month_interval(date(2025, 6, 30), date(2026, 12, 31)) == 3  # banuspa-2026: 19 months
+    for months in range(1, 61):
+        last = date(2025 + (months - 1) // 12, (months - 1) % 12 + 1, 28)
+        interval = month_interval(date(2025, 1, 1), last)
+        assert -(-months // interval) <= 8
