@@ -24,15 +24,10 @@ from sim.analyses.history.writeback import scenario_yaml, set_layered, write_sce
 from sim.page.levers import checked
 from sim.page.runs import Answer
 from sim.report.write import FORMATS, check_lang, write_report
-from sim.results.folder import check_destination, default_destination, write_run
+from sim.results.folder import check_destination, default_destination, slug, write_run
 from sim.scenario.loader import Loaded
 from sim.scenario.paths import single_overrides
 from sim.scenario.schema import scenario_data
-
-
-def label_slug(label: str) -> str:
-    """A file-safe form of a strategy's label: ``60 BPR, KUR 50%`` → ``60-bpr-kur-50``."""
-    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60]
 
 
 def saved_text(loaded: Loaded, sets: Sequence[str], label: str, now: datetime) -> str:
@@ -56,7 +51,9 @@ def save_scenario(loaded: Loaded, sets: Sequence[str], label: str = "", now: dat
     when = now or datetime.now()
     label = label.strip() or f"what-if {when:%Y-%m-%d %H.%M.%S}"
     text = saved_text(loaded, sets, label, when)
-    stem = f"{loaded.file.stem}-{label_slug(label) or 'what-if'}"
+    # ``60 BPR, KUR 50%`` → ``…-60-bpr-kur-50``; a label without a letter or digit → ``…-what-if``.
+    named = re.search(r"[a-z0-9]", label.lower()) is not None
+    stem = f"{loaded.file.stem}-{slug(label)[:60] if named else 'what-if'}"
     folder = loaded.file.parent
     for n in range(1, 100):
         path = folder / (f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml")
