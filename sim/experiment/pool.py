@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from sim.experiment.interrupts import worker_signals
+from sim.results.folder import pid_alive
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -109,19 +110,9 @@ def shared_folder(folder: Path = SHARED) -> Path | None:
         return None
     for path in folder.glob(f"{PREFIX}*"):
         pid = path.name[len(PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             path.unlink(missing_ok=True)
     return folder
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -98,7 +98,7 @@ def _clean_stale(parent: Path) -> None:
         return
     for tmp in parent.glob(f"{TMP_PREFIX}*"):
         pid = tmp.name.rsplit("-", 1)[-1]
-        alive = pid.isdigit() and _pid_alive(int(pid))
+        alive = pid.isdigit() and pid_alive(int(pid))
         try:
             old = time.time() - tmp.stat().st_mtime > STALE_SECONDS
         except FileNotFoundError:  # another run cleaned it first
@@ -107,7 +107,7 @@ def _clean_stale(parent: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """Whether process ``pid`` exists (ours included: it may be writing beside us right now)."""
     try:
         os.kill(pid, 0)
