@@ -232,6 +232,11 @@ class Tail:
     parent_s: float  # CPU seconds of this process from the start of the run to the folder written
     workers: int  # processes the run used (1: the model ran here too, so no tail can be told apart)
     held_bytes_per_rep: float  # the results' arrays, per replication
+    parts: tuple[tuple[str, float], ...] = ()  # parent_s step by step (TAIL_STEPS)
+
+
+# What the parent does in turn, as serial_tail times it.
+TAIL_STEPS = ("pool and joining the blocks", "summary", "monthly.csv's figures", "writing the folder")
 
 
 def _cpu() -> float:
@@ -243,21 +248,29 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
     """The parent's share of ``sim run FILE --reps REPS``: its own CPU time while the workers run the blocks.
 
     CPU time, not wall time, so that waiting for the workers (and other load on the machine) does
-    not count: what is left is joining the blocks, summarising, and writing the folder, the work no
-    number of workers shortens.
+    not count: what is left is starting the pool, sending the tasks, receiving and joining the
+    blocks, summarising, describing ``monthly.csv``'s series and writing the folder, the work no
+    number of workers shortens. It is the CPU of all this process's threads (the pool's own threads
+    receive the blocks), from ``project`` called to the folder written, timed step by step
+    (:data:`TAIL_STEPS`).
     """
     loaded = load_scenario(file)
     s = loaded.scenario
     with tempfile.TemporaryDirectory() as tmp:
-        start = _cpu()
+        times = [_cpu()]
         done = project(s, reps=reps, workers=workers)
         r = done.results
+        times.append(_cpu())
         summary = with_money(r.summary(), r)
-        write_run(Path(tmp) / "run", summary, r.monthly_rows(), s, loaded.chain, {})
-        parent = _cpu() - start
+        times.append(_cpu())
+        monthly = r.monthly_rows()
+        times.append(_cpu())
+        write_run(Path(tmp) / "run", summary, monthly, s, loaded.chain, {})
+        times.append(_cpu())
     held = sum(getattr(r, f).nbytes for f in ("active", "inactive", "enrolled", "lapsed", "reactivated"))
     held += r.at_target.nbytes + r.crossed_on.nbytes
-    return Tail(parent, int(done.facts["workers"]), held / reps)
+    parts = tuple((step, b - a) for step, a, b in zip(TAIL_STEPS, times, times[1:], strict=False))
+    return Tail(times[-1] - times[0], int(done.facts["workers"]), held / reps, parts)
 
 
 def _point(file: Path, path: str, value: Any, reps: int) -> float:
@@ -297,8 +310,9 @@ def _tail_line(tail: Tail, model_s: float) -> str:
     )
     if tail.workers <= 1:
         return f"  serial fraction: not measured (the run stayed in one process); {held}"
+    steps = f" ({', '.join(f'{step} {s:.3f}' for step, s in tail.parts)})" if tail.parts else ""
     return (
-        f"  serial fraction: parent CPU {tail.parent_s:.3f} s outside the blocks / model {model_s:.3f} s "
+        f"  serial fraction: parent CPU {tail.parent_s:.3f} s outside the blocks{steps} / model {model_s:.3f} s "
         f"= {tail.parent_s / model_s:.1%} (goal <= 2%); {held}"
     )
 

@@ -47,8 +47,11 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -
     # Per replication: 6 month ends × (4 group series × 2 segments + 5 channels) int32 counts, and
     # the 2 int64 target facts: 328 bytes, half the 640 the model records.
     assert tail.held_bytes_per_rep == 4 * 6 * (4 * 2 + 5) + 2 * 8
+    assert [step for step, _ in tail.parts] == list(benchmark.TAIL_STEPS)
+    assert sum(s for _, s in tail.parts) == pytest.approx(tail.parent_s)
     line = benchmark._tail_line(tail, 4 * tail.parent_s)
     assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
+    assert f"(pool and joining the blocks {tail.parts[0][1]:.3f}, summary " in line
     alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)
     assert "not measured (the run stayed in one process)" in alone
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import pickle
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from conftest import SCENARIOS, run_cli
+from sim.experiment import workload
 from sim.experiment.blocks import BLOCK_SIZE, MIN_TASK_REPS, plan_blocks, run_scenario, tasks_of
 from sim.experiment.executors import batches, make_executor
 from sim.results.projections import Results
@@ -56,6 +61,39 @@ def test_dask_local_cluster_matches_the_local_pool() -> None:
         on_dask = run_scenario(s, replications=REPS, seed=5, workers=2, executor=client.get_executor())
     _same(here, pooled)
     _same(here, on_dask)
+
+
+class Recording(Executor):
+    """An executor that keeps every future it hands out, to weigh the results its tasks sent back."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner, self.futures = inner, []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = self.inner.submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+    def bytes_back(self) -> int:
+        return sum(len(pickle.dumps(f.result(), protocol=5)) for f in self.futures)
+
+
+def test_a_dask_run_ships_no_more_a_replication_than_the_local_pool() -> None:
+    distributed = pytest.importorskip("distributed")
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    with make_executor(2) as pool:
+        assert pool is not None
+        local = Recording(pool)
+        run_scenario(s, replications=REPS, seed=5, workers=2, executor=local)
+    with (
+        distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        dask = Recording(client.get_executor())
+        run_scenario(s, replications=REPS, seed=5, workers=2, executor=dask)
+    counts = workload.shape_of(s).held_bytes - 16  # the month-end counts as int32 ...
+    assert local.bytes_back() / REPS == pytest.approx(counts + 16, rel=0.02)  # ... and the 2 int64 facts
+    assert dask.bytes_back() <= local.bytes_back()
 
 
 @pytest.mark.slow
