@@ -112,7 +112,6 @@ class Split:
         return cls([(r, WHOLE) for r in range(rows)], None)
 
 
-
 class Deviates:
     """Standard normal deviates from named streams, one row per stream, a chunk of days at a time.
 

@@ -34,6 +34,8 @@ class ChannelGroups:
     groups: IntArray  # (k,): the groups that have recruiting channels, ascending
     starts: IntArray  # (k,): first row of each
     size: int  # rows in all
+    # For j = 1, 2, …: the groups with a (j+1)-th row, and those rows; views where they are runs.
+    later: tuple[tuple[Index, Index], ...] = ()
 
     @classmethod
     def of(cls, sorted_groups: IntArray) -> ChannelGroups:
@@ -42,13 +44,35 @@ class ChannelGroups:
             np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
             if sorted_groups.size
             else sorted_groups
+        ).astype(np.int64)
+        sizes = np.diff(np.r_[starts, sorted_groups.size])
+        later = tuple(
+            (_index(np.flatnonzero(sizes > j)), _index(starts[sizes > j] + j))
+            for j in range(1, int(sizes.max(initial=1)))
         )
-        return cls(sorted_groups[starts].astype(np.int64), starts.astype(np.int64), int(sorted_groups.size))
+        return cls(sorted_groups[starts].astype(np.int64), starts, int(sorted_groups.size), later)
 
     def rows(self, k: int) -> range:
         """The rows of the ``k``-th group."""
         end = int(self.starts[k + 1]) if k + 1 < len(self.starts) else self.size
         return range(int(self.starts[k]), end)
+
+    def totals(self, rows: IntArray) -> IntArray:
+        """Each group's sum of its ``rows``, in row order; a few calls, however many groups."""
+        total: IntArray = rows[self.starts]
+        for groups, later in self.later:
+            total[groups] += rows[later]
+        return total
+
+
+Index = slice | IntArray
+
+
+def _index(positions: IntArray) -> Index:
+    """``positions`` (ascending) as a slice when they are a run, so that they index a view."""
+    if positions.size and positions[-1] - positions[0] == positions.size - 1:
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return positions
 
 
 @dataclass
@@ -137,10 +161,7 @@ class Stocks:
         """
         groups = sorted_groups.groups
         every = len(groups) == len(self.active)  # then ``groups`` is every group, in order
-        if sorted_groups.size == len(groups):
-            totals = candidates.copy()  # one channel a group
-        else:
-            totals = np.add.reduceat(candidates, sorted_groups.starts, axis=0)
+        totals = sorted_groups.totals(candidates)
         short = totals > (pool if every else pool[groups])
         if short.any():
             candidates = candidates.copy()
