@@ -67,6 +67,18 @@ def daily_allocation(monthly_total: FloatArray, day_of_month: int, days_in_month
     return (upper - lower).astype(np.int64)
 
 
+def monthly_allocation(monthly_total: FloatArray, days_in_month: int) -> IntArray:
+    """:func:`daily_allocation` for every day of a month at once: row ``d`` is day ``d``'s release.
+
+    The same arithmetic element by element, ``floor((d+1)T/n) − floor(dT/n)``, so each row equals
+    ``daily_allocation(T, d, n)`` exactly.
+    """
+    t = np.asarray(monthly_total, dtype=np.float64)
+    days = np.arange(days_in_month + 1, dtype=np.float64).reshape(-1, *(1,) * t.ndim)
+    cumulative = np.floor(days * t / days_in_month)
+    return (cumulative[1:] - cumulative[:-1]).astype(np.int64)
+
+
 def ramp_factor(days_since_joining: float, ramp_up_days: float) -> float:
     """Productivity of a new partner, rising linearly from 0 to 1 over its ramp-up time."""
     if days_since_joining < 0:

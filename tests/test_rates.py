@@ -31,6 +31,19 @@ def test_daily_allocation_pays_out_the_whole_month_in_whole_units():
         assert all((rates.daily_allocation(totals, d, days) >= 0).all() for d in range(days))
 
 
+@given(
+    st.lists(st.floats(0, 1e7, allow_nan=False), min_size=1, max_size=6),
+    st.sampled_from([28, 29, 30, 31]),
+)
+def test_monthly_allocation_is_every_days_allocation_exactly(totals: list[float], days: int):
+    # The model reads a month's loans from one table: it must equal the day-by-day formula bit for bit.
+    t = np.array(totals).reshape(-1, 1).repeat(2, axis=1)
+    table = rates.monthly_allocation(t, days)
+    assert table.shape == (days, *t.shape) and table.dtype == np.int64
+    for d in range(days):
+        assert np.array_equal(table[d], rates.daily_allocation(t, d, days))
+
+
 def test_ramp_factor_rises_linearly_then_stays_at_one():
     assert [rates.ramp_factor(d, 10) for d in (-1, 0, 5, 10, 20)] == [0.0, 0.0, 0.5, 1.0, 1.0]
     assert rates.ramp_factor(3, 0) == 1.0

@@ -14,7 +14,7 @@ is Gamma(n·k, 1/k) with ``k = 1/cv²``, so a cohort of partners costs one draw,
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -96,6 +96,8 @@ class Partners:
     cv: float
     rng: np.random.Generator
     reps: int
+    # The last answer of :meth:`effective` and what it was worked out from.
+    last: tuple[Any, FloatArray] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -110,6 +112,7 @@ class Partners:
 
     def set_count(self, target: int, day: int) -> None:
         """Partners join (a new cohort) or leave (the newest first) until there are ``target``."""
+        self.last = None
         if target > self.count:
             added = target - self.count
             self.cohorts.append(Cohort(day, added, self.strength_of(added)))
@@ -128,11 +131,18 @@ class Partners:
             self.cohorts[-1] = Cohort(last.joined, last.count - leaving, last.strength * kept)
 
     def effective(self, day: int, ramp_up_days: float) -> FloatArray:
-        """Partners at full productivity equivalent on ``day``, after ramp-up."""
-        total = np.zeros(self.reps)
-        for cohort in self.cohorts:
-            total += ramp_factor(day - cohort.joined, ramp_up_days) * cohort.strength
-        return total
+        """Partners at full productivity equivalent on ``day``, after ramp-up.
+
+        Once every cohort is ramped up the answer stops changing, and the same array is returned
+        day after day (so it must not be modified).
+        """
+        factors = tuple(ramp_factor(day - cohort.joined, ramp_up_days) for cohort in self.cohorts)
+        if self.last is None or self.last[0] != (ramp_up_days, factors):
+            total = np.zeros(self.reps)
+            for factor, cohort in zip(factors, self.cohorts, strict=True):
+                total += factor * cohort.strength
+            self.last = ((ramp_up_days, factors), total)
+        return self.last[1]
 
 
 def start(ctx: ChannelContext, channel: AgentNetwork) -> None:

@@ -86,6 +86,7 @@ class Recorder:
             crossed_on=np.full(r, -1, dtype=np.int64),
         )
         self.row = 0
+        self.waiting = r > 0  # replications yet to reach the target
 
     def metric(self) -> IntArray:
         st = self.stocks
@@ -97,7 +98,11 @@ class Recorder:
     def end_of_day(self, day: int) -> None:
         out, st = self.out, self.stocks
         value = self.metric()
-        out.crossed_on[(out.crossed_on < 0) & (value >= self.target)] = day
+        if self.waiting:
+            reached = value >= self.target
+            if reached.any():
+                out.crossed_on[(out.crossed_on < 0) & reached] = day
+                self.waiting = bool((out.crossed_on < 0).any())
         if day == self.target_day:
             out.at_target[:] = value
         if day in self.record_days:

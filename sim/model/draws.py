@@ -1,8 +1,8 @@
 """A day's random draws for every group or channel at once, exact or normal-approximated.
 
-One call per kind of draw per day: the lapse of every region × segment is one binomial, their
-reactivation another, every Poisson channel's recruits (organic, agent network) one Poisson and
-every loan-linked channel's one binomial.
+One call per kind of draw per day: the lapse and reactivation of every region × segment are one
+binomial, every Poisson channel's recruits (organic, agent network) one Poisson and every
+loan-linked channel's one binomial.
 
 **Normal approximation** (the default; ``draws: exact`` in a scenario, or ``--exact``, turns it
 off). A binomial or Poisson draw whose variance ``σ²`` is at least :data:`APPROXIMATE_FROM` is
@@ -21,7 +21,8 @@ stream gives one deviate per replication, day and slot whatever the parameters, 
 one channel moves no other's deviates. The exact draws (small ones, and all of them with
 ``--exact``) come from ``lapse:<group>`` and ``channel:<name>`` as before, in one call per row
 holding any: NumPy's exact samplers consume a varying number of uniforms, and a shared stream
-would let a change in one row reshuffle the others.
+would let a change in one row reshuffle the others. A row whose draws are all exact is drawn
+through a view and skips the approximation's arithmetic (:class:`Split`).
 """
 
 from __future__ import annotations
@@ -46,33 +47,69 @@ CHUNK_DAYS = 16  # days of normal deviates a stream draws at a time
 def normal_binomial(n: IntArray, p: FloatArray, z: FloatArray | Float32Array) -> IntArray:
     """Binomial(n, p) approximated: ``round(np + s·z)`` clipped to [0, n], ``s² = np(1−p) − 1/12``."""
     mean = n * p
-    x = np.sqrt(np.maximum(mean * (1.0 - p) - 1.0 / 12.0, 0.0))
-    x *= z
-    x += mean + 0.5
-    np.floor(x, out=x)
-    np.maximum(x, 0.0, out=x)
-    np.minimum(x, n, out=x)
-    drawn: IntArray = x.astype(np.int64)
-    return drawn
+    return _rounded(mean, mean * (1.0 - p), z, n)
 
 
 def normal_poisson(lam: FloatArray, z: FloatArray | Float32Array) -> IntArray:
     """Poisson(λ) approximated: ``round(λ + s·z)``, at least 0, with ``s² = λ − 1/12``."""
-    x = np.sqrt(np.maximum(lam - 1.0 / 12.0, 0.0))
+    return _rounded(lam, lam, z, None)
+
+
+def _rounded(mean: FloatArray, variance: FloatArray, z: Deviate, upper: IntArray | None) -> IntArray:
+    """``round(mean + s·z)`` with ``s² = variance − 1/12``, clipped to ``[0, upper]``."""
+    x = np.sqrt(np.maximum(variance - 1.0 / 12.0, 0.0))
     x *= z
-    x += lam + 0.5
+    x += mean + 0.5
     np.floor(x, out=x)
     np.maximum(x, 0.0, out=x)
+    if upper is not None:
+        np.minimum(x, upper, out=x)
     drawn: IntArray = x.astype(np.int64)
     return drawn
 
 
-def approximated(variance: FloatArray, exact: bool) -> BoolArray:
-    """Which draws the normal approximation takes: variance at least :data:`APPROXIMATE_FROM`."""
-    if exact:
-        return np.zeros(variance.shape, dtype=np.bool_)
-    large: BoolArray = variance >= APPROXIMATE_FROM
-    return large
+def exact_part(variance: FloatArray) -> BoolArray:
+    """Which draws stay exact: variance above 0 and below :data:`APPROXIMATE_FROM`.
+
+    A draw of variance 0 is certain (0, or ``n`` when ``p`` is 1), and the approximation gives it.
+    """
+    small: BoolArray = (variance > 0) & (variance < APPROXIMATE_FROM)
+    return small
+
+
+WHOLE = slice(None)  # a whole row, indexed as a view rather than a copy
+
+
+@dataclass(frozen=True)
+class Split:
+    """A day's draws of one kind, split by row into exact ones and approximated ones.
+
+    ``exact`` lists the rows holding exact draws, each with its columns (a whole row as
+    :data:`WHOLE`, so that it is drawn through a view); ``approximated`` says which rows hold any
+    draw left to the approximation: all of them (:data:`WHOLE`), a run of them (a slice), some
+    (their indices) or none.
+    """
+
+    exact: list[tuple[int, slice | BoolArray]]
+    approximated: slice | IntArray | None
+
+    @classmethod
+    def of(cls, small: BoolArray) -> Split:
+        """The split of ``small``, the draws (rows × replications) that stay exact."""
+        width = small.shape[1]
+        exact: list[tuple[int, slice | BoolArray]] = []
+        rest: list[int] = []
+        for r, count in enumerate(small.sum(axis=1).tolist()):
+            if count:
+                exact.append((r, WHOLE if count == width else small[r]))
+            if count != width:
+                rest.append(r)
+        return cls(exact, _rows(rest, len(small)))
+
+    @classmethod
+    def all_exact(cls, rows: int) -> Split:
+        """Every draw exact, as in ``draws: exact``."""
+        return cls([(r, WHOLE) for r in range(rows)], None)
 
 
 class Deviates:
@@ -85,20 +122,20 @@ class Deviates:
         self, streams: Sequence[np.random.Generator], slots: int, reps: int, days: int, log: DrawLog | None = None
     ) -> None:
         self.streams, self.slots, self.reps, self.days, self.log = list(streams), slots, reps, days, log
-        self.first = 0
-        self.chunk: Float32Array = np.empty((0, len(self.streams), slots, reps), dtype=np.float32)
+        self.first, self.held = 0, 0
+        # Streams first, so that each stream fills its own contiguous part in place.
+        self.chunk: Float32Array = np.empty((len(self.streams), CHUNK_DAYS, slots, reps), dtype=np.float32)
 
     def on(self, day: int) -> Float32Array:
         """The deviates of ``day``, shaped (streams, slots, reps); days are asked for in order."""
-        if day >= self.first + len(self.chunk):
-            self.first = day
-            n = min(CHUNK_DAYS, self.days - day)
-            self.chunk = np.stack(
-                [rng.standard_normal((n, self.slots, self.reps), dtype=np.float32) for rng in self.streams], axis=1
-            )
+        if day >= self.first + self.held:
+            self.first, self.held = day, min(CHUNK_DAYS, self.days - day)
+            for rng, part in zip(self.streams, self.chunk, strict=True):
+                rng.standard_normal(dtype=np.float32, out=part[: self.held])
             if self.log is not None:
-                self.log.counts["standard_normal"] = self.log.counts.get("standard_normal", 0) + self.chunk.size
-        today: Float32Array = self.chunk[day - self.first]
+                drawn = len(self.streams) * self.held * self.slots * self.reps
+                self.log.counts["standard_normal"] = self.log.counts.get("standard_normal", 0) + drawn
+        today: Float32Array = self.chunk[:, day - self.first]
         return today
 
 
@@ -133,13 +170,16 @@ class Draws:
     def binomial(self, day: int, n: IntArray, p: FloatArray, z: Deviate | None, rngs: Sequence[Rng]) -> IntArray:
         """Binomial(n, p) elementwise, row ``r`` exact from ``rngs[r]``, the large ones from ``z``."""
         if self.exact or z is None:
-            out, small = np.zeros(n.shape, dtype=np.int64), None
+            split, out, small = Split.all_exact(len(rngs)), np.empty(n.shape, dtype=np.int64), None
         else:
-            variance = n * p * (1.0 - p)
-            out, small = normal_binomial(n, p, z), (variance > 0) & ~approximated(variance, False)
+            mean = n * p
+            variance = mean * (1.0 - p)
+            small = exact_part(variance)
+            split = Split.of(small)
+            out = _approximate(split.approximated, mean, variance, z, n)
             if self.log is not None:
                 self.log.add("normal_binomial", day, n[~small], p[~small], z[~small])
-        for r, cols in _exact_rows(small, len(rngs)):
+        for r, cols in split.exact:
             out[r, cols] = rngs[r].binomial(n[r, cols], p[r, cols])
         if self.log is not None:
             exact = np.ones(n.shape, dtype=np.bool_) if small is None else small
@@ -149,12 +189,14 @@ class Draws:
     def poisson(self, day: int, lam: FloatArray, z: Deviate | None, rngs: Sequence[Rng]) -> IntArray:
         """Poisson(λ) elementwise, row ``r`` exact from ``rngs[r]``, the large ones from ``z``."""
         if self.exact or z is None:
-            out, small = np.zeros(lam.shape, dtype=np.int64), None
+            split, out, small = Split.all_exact(len(rngs)), np.empty(lam.shape, dtype=np.int64), None
         else:
-            out, small = normal_poisson(lam, z), (lam > 0) & ~approximated(lam, False)
+            small = exact_part(lam)
+            split = Split.of(small)
+            out = _approximate(split.approximated, lam, lam, z, None)
             if self.log is not None:
                 self.log.add("normal_poisson", day, lam[~small], z[~small])
-        for r, cols in _exact_rows(small, len(rngs)):
+        for r, cols in split.exact:
             out[r, cols] = rngs[r].poisson(lam[r, cols])
         if self.log is not None:
             exact = np.ones(lam.shape, dtype=np.bool_) if small is None else small
@@ -162,12 +204,24 @@ class Draws:
         return out
 
 
-def _exact_rows(small: BoolArray | None, rows: int) -> list[tuple[int, Any]]:
-    """Rows with exact draws, and which of their columns (a whole row as a slice)."""
-    if small is None:
-        return [(r, slice(None)) for r in range(rows)]
-    out: list[tuple[int, Any]] = []
-    for r in np.flatnonzero(small.any(axis=1)):
-        row = small[r]
-        out.append((int(r), slice(None) if row.all() else row))
+def _rows(rows: list[int], of: int) -> slice | IntArray | None:
+    """``rows`` (ascending) of ``of`` as the cheapest index: all, a run (both views), some, or none."""
+    if not rows:
+        return None
+    if len(rows) == of:
+        return WHOLE
+    if rows[-1] - rows[0] == len(rows) - 1:
+        return slice(rows[0], rows[-1] + 1)
+    return np.array(rows, dtype=np.int64)
+
+
+def _approximate(
+    rows: slice | IntArray | None, mean: FloatArray, variance: FloatArray, z: Deviate, upper: IntArray | None
+) -> IntArray:
+    """The approximated draws of ``rows``; the other rows are left for the exact draws to fill."""
+    if rows is WHOLE:
+        return _rounded(mean, variance, z, upper)
+    out = np.empty(mean.shape, dtype=np.int64)
+    if rows is not None:
+        out[rows] = _rounded(mean[rows], variance[rows], z[rows], None if upper is None else upper[rows])
     return out

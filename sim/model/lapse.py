@@ -1,6 +1,6 @@
 """Lapse and reactivation: active members who stop paying, and inactive ones who pay again.
 
-Each day, for every group at once, ``Binomial(active, p)`` members lapse and
+Each day, for every group at once (one binomial call), ``Binomial(active, p)`` members lapse and
 ``Binomial(inactive, q)`` return, where ``p`` and ``q`` are the daily probabilities of the
 monthly hazards (:func:`sim.rates.daily_probability`), drawn once per group and replication.
 Members whose contributions a government pays do not lapse while funded.
@@ -45,20 +45,27 @@ class Lapse:
         self.p: FloatArray = np.array(lapse, dtype=np.float64).reshape(len(groups), reps)
         self.q: FloatArray = np.array(back, dtype=np.float64).reshape(len(groups), reps)
         self.deviates = Deviates([stream(seed, f"lapse:{name}:normal") for name in groups], 2, reps, days, log)
-        self.rngs = [stream(seed, f"lapse:{name}") for name in groups]
+        rngs = [stream(seed, f"lapse:{name}") for name in groups]
         returning = [r for r in range(len(groups)) if np.any(self.q[r] > 0)]
         # A slice when every group returns: a view, not a copy, every day.
         self.returning: slice | list[int] = slice(None) if len(returning) == len(groups) else returning
-        self.returning_rngs = [self.rngs[r] for r in returning]
+        # Lapse and reactivation are drawn in one call: a row per group that lapses, then one per
+        # group that can return. A group's exact draws come from its own stream, lapse first.
+        self.chances: FloatArray = np.concatenate((self.p, self.q[self.returning]))
+        self.rngs = rngs + [rngs[r] for r in returning]
 
     def step(self, day: int, stocks: Stocks, draws: Draws) -> None:
         """One day's lapse and reactivation, for every group and replication."""
+        rows, groups = self.returning, len(self.p)
         z = None if draws.exact else self.deviates.on(day)
-        lapsing = draws.binomial(day, stocks.active, self.p, None if z is None else z[:, 0], self.rngs)
-        returning = np.zeros_like(lapsing)
-        if self.returning:
+        members = np.concatenate((stocks.active, stocks.inactive[rows]))
+        zs = None if z is None else np.concatenate((z[:, 0], z[rows, 1]))
+        drawn = draws.binomial(day, members, self.chances, zs, self.rngs)
+        lapsing = drawn[:groups]
+        if isinstance(rows, slice):
+            returning = drawn[groups:]
+        else:
             # Only groups that can return draw, as each group's own stream always has.
-            rows = self.returning
-            zq = None if z is None else z[rows, 1]
-            returning[rows] = draws.binomial(day, stocks.inactive[rows], self.q[rows], zq, self.returning_rngs)
+            returning = np.zeros_like(lapsing)
+            returning[rows] = drawn[groups:]
         stocks.move_all(lapsing, returning)

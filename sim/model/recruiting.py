@@ -24,7 +24,7 @@ from sim.channels.organic import Organic, daily_mean, multipliers
 from sim.model.draws import Deviates, DrawLog, Draws
 from sim.model.state import ChannelGroups, Stocks
 from sim.model.streams import stream
-from sim.rates import DAYS_PER_MONTH, daily_allocation
+from sim.rates import DAYS_PER_MONTH, monthly_allocation
 from sim.scenario.calendar import Horizon, days_in_month
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -84,6 +84,10 @@ class Recruiting:
         names = [streams[i] for i in order]
         self.deviates = Deviates([stream(seed, f"channel:{n}:normal") for n in names], 1, reps, horizon.days, log)
         self.rngs = [r.flow_rng for r in self.recruiters]
+        # Each day's (month, day of the month, days in the month), all 0-based but the last.
+        self.calendar = [(w.month - 1, w.day - 1, days_in_month(w)) for w in map(horizon.date_of, range(horizon.days))]
+        self.opening = int(self.opens.max(initial=0))  # the last day a loan-linked channel is still closed
+        self.month: tuple[int, int] | None = None
 
     def _refresh(self) -> None:
         """Restack the rates after a policy switch (or on the first day)."""
@@ -98,7 +102,33 @@ class Recruiting:
         self.loans = np.array(
             [_stack([row[m] for row in loans], self.reps) for m in range(12)], dtype=np.float64
         ).reshape(12, len(loans), self.reps)
+        # With every channel's own share of members, the new share and loan-linked enrolment
+        # chances do not depend on the stocks: fixed until the next switch.
+        fixed = bool(self.own_share.all())
+        self.fixed_new = self.new_if_own if fixed else None
+        self.fixed_p = enrol_probability(self.new_if_own[self.poisson :], self.enrol_rate) if fixed else None
+        self.month = None
+        self.agents_mean = np.empty((self.poisson - self.organic, self.reps))
+        self.agents_dim = 0
+        self.agents_from: tuple[FloatArray | None, ...] = (None,) * len(self.ramps)
         self.seen = self.revision.value
+
+    def _month(self, month: int, dim: int) -> None:
+        """The organic means and daily loans of a calendar month, worked out on its first day."""
+        if self.month != (month, dim):
+            self.organic_mean = daily_mean(self.per_month, self.seasons[:, month : month + 1], dim)
+            self.month_loans = monthly_allocation(self.loans[month], dim)
+            self.month = (month, dim)
+
+    def _agent_means(self, day: int, dim: int) -> FloatArray:
+        """Every agent network's mean recruits (before the new share), worked out again only when they change."""
+        partners: list[Partners] = [r.partners for r in self.recruiters[self.organic : self.poisson]]
+        effective = tuple(p.effective(day, ramp) for p, ramp in zip(partners, self.ramps, strict=True))
+        if dim != self.agents_dim or any(a is not b for a, b in zip(effective, self.agents_from, strict=True)):
+            for k, partners_k in enumerate(effective):
+                self.agents_mean[k] = self.productivity[k] * partners_k / dim
+            self.agents_dim, self.agents_from = dim, effective
+        return self.agents_mean
 
     def step(self, day: int, stocks: Stocks, draws: Draws) -> None:
         """One day's recruits of every channel, drawn in one call per kind and enrolled."""
@@ -106,26 +136,30 @@ class Recruiting:
             return
         if self.seen != self.revision.value:
             self._refresh()
-        when = self.horizon.date_of(day)
-        month, dim = when.month - 1, days_in_month(when)
-        pool, share = stocks.uncovered_shares(day)
-        new = np.where(self.own_share[:, None], self.new_if_own, share[self.groups])
+        month, day_of_month, dim = self.calendar[day]
+        self._month(month, dim)
+        if self.fixed_new is None:
+            pool, share = stocks.uncovered_shares(day)
+            new = np.where(self.own_share[:, None], self.new_if_own, share[self.groups])
+        else:
+            pool, new = stocks.uncovered_all(day), self.fixed_new
         z = None if draws.exact else self.deviates.on(day)[:, 0]
         candidates = np.empty((len(self.specs), self.reps), dtype=np.int64)
         if self.poisson:
             mean = np.empty((self.poisson, self.reps))
-            mean[: self.organic] = daily_mean(self.per_month, self.seasons[:, month : month + 1], dim)
-            for k, ramp in enumerate(self.ramps):
-                partners: Partners = self.recruiters[self.organic + k].partners
-                mean[self.organic + k] = self.productivity[k] * partners.effective(day, ramp) / dim
+            mean[: self.organic] = self.organic_mean
+            if self.ramps:
+                mean[self.organic :] = self._agent_means(day, dim)
             mean *= new[: self.poisson]
             candidates[: self.poisson] = draws.poisson(
                 day, mean, None if z is None else z[: self.poisson], self.rngs[: self.poisson]
             )
         if self.poisson < len(self.specs):
-            loans = daily_allocation(self.loans[month], when.day - 1, dim)
-            loans[day < self.opens] = 0
-            p = enrol_probability(new[self.poisson :], self.enrol_rate)
+            loans = self.month_loans[day_of_month]
+            if day < self.opening:
+                loans = loans.copy()
+                loans[day < self.opens] = 0
+            p = enrol_probability(new[self.poisson :], self.enrol_rate) if self.fixed_p is None else self.fixed_p
             zb = None if z is None else z[self.poisson :]
             candidates[self.poisson :] = draws.binomial(day, loans, p, zb, self.rngs[self.poisson :])
         stocks.enrol_all(self.channels, self.sorted, candidates[self.by_group], pool)

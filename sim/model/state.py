@@ -14,6 +14,7 @@ the cost of a run grows with replications × groups × days, not with the number
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,8 @@ class ChannelGroups:
     groups: IntArray  # (k,): the groups that have recruiting channels, ascending
     starts: IntArray  # (k,): first row of each
     size: int  # rows in all
+    # For j = 1, 2, …: the groups with a (j+1)-th row, and those rows; views where they are runs.
+    later: tuple[tuple[Index, Index], ...] = ()
 
     @classmethod
     def of(cls, sorted_groups: IntArray) -> ChannelGroups:
@@ -41,13 +44,35 @@ class ChannelGroups:
             np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
             if sorted_groups.size
             else sorted_groups
+        ).astype(np.int64)
+        sizes = np.diff(np.r_[starts, sorted_groups.size])
+        later = tuple(
+            (_index(np.flatnonzero(sizes > j)), _index(starts[sizes > j] + j))
+            for j in range(1, int(sizes.max(initial=1)))
         )
-        return cls(sorted_groups[starts].astype(np.int64), starts.astype(np.int64), int(sorted_groups.size))
+        return cls(sorted_groups[starts].astype(np.int64), starts, int(sorted_groups.size), later)
 
     def rows(self, k: int) -> range:
         """The rows of the ``k``-th group."""
         end = int(self.starts[k + 1]) if k + 1 < len(self.starts) else self.size
         return range(int(self.starts[k]), end)
+
+    def totals(self, rows: IntArray) -> IntArray:
+        """Each group's sum of its ``rows``, in row order; a few calls, however many groups."""
+        total: IntArray = rows[self.starts]
+        for groups, later in self.later:
+            total[groups] += rows[later]
+        return total
+
+
+Index = slice | IntArray
+
+
+def _index(positions: IntArray) -> Index:
+    """``positions`` (ascending) as a slice when they are a run, so that they index a view."""
+    if positions.size and positions[-1] - positions[0] == positions.size - 1:
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return positions
 
 
 @dataclass
@@ -108,11 +133,23 @@ class Stocks:
         self.inactive[group] += members - keep_paying
         self.lapsed[group] += members - keep_paying
 
+    @cached_property
+    def whole_workers(self) -> IntArray:
+        """``workers`` in whole people, (days, groups)."""
+        whole: IntArray = self.workers.astype(np.int64)
+        return whole
+
+    def uncovered_all(self, day: int) -> IntArray:
+        """Every group's uncovered workers on ``day``, (groups, reps)."""
+        pool: IntArray = self.active + self.funded
+        pool += self.inactive
+        np.subtract(self.whole_workers[min(day, len(self.workers) - 1)][:, None], pool, out=pool)
+        return np.maximum(pool, 0, out=pool)
+
     def uncovered_shares(self, day: int) -> tuple[IntArray, FloatArray]:
         """Every group's uncovered workers on ``day`` (groups, reps), and their share of the workers."""
-        workers = self.workers[min(day, len(self.workers) - 1)][:, None]
-        pool: IntArray = np.maximum(workers.astype(np.int64) - (self.active + self.funded + self.inactive), 0)
-        share: FloatArray = pool / workers
+        pool = self.uncovered_all(day)
+        share: FloatArray = pool / self.workers[min(day, len(self.workers) - 1)][:, None]
         return pool, share
 
     def enrol_all(self, channels: IntArray, sorted_groups: ChannelGroups, candidates: IntArray, pool: IntArray) -> None:
@@ -122,23 +159,29 @@ class Stocks:
         says. When a group's channels ask for more than its pool, they are served in layout order,
         as if each had enrolled in turn.
         """
-        totals = np.add.reduceat(candidates, sorted_groups.starts, axis=0)
-        short = totals > pool[sorted_groups.groups]
+        groups = sorted_groups.groups
+        every = len(groups) == len(self.active)  # then ``groups`` is every group, in order
+        totals = sorted_groups.totals(candidates)
+        short = totals > (pool if every else pool[groups])
         if short.any():
             candidates = candidates.copy()
             for k in np.flatnonzero(short.any(axis=1)):
                 rows = sorted_groups.rows(int(k))
-                left = pool[sorted_groups.groups[k]].copy()
+                left = pool[groups[k]].copy()
                 for row in rows:
                     candidates[row] = np.minimum(candidates[row], left)
                     left -= candidates[row]
                 totals[k] = candidates[rows].sum(axis=0)
-        self.active[sorted_groups.groups] += totals
+        if every:
+            self.active += totals
+        else:
+            self.active[groups] += totals
         self.enrolled[channels] += candidates
 
     def move_all(self, lapsing: IntArray, returning: IntArray) -> None:
         """Lapsing members become inactive, returning ones active: arrays of shape (groups, reps)."""
-        self.active += returning - lapsing
-        self.inactive += lapsing - returning
+        net = returning - lapsing
+        self.active += net
+        self.inactive -= net
         self.lapsed += lapsing
         self.reactivated += returning

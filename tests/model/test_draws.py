@@ -12,7 +12,7 @@ from builders import organic, scenario
 from sim.analyses.bench import draw_floor, draw_log
 from sim.experiment.blocks import run_scenario
 from sim.model.block import simulate_block
-from sim.model.draws import APPROXIMATE_FROM, normal_binomial, normal_poisson
+from sim.model.draws import APPROXIMATE_FROM, WHOLE, Draws, Split, normal_binomial, normal_poisson
 from sim.model.streams import block_seed
 
 # README: within 0.0667/σ of the exact distribution function, so 0.0149 at the threshold.
@@ -81,3 +81,31 @@ def test_draw_floor_counts_every_draw_and_times_them() -> None:
     assert log.counts["binomial"] + log.counts.get("normal_binomial", 0) == 184 * 40
     assert log.counts["poisson"] + log.counts["normal_poisson"] == 2 * 184 * 40
     assert draw_floor(log).seconds > 0
+
+
+def test_split_draws_whole_rows_through_views_and_approximates_only_rows_that_need_it():
+    small = np.array([[True, True, True], [False, False, False], [True, False, True], [True, True, True]])
+    split = Split.of(small)
+    assert [r for r, _ in split.exact] == [0, 2, 3]
+    assert split.exact[0][1] is WHOLE and split.exact[2][1] is WHOLE
+    assert np.array_equal(split.exact[1][1], [True, False, True])
+    assert split.approximated == slice(1, 3)  # a run of rows: a view
+    assert Split.of(small[[0, 1, 3, 2]]).approximated.tolist() == [1, 3]
+    assert Split.of(small[[0, 3]]).approximated is None
+    assert Split.of(~small[[0]]).approximated is WHOLE and Split.of(~small[[0]]).exact == []
+    assert Split.all_exact(2) == Split([(0, WHOLE), (1, WHOLE)], None)
+
+
+def test_a_day_of_draws_is_each_rows_own_exact_draws_and_the_approximation_of_the_rest():
+    # Row by row from its own stream, whatever the other rows hold: as if each row were drawn alone.
+    n = np.array([[10, 20, 30], [100_000, 100_000, 100_000], [5, 100_000, 0], [40, 40, 40]])
+    p = np.full(n.shape, 0.01)
+    z = np.random.default_rng(1).standard_normal(n.shape).astype(np.float32)
+    got = Draws(False).binomial(0, n, p, z, [np.random.default_rng(r) for r in range(4)])
+    for r in range(4):
+        alone = Draws(False).binomial(0, n[r : r + 1], p[r : r + 1], z[r : r + 1], [np.random.default_rng(r)])
+        assert np.array_equal(got[r], alone[0])
+    assert np.array_equal(got[1], normal_binomial(n[1], p[1], z[1]))
+    assert got[2, 2] == 0 and abs(got[2, 1] - 1000) < 6 * math.sqrt(990)
+    exact_rng = np.random.default_rng(0)
+    assert np.array_equal(got[0], exact_rng.binomial(n[0], p[0]))
