@@ -255,9 +255,7 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
         summary = with_money(r.summary(), r)
         write_run(Path(tmp) / "run", summary, r.monthly_rows(), s, loaded.chain, {})
         parent = _cpu() - start
-    held = sum(getattr(r, f).nbytes for f in ("active", "inactive", "enrolled", "lapsed", "reactivated"))
-    held += r.at_target.nbytes + r.crossed_on.nbytes
-    return Tail(parent, int(done.facts["workers"]), held / reps)
+    return Tail(parent, int(done.facts["workers"]), r.held_bytes() / reps)
 
 
 def _point(file: Path, path: str, value: Any, reps: int) -> float:

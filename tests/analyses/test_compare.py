@@ -58,9 +58,9 @@ def test_a_changed_channel_keeps_its_parameter_draws(tmp_path: Path) -> None:
     more = load_scenario(variant(tmp_path, "more", MORE_BPR)).scenario
     same = run_scenario(more, replications=300, seed=1)
     other = run_scenario(more, replications=300, seed=2)
-    assert np.corrcoef(base.enrolled[-1, 1], same.enrolled[-1, 1])[0, 1] > 0.8
-    assert abs(np.corrcoef(base.enrolled[-1, 1], other.enrolled[-1, 1])[0, 1]) < 0.2
-    np.testing.assert_array_equal(base.lapsed[:, 0], same.lapsed[:, 0])  # pu lapse: untouched by a bpu channel
+    assert np.corrcoef(base.enrolled.row(-1)[1], same.enrolled.row(-1)[1])[0, 1] > 0.8
+    assert abs(np.corrcoef(base.enrolled.row(-1)[1], other.enrolled.row(-1)[1])[0, 1]) < 0.2
+    np.testing.assert_array_equal(base.lapsed.item(0), same.lapsed.item(0))  # pu lapse: untouched by a bpu channel
 
 
 def test_pairing_narrows_the_interval_against_unpaired_runs(tmp_path: Path) -> None:

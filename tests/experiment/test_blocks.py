@@ -40,7 +40,7 @@ def test_blocks_arriving_out_of_order_join_into_their_columns_and_widen_when_nee
     joined.place(blocks[1], kept_of(request, _outcome(3, 2)))
     r = joined.results()
     assert r.active.dtype == np.int64
-    assert r.active[0, 0].tolist() == [1, 1, 1, 2, 2, 2, 2**31]
+    assert r.active.row(0)[0].tolist() == [1, 1, 1, 2, 2, 2, 2**31]
     assert r.at_target.tolist() == [0, 1, 2, 0, 1, 2, 0]
 
 
@@ -50,5 +50,6 @@ def test_a_run_holds_exactly_the_model_counts_in_compact_form() -> None:
     model = [run_block(s, 3, Block(0, BLOCK_SIZE)), run_block(s, 3, Block(1, 5))]
     for name in (*COUNTS, "at_target", "crossed_on"):
         whole = np.concatenate([getattr(m, name) for m in model], axis=-1)
-        assert np.array_equal(getattr(r, name), whole), name
+        held = getattr(r, name)
+        assert np.array_equal(held if name not in COUNTS else held.whole(), whole), name
     assert r.active.dtype == np.int32 and r.at_target.dtype == np.int64
