@@ -324,6 +324,7 @@ def figures(
     sweep_points: int | None,
     big: int | None,
     page_changes: int | None = None,
+    national: int | None = None,
 ) -> Iterator[str]:
     """What ``sim bench`` prints, a line (or paragraph) at a time, as each figure is measured."""
     n_workers = workers or default_workers()
@@ -365,8 +366,29 @@ def figures(
             f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
             f"peak memory {run.peak_mb:.0f} MB (largest process)"
         )
+    national = national if national is not None else (0 if scenarios else NATIONAL_REPS)
+    if national:
+        yield national_memory_line(national, n_workers)
     if page_changes:
         yield from page_lines(page_server(first.parent, first.stem, page_changes, n_workers), first.stem)
+
+
+NATIONAL_REPS = 100_000
+NATIONAL_GOAL_MB = 2048  # issue 13: 100,000 national replications within 2 GB in the parent
+
+
+def national_memory_line(reps: int, workers: int) -> str:
+    """``sim run national-2026 --reps REPS`` in a fresh interpreter: wall time and the parent's peak memory.
+
+    The workers are separate processes and not counted: the parent is what holds the results.
+    """
+    file = _HERE / "national-2026.yaml"
+    run = cli_run(file, reps, 1, ["--workers", str(workers)])
+    verdict = "met" if run.peak_mb <= NATIONAL_GOAL_MB else "NOT MET"
+    return (
+        f"large national run: {reps:,} replications of {file} ({workers} workers): {run.seconds:.1f} s, "
+        f"peak memory of the parent {run.peak_mb:.0f} MB (goal <= {NATIONAL_GOAL_MB:,} MB: {verdict})"
+    )
 
 
 PAGE_LEVER = "channels[BPR agents].agents"

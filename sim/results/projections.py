@@ -117,7 +117,7 @@ class Results:
     active: Counts  # (records, groups, reps), including funded members
     inactive: Counts
     enrolled: Counts  # (records, channels, reps)
-    lapsed: Counts
+    lapsed: Counts  # (records, 1, reps): summed over groups, all any figure reads
     reactivated: Counts
     at_target: Array  # (reps,)
     crossed_on: Array  # (reps,)
