@@ -36,6 +36,9 @@ Array = np.ndarray[Any, Any]
 # Counts above this many bytes (the whole run's, in memory) are spilled; national-2026 passes it
 # at about 12,000 replications. Below it, runs keep their counts in memory, as fast as ever.
 SPILL_OVER_BYTES = 512 * 2**20
+# Consecutive blocks (a task's arrive together) are written as one piece of up to this many
+# replications, so that reading an item's series takes a few hundred reads, not one a block.
+PIECE_REPS = 1000
 
 
 @dataclass(frozen=True)
@@ -146,10 +149,12 @@ class _Piece:
 
 @dataclass
 class SpilledCounts:
-    """Counts kept in an unnamed temporary file, one item-major piece per block, in arrival order.
+    """Counts kept in an unnamed temporary file, in item-major pieces, in arrival order.
 
-    :meth:`put` appends a block as it finishes; the answers read the pieces back in replication
-    order. :meth:`close` frees the file (so does garbage collection, and the end of the process).
+    :meth:`put` takes a block as it finishes; consecutive blocks are gathered into one piece of up
+    to :data:`PIECE_REPS` replications before it is appended. The answers read the pieces back in
+    replication order. :meth:`close` frees the file (so does garbage collection, and the end of the
+    process).
     """
 
     records: int
@@ -158,6 +163,7 @@ class SpilledCounts:
     file: IO[bytes]
     pieces: list[_Piece] = field(default_factory=list)
     end: int = 0
+    gathered: list[tuple[int, Array]] = field(default_factory=list)  # consecutive blocks not yet written
 
     @classmethod
     def create(cls, records: int, items: int, replications: int, folder: Path | None = None) -> SpilledCounts:
@@ -166,17 +172,32 @@ class SpilledCounts:
         return cls(records, items, replications, file)
 
     def put(self, at: int, counts: Array) -> None:
-        """Append the counts ``(records, items, reps)`` of the replications from ``at`` on."""
+        """Keep the counts ``(records, items, reps)`` of the replications from ``at`` on."""
         if counts.shape[:2] != (self.records, self.items):
             raise ValueError(f"counts of shape {counts.shape} do not fit ({self.records}, {self.items}, reps)")
-        data = np.ascontiguousarray(counts.transpose(1, 0, 2))
+        if self.gathered:
+            last_at, last = self.gathered[-1]
+            if at != last_at + last.shape[2]:
+                self._write()
+        self.gathered.append((at, counts))
+        if sum(part.shape[2] for _, part in self.gathered) >= PIECE_REPS:
+            self._write()
+
+    def _write(self) -> None:
+        """Append the gathered blocks as one piece."""
+        if not self.gathered:
+            return
+        parts = [part for _, part in self.gathered]
+        data = np.ascontiguousarray(np.concatenate(parts, axis=2).transpose(1, 0, 2))
         view, done = data.data.cast("B"), 0
         while done < len(view):
             done += os.pwrite(self.file.fileno(), view[done:], self.end + done)
-        self.pieces.append(_Piece(at, int(counts.shape[2]), self.end, data.dtype))
+        self.pieces.append(_Piece(self.gathered[0][0], int(data.shape[2]), self.end, data.dtype))
         self.end += data.nbytes
+        self.gathered.clear()
 
     def close(self) -> None:
+        self.gathered.clear()
         self.file.close()
 
     @property
@@ -186,14 +207,15 @@ class SpilledCounts:
     @property
     def dtype(self) -> np.dtype[Any]:
         # As the joined arrays: widened to the widest block.
-        widest: np.dtype[Any] = np.result_type(*(p.dtype for p in self.pieces))
+        widest: np.dtype[Any] = np.result_type(*(p.dtype for p in self._ordered()))
         return widest
 
     @property
     def held_bytes(self) -> int:
-        return 0
+        return sum(int(part.nbytes) for _, part in self.gathered)  # none once every block is written
 
     def _ordered(self) -> list[_Piece]:
+        self._write()
         return sorted(self.pieces, key=lambda p: p.at)
 
     def _read(self, piece: _Piece, first: int, count: int) -> Array:

@@ -13,7 +13,7 @@ import pytest
 from sim.analyses.history.observations import Observation, trajectory
 from sim.experiment.blocks import BLOCK_SIZE, Block, Joined, Request, kept_of, run_block, run_scenario
 from sim.experiment.evaluation import evaluation_of
-from sim.results.counts import HeldCounts, Spill, SpilledCounts
+from sim.results.counts import PIECE_REPS, HeldCounts, Spill, SpilledCounts
 from sim.results.folder import write_run
 from sim.results.money import money_of, with_money
 from sim.results.projections import Results
@@ -39,14 +39,15 @@ def open_in(folder: Path) -> list[str]:
     return out
 
 
-def test_every_answer_of_spilled_counts_is_the_held_arrays_own() -> None:
+@pytest.mark.parametrize(("order", "pieces_written"), [([2, 1, 0], 3), ([0, 1, 2], 1), ([1, 2, 0], 2)])
+def test_every_answer_of_spilled_counts_is_the_held_arrays_own(order: list[int], pieces_written: int) -> None:
     rng = np.random.default_rng(5)
     pieces = [(0, 3, np.int32), (3, 4, np.int64), (7, 2, np.int32)]  # one block did not fit int32
     arrays = [rng.integers(-(2**31), 2**31 - 1, size=(5, 4, n)).astype(dtype) for _, n, dtype in pieces]
     arrays[1][0, 0, 0] = 2**40
     spilled = SpilledCounts.create(5, 4, 9)
-    for (at, _, _), part in reversed(list(zip(pieces, arrays, strict=True))):  # arriving out of order
-        spilled.put(at, part)
+    for i in order:  # consecutive blocks are written together
+        spilled.put(pieces[i][0], arrays[i])
     held = HeldCounts(np.concatenate([a.astype(np.int64) for a in arrays], axis=2))
     answers: list[tuple[str, Any, Any]] = [
         ("whole", spilled.whole(), held.whole()),
@@ -61,6 +62,16 @@ def test_every_answer_of_spilled_counts_is_the_held_arrays_own() -> None:
     for name, got, want in answers:
         assert got.dtype == want.dtype and np.array_equal(got, want), name
     assert spilled.shape == held.shape == (5, 4, 9) and spilled.held_bytes == 0
+    assert len(spilled.pieces) == pieces_written and not spilled.gathered
+    spilled.close()
+
+
+def test_consecutive_blocks_are_written_a_piece_of_piece_reps_at_a_time() -> None:
+    spilled = SpilledCounts.create(1, 2, 3 * PIECE_REPS)
+    for at in range(0, 3 * PIECE_REPS, 100):
+        spilled.put(at, np.full((1, 2, 100), at, dtype=np.int32))
+    assert [(p.at, p.reps) for p in spilled.pieces] == [(i * PIECE_REPS, PIECE_REPS) for i in range(3)]
+    assert spilled.item(1)[0].tolist() == [at - at % 100 for at in range(3 * PIECE_REPS)]
     spilled.close()
 
 
