@@ -308,6 +308,8 @@ class Joined:
 
     def results(self) -> Results:
         r, a = self.request, self.arrays
+        for spilled in self.spilled.values():
+            spilled.flush()  # so that the results hold no counts in memory
         return Results(
             scenario=r.scenario,
             seed=r.seed,

@@ -178,13 +178,13 @@ class SpilledCounts:
         if self.gathered:
             last_at, last = self.gathered[-1]
             if at != last_at + last.shape[2]:
-                self._write()
+                self.flush()
         self.gathered.append((at, counts))
         if sum(part.shape[2] for _, part in self.gathered) >= PIECE_REPS:
-            self._write()
+            self.flush()
 
-    def _write(self) -> None:
-        """Append the gathered blocks as one piece."""
+    def flush(self) -> None:
+        """Append the gathered blocks as one piece (the answers do this first)."""
         if not self.gathered:
             return
         parts = [part for _, part in self.gathered]
@@ -215,7 +215,7 @@ class SpilledCounts:
         return sum(int(part.nbytes) for _, part in self.gathered)  # none once every block is written
 
     def _ordered(self) -> list[_Piece]:
-        self._write()
+        self.flush()
         return sorted(self.pieces, key=lambda p: p.at)
 
     def _read(self, piece: _Piece, first: int, count: int) -> Array:
