@@ -285,6 +285,8 @@ _HERE = _SHIPPED if _SHIPPED.is_dir() else Path("scenarios")
 DEFAULT_SCENARIOS = ((_HERE / "bali-2025.yaml", 10_000), (_HERE / "national-2026.yaml", 1_000))
 SWEEP_PATH = "channels[BPR agents].agents"
 BIG_REPS = 100_000  # the run whose memory the held bytes are scaled to
+PREVIEW_REPS = 200  # a first answer: the "200-replication preview from start"
+PREVIEW_GOAL_SECONDS = 3.0
 
 
 def _tail_line(tail: Tail, model_s: float) -> str:
@@ -353,8 +355,12 @@ def figures(
             + _tail_line(tail, c.simpy_s)
         )
     first = chosen[0][0]
-    preview = cli_run(first, 200, repeat, ["--workers", str(n_workers)])
-    yield f"preview: sim run {first} --reps 200, from interpreter start: {preview.seconds:.3f} s"
+    for file, _ in chosen:
+        preview = cli_run(file, PREVIEW_REPS, repeat, ["--workers", str(n_workers)])
+        yield (
+            f"preview: sim run {file} --reps {PREVIEW_REPS}, from interpreter start, results written: "
+            f"{preview.seconds:.3f} s (goal <= {PREVIEW_GOAL_SECONDS:g} s)"
+        )
     if sweep_points:
         values = [round(i * 128 / max(1, sweep_points - 1)) for i in range(sweep_points)]
         with make_executor(n_workers) as pool:

@@ -3,10 +3,10 @@
 :func:`run_scenarios` is the one way scenarios are run: plain runs, adaptive precision, the
 checkpointed evaluations of compare, sweep and solve, calibration, backtests and sensitivity all
 hand it :class:`Request` s. :func:`run_scenario` is its one-scenario form, the public entry point.
-A run of ``n`` replications is cut into blocks of :data:`BLOCK_SIZE`; block ``b`` always draws from
-``SeedSequence(seed, spawn_key=(b,))``, so the results are identical whether the blocks run one
-after another or on any number of workers, and whether they were run now or read back from a
-checkpoint (:class:`BlockStore`).
+A run of ``n`` replications is cut into blocks of :func:`block_size_of` its scenario (:data:`BLOCK_SIZE`
+unless the scenario is large); block ``b`` always draws from ``SeedSequence(seed, spawn_key=(b,))``,
+so the results are identical whether the blocks run one after another or on any number of workers,
+and whether they were run now or read back from a checkpoint (:class:`BlockStore`).
 """
 
 from __future__ import annotations
@@ -25,12 +25,20 @@ import numpy as np
 from sim.experiment.executors import batches, make_executor
 from sim.experiment.interrupts import check_interrupt
 from sim.model.block import BlockOutcome, horizon_of, simulate_block
+from sim.model.layout import layout_of
 from sim.model.streams import block_seed
 from sim.results.counts import Counts, HeldCounts, Spill, SpilledCounts
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
 
-BLOCK_SIZE = 500
+BLOCK_SIZE = 500  # replications a block holds, unless its scenario is large
+MIN_BLOCK_SIZE = 100
+# Replication × (group + channel) × day steps a block holds at most, about 1 s of model time on the
+# team's 2-core machine (0.7-1.0 × 10⁻⁷ s a step, sim.experiment.workload): a larger scenario gets
+# smaller blocks, so that a first answer is one quick block and a few hundred replications still
+# spread over the workers. national-2026 (270 units, 549 days) gets 100; every Bali and Banuspa
+# scenario keeps 500.
+BLOCK_STEPS = 10_000_000
 MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
 MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
@@ -59,6 +67,21 @@ def plan_blocks(replications: int, block_size: int = BLOCK_SIZE) -> list[Block]:
     return [Block(i, block_size) for i in range(full)] + ([Block(full, rest)] if rest else [])
 
 
+def block_size_for(units: int, days: int) -> int:
+    """Replications per block for a replication of ``units`` processes over ``days``: at most :data:`BLOCK_STEPS` steps.
+
+    A multiple of :data:`MIN_BLOCK_SIZE` between it and :data:`BLOCK_SIZE`.
+    """
+    fits = BLOCK_STEPS // max(1, units * days)
+    return max(MIN_BLOCK_SIZE, min(BLOCK_SIZE, fits - fits % MIN_BLOCK_SIZE))
+
+
+def block_size_of(scenario: Scenario) -> int:
+    """The block size of ``scenario``'s runs (:func:`block_size_for` its groups, channels and days)."""
+    layout = layout_of(scenario)
+    return block_size_for(len(layout.groups) + len(layout.channels), horizon_of(scenario).days)
+
+
 def run_block(scenario: Scenario, seed: int, block: Block, marks: tuple[date, ...] = ()) -> BlockOutcome:
     """Simulate one block; a plain top-level function so that any executor can ship it."""
     return simulate_block(scenario, block_seed(seed, block.index), block.reps, marks)
@@ -79,8 +102,9 @@ class Request:
     """One scenario to run: its replications and seed, extra record dates, and how its blocks are cut.
 
     ``warnings`` are the loader's, carried to the run's summary. A request's blocks are
-    :func:`plan_blocks` of its replications in blocks of ``block_size``, numbered from
-    ``first_block`` (the number fixes a block's seed): a Sobol' chunk is block ``i`` of its study.
+    :func:`plan_blocks` of its replications in blocks of ``block_size`` (by default
+    :func:`block_size_of` the scenario), numbered from ``first_block`` (the number fixes a block's
+    seed): a Sobol' chunk is block ``i`` of its study.
     ``finals_only`` keeps of each replication only its target figures (``at_target``,
     ``crossed_on``), not its month-end counts: all that sensitivity reads, and 16 bytes to ship.
     """
@@ -90,13 +114,14 @@ class Request:
     seed: int
     marks: tuple[date, ...] = ()
     warnings: tuple[str, ...] = ()
-    block_size: int = BLOCK_SIZE
+    block_size: int | None = None
     first_block: int = 0
     finals_only: bool = False
 
     def blocks(self) -> list[Block]:
         """The blocks this request is run in, in order."""
-        blocks = plan_blocks(self.replications, self.block_size)
+        size = self.block_size if self.block_size is not None else block_size_of(self.scenario)
+        blocks = plan_blocks(self.replications, size)
         return [Block(b.index + self.first_block, b.reps) for b in blocks] if self.first_block else blocks
 
 
@@ -158,12 +183,12 @@ def _compact(counts: IntArray) -> IntArray:
     return counts.astype(np.int32) if small else counts
 
 
-def tasks_of(items: Sequence[T], workers: int = 1) -> list[list[T]]:
-    """Consecutive blocks (or jobs) grouped into tasks of at least :data:`MIN_TASK_REPS` replications.
+def tasks_of(items: Sequence[T], workers: int = 1, block_size: int = BLOCK_SIZE) -> list[list[T]]:
+    """Consecutive blocks (or jobs) of ``block_size`` grouped into tasks of at least :data:`MIN_TASK_REPS` replications.
 
     There are at least ``workers`` tasks while there are blocks enough, so that no worker idles.
     """
-    per_task = max(1, -(-MIN_TASK_REPS // BLOCK_SIZE))
+    per_task = max(1, -(-MIN_TASK_REPS // block_size))
     return batches(items, max(-(-len(items) // per_task), workers)) if items else []
 
 
@@ -179,7 +204,7 @@ def _outcomes(
         assert pool is not None  # workers > 1 always gives a pool
         # Only the requests a task needs travel with it.
         futures = {}
-        for task in tasks_of(jobs, workers):
+        for task in tasks_of(jobs, workers, max(b.reps for _, b in jobs)):
             needed = sorted({i for i, _ in task})
             local = [(needed.index(i), b) for i, b in task]
             futures[pool.submit(run_jobs, [requests[i] for i in needed], local)] = task

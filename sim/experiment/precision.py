@@ -1,7 +1,7 @@
 """Adaptive precision: add blocks of replications until P(target) is known well enough.
 
 ``--precision 0.01`` asks for the Wilson 95% interval of P(target) to be no wider than ±0.01. The
-run starts with :data:`FIRST_REPS` replications, then, from the share reached so far, projects how
+run starts with :data:`FIRST_BLOCKS` blocks, then, from the share reached so far, projects how
 many replications the interval needs and runs the blocks still missing, until it is narrow enough
 or ``max_replications`` is reached. Each round is one call of
 :func:`~sim.experiment.blocks.run_scenarios` for the replications wanted so far, the blocks of
@@ -14,12 +14,12 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from sim.experiment.blocks import BLOCK_SIZE, KeptBlocks, Progress, Request, run_scenarios
+from sim.experiment.blocks import KeptBlocks, Progress, Request, block_size_of, run_scenarios
 from sim.rates import wilson_interval
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
 
-FIRST_REPS = 2 * BLOCK_SIZE
+FIRST_BLOCKS = 2  # an adaptive run starts with this many blocks of its scenario
 DEFAULT_MAX_REPS = 100_000
 
 
@@ -39,12 +39,12 @@ def half_width(hits: int, n: int) -> float:
     return (hi - lo) / 2
 
 
-def needed(hits: int, n: int, precision: float, limit: int) -> int:
-    """Fewest replications (whole blocks, at most ``limit``) whose interval at the current share is ±``precision``."""
+def needed(hits: int, n: int, precision: float, limit: int, block: int) -> int:
+    """Fewest replications (whole blocks of ``block``, at most ``limit``) for a 95% interval of ±``precision``."""
     p = hits / n
     total = n
     while total < limit and half_width(round(p * total), total) > precision:
-        total += BLOCK_SIZE
+        total += block
     return min(max(total, n + 1), limit)
 
 
@@ -65,7 +65,8 @@ def run_to_precision(
         raise ValueError('"max_replications" must be > 0.')
     root = seed if seed is not None else scenario.seed
     kept = KeptBlocks()  # each round runs only the blocks the rounds before it have not
-    goal = min(FIRST_REPS, max_replications)
+    block = block_size_of(scenario)
+    goal = min(FIRST_BLOCKS * block, max_replications)
     while True:
         request = Request(scenario, goal, root)
         (results,) = run_scenarios([request], executor=executor, workers=workers, checkpoint=kept, progress=progress)
@@ -73,4 +74,4 @@ def run_to_precision(
         width = half_width(hits, done)
         if width <= precision or done >= max_replications:
             return Adaptive(results, precision, width, width <= precision)
-        goal = needed(hits, done, precision, max_replications)
+        goal = needed(hits, done, precision, max_replications, block)

@@ -48,7 +48,7 @@ from datetime import date
 from pathlib import Path
 
 from sim.errors import ScenarioError
-from sim.experiment.blocks import BLOCK_SIZE
+from sim.experiment.blocks import block_size_for
 from sim.model.block import horizon_of
 from sim.model.layout import layout_of
 from sim.results.projections import DESCRIBE_BYTES
@@ -111,6 +111,11 @@ class Shape:
         return 8 + 1 + 3 * 8 * self.channels
 
     @property
+    def block(self) -> int:
+        """Replications a block of this scenario holds (:func:`~sim.experiment.blocks.block_size_of`)."""
+        return block_size_for(self.units, self.days)
+
+    @property
     def cells(self) -> int:
         """Recorded figures per replication that a summary goes through: record days × units."""
         return self.records * self.units
@@ -122,14 +127,17 @@ def shape_of(scenario: Scenario, marks: tuple[date, ...] = ()) -> Shape:
     return Shape(len(layout.groups), len(layout.channels), horizon.days, len(horizon.record_days), len(layout.regions))
 
 
-def blocks_of(replications: int) -> int:
-    """Blocks of :data:`~sim.experiment.blocks.BLOCK_SIZE` a run of ``replications`` is cut into."""
-    return -(-replications // BLOCK_SIZE)
+def blocks_of(shape: Shape, replications: int) -> int:
+    """Blocks a run of ``replications`` of a scenario of ``shape`` is cut into."""
+    return -(-replications // shape.block)
 
 
-def model_seconds(shape: Shape, replications: int, workers: int, block: int = BLOCK_SIZE) -> float:
-    """Wall seconds ``workers`` processes spend simulating ``replications`` in lock-step blocks of ``block``."""
-    blocks = -(-replications // block)
+def model_seconds(shape: Shape, replications: int, workers: int, block: int | None = None) -> float:
+    """Wall seconds ``workers`` processes spend simulating ``replications`` in lock-step blocks of ``block``.
+
+    ``block`` is the scenario's own block size (:attr:`Shape.block`) unless given.
+    """
+    blocks = -(-replications // (block or shape.block))
     per_unit_day = SECONDS_PER_REPLICATION_UNIT_DAY * replications + SECONDS_PER_BLOCK_UNIT_DAY * blocks
     return shape.days * shape.units * per_unit_day / max(1, min(workers, blocks))
 
@@ -145,9 +153,9 @@ def summary_seconds(shape: Shape, replications: int) -> float:
     return per_replication * replications
 
 
-def pool_bytes(shape: Shape, workers: int, block: int = BLOCK_SIZE) -> int:
+def pool_bytes(shape: Shape, workers: int) -> int:
     """Memory of a pool of ``workers`` processes, each holding a block and its copy on the way back."""
-    return 0 if workers <= 1 else workers * (WORKER_BYTES + 2 * block * shape.recorded_bytes)
+    return 0 if workers <= 1 else workers * (WORKER_BYTES + 2 * shape.block * shape.recorded_bytes)
 
 
 def run_bytes(shape: Shape, replications: int, workers: int) -> int:
@@ -198,7 +206,7 @@ def evaluations(runs: Sequence[tuple[Shape, int]], workers: int, what: str, fiel
     )
     # All runs' blocks go to the pool together, so it stays busy even when each run is one block;
     # loading the scenarios and keeping each summary happen in this process, one after another.
-    parallel = max(1, min(workers, sum(blocks_of(n) for _, n in runs)))
+    parallel = max(1, min(workers, sum(blocks_of(shape, n) for shape, n in runs)))
     model = sum(model_seconds(shape, n, 1) for shape, n in runs) / parallel
     serial = sum(load_seconds(shape) + summary_seconds(shape, n) for shape, n in runs)
     seconds = model + serial
@@ -254,9 +262,9 @@ def processes(estimate: Callable[[int], Work], workers: int) -> int:
     ``estimate(n)`` is the work on ``n`` processes (:func:`run`, :func:`evaluations`, :func:`solve`,
     :func:`sensitivity`, :func:`calibrate`), whose model time is replications × (groups + channels)
     × days (:func:`model_seconds`); the pool pays when it saves more than
-    :data:`POOL_START_SECONDS`. So 200 or 500 national-2026 replications (one block) and 2,000 of
-    bali-2025 (0.17 s saved) run here, 1,000 national ones (10 s saved) on the pool. Every command
-    and the page decide this way.
+    :data:`POOL_START_SECONDS`. So 2,000 replications of bali-2025 (four blocks of 500; 0.17 s
+    saved) run here, and 200 of national-2026 (two blocks of 100) on the pool. Every command and
+    the page decide this way.
     """
     if workers <= 1:
         return 1

@@ -10,8 +10,8 @@ drawn as ``round(μ + s·Z)`` clipped to ``[0, n]``, with ``s² = σ² − 1/12`
 rounding adds 1/12 back, so mean and variance are those of the exact law, to within e^(−2π²s²)).
 What differs is the skewness: ``(1 − 2p)/σ`` for a binomial, ``1/σ`` for a Poisson. The
 distribution functions differ by at most ``0.0667/σ`` (the first Edgeworth term, checked
-against scipy in the tests), so by at most 0.0094 per draw at the threshold and by
-0.0094/√d for a sum of ``d`` days. Smaller draws stay exact.
+against scipy in the tests), so by at most 0.0149 per draw at the threshold and by
+0.0149/√d for a sum of ``d`` days. Smaller draws stay exact.
 
 **Random streams and paired comparisons.** Every group and channel keeps streams of its own,
 keyed by its name, so that a region does not depend on the others and two variants pair up.
@@ -39,7 +39,7 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 Deviate = FloatArray | Float32Array
 Rng = np.random.Generator
 
-APPROXIMATE_FROM = 50.0  # variance from which a draw is normal-approximated
+APPROXIMATE_FROM = 20.0  # variance from which a draw is normal-approximated
 CHUNK_DAYS = 16  # days of normal deviates a stream draws at a time
 
 

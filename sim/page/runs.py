@@ -3,7 +3,7 @@
 Every run goes through :func:`run` (the library's :func:`~sim.experiment.blocks.run_scenario`), the
 one place the page runs a scenario. A lever change starts two things on the page's worker pool:
 
-* the **preview**, the first :data:`PREVIEW_REPS` replications (block 0 of the same seed, so the
+* the **preview**, the first block of replications (block 0 of the same seed, so the
   same random numbers as the full run's first block) run in one worker, answering first;
 * the **full answer**, every replication at the same seed, its blocks spread over the workers by
   ``run_scenario`` itself; its progress (replications done) is reported as blocks finish.
@@ -27,14 +27,13 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
-from sim.experiment.blocks import BLOCK_SIZE, run_scenario
+from sim.experiment.blocks import block_size_of, run_scenario
 from sim.experiment.evaluation import Evaluation, evaluation_of
 from sim.experiment.interrupts import worker_signals
 from sim.experiment.pool import _stop as stop_pool  # the pool's own way to stop its workers at once
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
 
-PREVIEW_REPS = BLOCK_SIZE
 T = TypeVar("T")
 
 
@@ -162,7 +161,7 @@ async def preview(workers: Workers, scenario: Scenario, seed: int, warnings: tup
     pool = workers.pool
     future: Future[Answer] | None = None
     try:
-        future = pool.submit(preview_answer, scenario, seed, PREVIEW_REPS, warnings)
+        future = pool.submit(preview_answer, scenario, seed, block_size_of(scenario), warnings)
         return await asyncio.wrap_future(future)
     except asyncio.CancelledError:
         if future is not None:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SCENARIOS, run_cli
 from sim.experiment.blocks import BLOCK_SIZE, run_scenario
-from sim.experiment.precision import FIRST_REPS, half_width, needed, run_to_precision
+from sim.experiment.precision import FIRST_BLOCKS, half_width, needed, run_to_precision
 from sim.scenario.loader import load_scenario
 from sim.scenario.paths import Override
 from sim.scenario.schema import Scenario
@@ -28,9 +28,11 @@ def test_half_width_is_the_wilson_closed_form() -> None:
     # p = 1/2, n = 100: Wilson half-width = z·sqrt(1/4n + z²/4n²)/(1 + z²/n) = 0.0962 (z = 1.96).
     assert half_width(50, 100) == pytest.approx(0.0962, abs=1e-4)
     # The fewest whole blocks on top of the 100 done: 2,600 reaches ±0.0192, 2,100 only ±0.0214.
-    assert needed(50, 100, 0.02, 100_000) == 2600
+    assert needed(50, 100, 0.02, 100_000, 500) == 2600
     assert half_width(1300, 2600) <= 0.02 < half_width(1050, 2100)
-    assert needed(50, 100, 0.02, 1000) == 1000
+    assert needed(50, 100, 0.02, 1000, 500) == 1000
+    # In blocks of 100 (a large scenario's): 2,400 reaches ±0.0200 already.
+    assert needed(50, 100, 0.02, 100_000, 100) == 2400
 
 
 def test_stops_when_precise_enough_with_the_fixed_run_results(coin: Scenario) -> None:
@@ -39,7 +41,7 @@ def test_stops_when_precise_enough_with_the_fixed_run_results(coin: Scenario) ->
     assert run.reached
     assert run.half_width <= 0.02
     assert n % BLOCK_SIZE == 0
-    assert FIRST_REPS < n <= 4000  # p ≈ 0.5 needs about 2,400
+    assert FIRST_BLOCKS * BLOCK_SIZE < n <= 4000  # p ≈ 0.5 needs about 2,400
     fixed = run_scenario(coin, replications=n, seed=3)
     assert np.array_equal(run.results.at_target, fixed.at_target)
     assert np.array_equal(run.results.active.whole(), fixed.active.whole())

@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import SCENARIOS
-from sim.experiment.blocks import BLOCK_SIZE, Block, Joined, Request, kept_of, run_block, run_scenario
+from sim.experiment.blocks import (
+    BLOCK_SIZE,
+    MIN_BLOCK_SIZE,
+    Block,
+    Joined,
+    Request,
+    block_size_for,
+    block_size_of,
+    kept_of,
+    run_block,
+    run_scenario,
+)
 from sim.model.block import BlockOutcome
 from sim.scenario.loader import load_scenario
 
@@ -61,3 +72,17 @@ def test_a_run_holds_exactly_the_model_counts_in_compact_form() -> None:
         held = getattr(r, name)
         assert np.array_equal(held if name not in COUNTS else held.whole(), whole), name
     assert r.active.dtype == np.int32 and r.at_target.dtype == np.int64
+
+
+def test_a_large_scenario_runs_in_smaller_blocks_of_at_most_the_same_steps() -> None:
+    # bali-2025: 7 processes × 184 days; national-2026: 270 × 549; national-backtest-2025: 267 × 122.
+    assert block_size_for(7, 184) == BLOCK_SIZE
+    assert block_size_for(270, 549) == MIN_BLOCK_SIZE
+    assert block_size_for(267, 122) == 300  # 10,000,000 // 32,574 = 306 steps' worth, in hundreds
+    sizes = [block_size_for(units, 365) for units in range(1, 400)]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(s % MIN_BLOCK_SIZE == 0 and MIN_BLOCK_SIZE <= s <= BLOCK_SIZE for s in sizes)
+    national = load_scenario(SCENARIOS / "national-2026.yaml").scenario
+    assert block_size_of(national) == MIN_BLOCK_SIZE
+    assert [(b.index, b.reps) for b in Request(national, 250, 1).blocks()] == [(0, 100), (1, 100), (2, 50)]
+    assert block_size_of(load_scenario(SCENARIOS / "banuspa-2026.yaml").scenario) == BLOCK_SIZE

@@ -15,7 +15,7 @@ from sim.model.block import simulate_block
 from sim.model.draws import APPROXIMATE_FROM, normal_binomial, normal_poisson
 from sim.model.streams import block_seed
 
-# README: within 0.0667/σ of the exact distribution function, so 0.0094 at the threshold.
+# README: within 0.0667/σ of the exact distribution function, so 0.0149 at the threshold.
 BOUND = 0.0667 / math.sqrt(APPROXIMATE_FROM)
 
 
