@@ -9,7 +9,7 @@ held or spilled.
 
 :class:`HeldCounts` answers from one array, exactly as NumPy indexing of it would.
 :class:`SpilledCounts` is for runs whose counts would take more than :data:`SPILL_OVER_BYTES` of
-memory (national-2026 holds about 43 KB a replication, so 4.4 GB for 100,000): each block is
+memory (national-2026 holds about 28 KB a replication, so 2.8 GB for 100,000): each block is
 appended, as it finishes, to an unnamed temporary file, item-major (``(items, records, reps)``),
 so that an item's values for the block are one contiguous read. Answers are assembled from
 explicit reads into arrays of the answer's size; nothing maps the file, whose pages would count in
@@ -34,7 +34,7 @@ import numpy as np
 Array = np.ndarray[Any, Any]
 
 # Counts above this many bytes (the whole run's, in memory) are spilled; national-2026 passes it
-# at about 12,000 replications. Below it, runs keep their counts in memory, as fast as ever.
+# at about 19,000 replications. Below it, runs keep their counts in memory, as fast as ever.
 SPILL_OVER_BYTES = 512 * 2**20
 # Consecutive blocks (a task's arrive together) are written as one piece of up to this many
 # replications, so that reading an item's series takes a few hundred reads, not one a block.
