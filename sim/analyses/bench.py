@@ -46,6 +46,7 @@ from sim.model.draws import DrawLog, normal_binomial, normal_poisson
 from sim.model.layout import layout_of
 from sim.model.reference import simulate_block_numpy
 from sim.model.streams import block_seed
+from sim.results.counts import SPILL_OVER_BYTES
 from sim.results.folder import write_run
 from sim.results.money import with_money
 from sim.scenario.loader import load_scenario
@@ -267,10 +268,8 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
         times.append(_cpu())
         write_run(Path(tmp) / "run", summary, monthly, s, loaded.chain, {})
         times.append(_cpu())
-    held = sum(getattr(r, f).nbytes for f in ("active", "inactive", "enrolled", "lapsed", "reactivated"))
-    held += r.at_target.nbytes + r.crossed_on.nbytes
     parts = tuple((step, b - a) for step, a, b in zip(TAIL_STEPS, times, times[1:], strict=False))
-    return Tail(times[-1] - times[0], int(done.facts["workers"]), held / reps, parts)
+    return Tail(times[-1] - times[0], int(done.facts["workers"]), r.held_bytes() / reps, parts)
 
 
 def _point(file: Path, path: str, value: Any, reps: int) -> float:
@@ -305,8 +304,12 @@ PREVIEW_GOAL_SECONDS = 3.0
 
 
 def _tail_line(tail: Tail, model_s: float) -> str:
+    whole = tail.held_bytes_per_rep * BIG_REPS
     held = f"results held in the parent: {tail.held_bytes_per_rep / 1024:.2f} KB a replication, so " + (
-        f"{tail.held_bytes_per_rep * BIG_REPS / 1e9:.2f} GB for {BIG_REPS:,}"
+        f"{whole / 1e9:.2f} GB for {BIG_REPS:,}"
+        if whole <= SPILL_OVER_BYTES
+        else f"{BIG_REPS:,} would hold {whole / 1e9:.2f} GB: above {SPILL_OVER_BYTES / 2**20:.0f} MiB a run's counts "
+        "go to a temporary file instead"
     )
     if tail.workers <= 1:
         return f"  serial fraction: not measured (the run stayed in one process); {held}"
@@ -342,6 +345,7 @@ def figures(
     sweep_points: int | None,
     big: int | None,
     page_changes: int | None = None,
+    national: int | None = None,
 ) -> Iterator[str]:
     """What ``sim bench`` prints, a line (or paragraph) at a time, as each figure is measured."""
     n_workers = workers or default_workers()
@@ -387,8 +391,29 @@ def figures(
             f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
             f"peak memory {run.peak_mb:.0f} MB (largest process)"
         )
+    national = national if national is not None else (0 if scenarios else NATIONAL_REPS)
+    if national:
+        yield national_memory_line(national, n_workers)
     if page_changes:
         yield from page_lines(page_server(first.parent, first.stem, page_changes, n_workers), first.stem)
+
+
+NATIONAL_REPS = 100_000
+NATIONAL_GOAL_MB = 2048  # issue 13: 100,000 national replications within 2 GB in the parent
+
+
+def national_memory_line(reps: int, workers: int) -> str:
+    """``sim run national-2026 --reps REPS`` in a fresh interpreter: wall time and the parent's peak memory.
+
+    The workers are separate processes and not counted: the parent is what holds the results.
+    """
+    file = _HERE / "national-2026.yaml"
+    run = cli_run(file, reps, 1, ["--workers", str(workers)])
+    verdict = "met" if run.peak_mb <= NATIONAL_GOAL_MB else "NOT MET"
+    return (
+        f"large national run: {reps:,} replications of {file} ({workers} workers): {run.seconds:.1f} s, "
+        f"peak memory of the parent {run.peak_mb:.0f} MB (goal <= {NATIONAL_GOAL_MB:,} MB: {verdict})"
+    )
 
 
 PAGE_LEVER = "channels[BPR agents].agents"

@@ -4,8 +4,8 @@ For each scenario it prints the SimPy model's time against the NumPy reference a
 draw floor (its draws alone) on the same replications (medians over ``--repeat`` runs, and the
 median of their ratios measured in the same run), ``sim run`` end to end in a fresh interpreter
 with results written, its peak memory, and the state a replication holds. Then a 200-replication
-preview, a sweep, a large run, and the what-if page (first and full answer after a lever change,
-memory over the changes).
+preview, a sweep, a large run, a large national run (the parent's peak memory), and the what-if
+page (first and full answer after a lever change, memory over the changes).
 """
 
 from __future__ import annotations
@@ -30,7 +30,13 @@ def bench_command(
         None, "--big", min=0, help="replications of the memory run (default 100,000 with the default scenarios, else 0)"
     ),
     page_changes: int | None = typer.Option(None, "--page-changes", min=0, help="sim serve lever changes to time"),
+    national: int | None = typer.Option(
+        None,
+        "--national-reps",
+        min=0,
+        help="replications of the national-2026 memory run (default 100,000 with the default scenarios, else 0)",
+    ),
 ) -> None:
     """Time the model on SCENARIOS and print the figures."""
-    for text in figures(scenarios, reps, repeat, workers, sweep_points, big, page_changes):
+    for text in figures(scenarios, reps, repeat, workers, sweep_points, big, page_changes, national):
         typer.echo(text)

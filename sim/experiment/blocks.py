@@ -27,6 +27,7 @@ from sim.experiment.interrupts import check_interrupt
 from sim.model.block import BlockOutcome, horizon_of, simulate_block
 from sim.model.layout import layout_of
 from sim.model.streams import block_seed
+from sim.results.counts import Counts, HeldCounts, Spill, SpilledCounts
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
 
@@ -43,6 +44,8 @@ MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only e
 
 Progress = Callable[[int], None]
 COUNTS = tuple(f.name for f in fields(BlockOutcome) if f.name not in ("at_target", "crossed_on"))  # month-end
+# Counts every figure reads only summed over groups: kept as that sum, (records, 1, reps).
+SUMMED = ("lapsed", "reactivated")
 INT32 = np.iinfo(np.int32)
 IntArray = np.ndarray[Any, np.dtype[np.signedinteger[Any]]]
 T = TypeVar("T")
@@ -158,13 +161,21 @@ def kept_of(request: Request, outcome: BlockOutcome) -> BlockOutcome:
 
     Month-end counts go as int32 whenever they fit (any count up to 2,147,483,647; national-2026's
     totals are about 40 million), halving what every replication ships and what the results hold;
-    a block whose counts do not fit keeps int64. The target figures stay int64 (16 bytes a replication).
+    a block whose counts do not fit keeps int64. Lapses and reactivations are kept summed over
+    groups (:data:`SUMMED`), all that any figure reads of them: national-2026 then keeps 28 KB a
+    replication instead of 44 KB. The target figures stay int64 (16 bytes a replication).
+    Keeping a kept outcome again changes nothing.
     """
     if request.finals_only:
         kept = {name: getattr(outcome, name)[:0] for name in COUNTS}
     else:
-        kept = {name: _compact(getattr(outcome, name)) for name in COUNTS}
+        kept = {name: _compact(_summed(name, getattr(outcome, name))) for name in COUNTS}
     return BlockOutcome(**kept, at_target=outcome.at_target, crossed_on=outcome.crossed_on)
+
+
+def _summed(name: str, counts: IntArray) -> IntArray:
+    summed: IntArray = counts.sum(axis=1, keepdims=True, dtype=np.int64) if name in SUMMED else counts
+    return summed
 
 
 def _compact(counts: IntArray) -> IntArray:
@@ -210,6 +221,7 @@ def run_scenarios(
     checkpoint: BlockStore | None = None,
     progress: Progress | None = None,
     on_done: Callable[[int], None] | None = None,
+    spill: Spill = Spill(),
 ) -> list[Results]:
     """Run every request and return its results: the one way every command runs scenarios.
 
@@ -219,11 +231,13 @@ def run_scenarios(
     here. Blocks found in ``checkpoint`` are read back, not run, and each block run is saved to it.
     ``progress(reps)`` hears each block finish; ``on_done(i)`` is called once every block of request
     ``i`` is finished. Each request's blocks are joined in block order, so the results are the same
-    however and wherever they ran.
+    however and wherever they ran. A request whose month-end counts would take more memory than
+    ``spill`` allows keeps them in a temporary file instead (:mod:`sim.results.counts`), to the
+    same figures.
     """
     check_interrupt()
     plans = [r.blocks() for r in requests]
-    joined = [Joined.of(r, blocks) for r, blocks in zip(requests, plans, strict=True)]
+    joined = [Joined.of(r, blocks, spill) for r, blocks in zip(requests, plans, strict=True)]
     jobs: list[Job] = []
     for i, blocks in enumerate(plans):
         for b in blocks:
@@ -231,7 +245,7 @@ def run_scenarios(
             if kept is None:
                 jobs.append((i, b))
             else:
-                joined[i].place(b, kept)
+                joined[i].place(b, kept_of(requests[i], kept))  # as this version keeps it
     left = Counter(i for i, _ in jobs)
     for i in range(len(requests)):
         if not left[i] and on_done is not None:
@@ -248,6 +262,10 @@ def run_scenarios(
             if not left[i] and on_done is not None:
                 on_done(i)
             check_interrupt()
+    except BaseException:
+        for j in joined:
+            j.discard()  # spill files go at once, not when the traceback lets them go
+        raise
     finally:
         # On an interrupt, a pool started here must stop its workers now, not when (or if) the
         # generator is garbage collected.
@@ -262,22 +280,34 @@ class Joined:
     Each block's outcome is copied once, into its columns of arrays made for all the request's
     replications, and can then be let go: the parent never holds a run twice. Blocks may arrive in
     any order; the columns are fixed by the plan, so the results are those of the blocks in order.
+    When the first block shows that the request's counts would take more than ``spill.over_bytes``,
+    its counts are appended to temporary files instead (:class:`~sim.results.counts.SpilledCounts`),
+    and only the target figures are held.
     """
 
     request: Request
     offsets: dict[int, int]
+    spill: Spill = field(default_factory=Spill)
     arrays: dict[str, IntArray] = field(default_factory=dict)
+    spilled: dict[str, SpilledCounts] = field(default_factory=dict)
+    spilling: bool | None = None  # decided by the first block placed
 
     @classmethod
-    def of(cls, request: Request, blocks: Sequence[Block]) -> Joined:
+    def of(cls, request: Request, blocks: Sequence[Block], spill: Spill = Spill()) -> Joined:
         starts = np.cumsum([0] + [b.reps for b in blocks])
-        return cls(request, {b.index: int(s) for b, s in zip(blocks, starts, strict=False)})
+        return cls(request, {b.index: int(s) for b, s in zip(blocks, starts, strict=False)}, spill)
 
     def place(self, block: Block, outcome: BlockOutcome) -> None:
-        """Copy ``outcome`` into the columns of ``block``."""
+        """Copy ``outcome`` into the columns of ``block`` (or append its counts to the spill files)."""
         at = self.offsets[block.index]
+        if self.spilling is None:
+            counts = sum(getattr(outcome, name).nbytes for name in COUNTS)
+            self.spilling = counts * self.request.replications > self.spill.over_bytes * block.reps
         for f in fields(BlockOutcome):
             part = getattr(outcome, f.name)
+            if self.spilling and f.name in COUNTS:
+                self._spilled(f.name, part).put(at, part)
+                continue
             whole = self.arrays.get(f.name)
             if whole is None:
                 whole = np.empty((*part.shape[:-1], self.request.replications), dtype=part.dtype)
@@ -286,17 +316,34 @@ class Joined:
             whole[..., at : at + block.reps] = part
             self.arrays[f.name] = whole
 
+    def _spilled(self, name: str, part: IntArray) -> SpilledCounts:
+        if name not in self.spilled:
+            records, items = part.shape[:2]
+            self.spilled[name] = SpilledCounts.create(records, items, self.request.replications, self.spill.folder)
+        return self.spilled[name]
+
+    def discard(self) -> None:
+        """Free the spill files now (a run that failed or was interrupted)."""
+        for counts in self.spilled.values():
+            counts.close()
+        self.spilled.clear()
+
+    def counts(self, name: str) -> Counts:
+        return self.spilled[name] if name in self.spilled else HeldCounts(self.arrays[name])
+
     def results(self) -> Results:
         r, a = self.request, self.arrays
+        for spilled in self.spilled.values():
+            spilled.flush()  # so that the results hold no counts in memory
         return Results(
             scenario=r.scenario,
             seed=r.seed,
             horizon=horizon_of(r.scenario, r.marks),
-            active=a["active"],
-            inactive=a["inactive"],
-            enrolled=a["enrolled"],
-            lapsed=a["lapsed"],
-            reactivated=a["reactivated"],
+            active=self.counts("active"),
+            inactive=self.counts("inactive"),
+            enrolled=self.counts("enrolled"),
+            lapsed=self.counts("lapsed"),
+            reactivated=self.counts("reactivated"),
             at_target=a["at_target"],
             crossed_on=a["crossed_on"],
         )
@@ -311,6 +358,7 @@ def run_scenario(
     executor: Executor | None = None,
     progress: Progress | None = None,
     marks: tuple[date, ...] = (),
+    spill: Spill = Spill(),
 ) -> Results:
     """Run ``scenario`` over Monte Carlo replications and return the projections.
 
@@ -318,8 +366,9 @@ def run_scenario(
     local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence;
     ``workers`` then says how many tasks at least to cut the blocks into.
     ``marks`` are extra dates to record besides month ends (e.g. the dates of observations).
+    ``spill`` says above how many bytes of counts they are kept in a temporary file, and where.
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     request = Request(scenario, reps, root, marks)
-    return run_scenarios([request], executor=executor, workers=workers, progress=progress)[0]
+    return run_scenarios([request], executor=executor, workers=workers, progress=progress, spill=spill)[0]

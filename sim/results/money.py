@@ -90,7 +90,7 @@ def member_months(r: Results) -> Array:
     out: Array = np.empty(r.active.shape[1:])
     # A slice of replications at a time: the float temporaries are several times the counts.
     for start in range(0, r.replications, MONEY_REPS):
-        active = r.active[..., start : start + MONEY_REPS]
+        active = r.active.reps(start, start + MONEY_REPS)
         before = np.concatenate([np.repeat(opening[None, :, None], active.shape[2], axis=2), active[:-1]], axis=0)
         out[:, start : start + MONEY_REPS] = ((before + active) / 2 * weights).sum(axis=0)
     return out
@@ -140,7 +140,7 @@ def enforced_months(ch: LoanLinked, h: Horizon) -> float:
 
 def _enrolled_by_interval(r: Results, channel: int) -> Array:
     """Enrolments of a channel in each recorded interval: (records, reps)."""
-    e = r.enrolled[:, channel, :].astype(np.float64)
+    e = r.enrolled.item(channel).astype(np.float64)
     out: Array = np.diff(e, axis=0, prepend=0.0)
     return out
 
@@ -202,7 +202,7 @@ def channel_cost(r: Results, channel: int) -> Array:
     if ch.costs is None:
         return cost
     c, h = ch.costs, r.horizon
-    cost += c.commission_per_enrolment * r.enrolled[-1, channel, :]
+    cost += c.commission_per_enrolment * r.enrolled.row(-1, [channel])[0]
     cost += c.per_partner_per_month * partner_months(ch, h)
     if isinstance(ch, FundedBatch) and c.per_funded_member_per_month:
         for b, members in zip(ch.batches, batch_members(r, channel, ch), strict=True):

@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.model.layout import Layout, layout_of
 from sim.rates import DAYS_PER_MONTH, wilson_interval
+from sim.results.counts import Counts
 from sim.scenario.calendar import Horizon
 from sim.scenario.schema import Scenario
 
@@ -104,22 +105,31 @@ def promise_figures(values: Array) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Results:
-    """Recorded stocks of every replication (last axis) at each record day (first axis)."""
+    """Recorded stocks of every replication (last axis) at each record day (first axis).
+
+    The month-end counts are read through :class:`~sim.results.counts.Counts`, held in memory or
+    spilled to a temporary file for a very large run; the target figures are always held.
+    """
 
     scenario: Scenario
     seed: int
     horizon: Horizon
-    active: Array  # (records, groups, reps), including funded members
-    inactive: Array
-    enrolled: Array  # (records, channels, reps)
-    lapsed: Array
-    reactivated: Array
+    active: Counts  # (records, groups, reps), including funded members
+    inactive: Counts
+    enrolled: Counts  # (records, channels, reps)
+    lapsed: Counts  # (records, 1, reps): summed over groups, all any figure reads
+    reactivated: Counts
     at_target: Array  # (reps,)
     crossed_on: Array  # (reps,)
 
     @property
     def replications(self) -> int:
         return int(self.at_target.shape[0])
+
+    def held_bytes(self) -> int:
+        """Bytes of per-replication results held in memory (spilled counts hold none)."""
+        counts = (self.active, self.inactive, self.enrolled, self.lapsed, self.reactivated)
+        return sum(c.held_bytes for c in counts) + int(self.at_target.nbytes + self.crossed_on.nbytes)
 
     @cached_property
     def workers(self) -> Array:
@@ -201,7 +211,7 @@ class Results:
     def coverage_at(self, row: int) -> Array:
         """Active members as a share of the working population, per replication."""
         total_workers = float(self.workers[row].sum())
-        share: Array = self.active[row].sum(axis=0) / total_workers
+        share: Array = self.active.row(row).sum(axis=0) / total_workers
         return share
 
     def target_row(self) -> int:
@@ -224,7 +234,7 @@ class Results:
         }
 
     def channel_summary(self) -> list[dict[str, Any]]:
-        last = self.enrolled[-1]
+        last = self.enrolled.row(-1)
         total = max(1.0, float(last.sum(axis=0).mean()))
         out = []
         for i, ch in enumerate(self.scenario.channels):
@@ -250,12 +260,12 @@ class Results:
             end = self._row_of(sem.last_day)
             start = self._row_of(sem.first_day - 1) if sem.first_day > 0 else None
 
-            def delta(a: Array, start: int | None = start, end: int = end) -> Array:
-                change: Array = a[end] - (a[start] if start is not None else 0)
+            def delta(a: Counts, start: int | None = start, end: int = end) -> Array:
+                change: Array = a.row(end) - (a.row(start) if start is not None else 0)
                 return change
 
-            opening = self.active[start].sum(axis=0) if start is not None else np.full(self.replications, baseline)
-            closing = self.active[end].sum(axis=0)
+            opening = self.active.row(start).sum(axis=0) if start is not None else np.full(self.replications, baseline)
+            closing = self.active.row(end).sum(axis=0)
             d = describe(closing)
             enrolled = delta(self.enrolled)
             out.append(
@@ -307,9 +317,8 @@ class Results:
             by = target.by if target is not None else s.target.by
             metric = target.metric if target is not None else s.target.metric
             row, groups = self._row_of(self.horizon.day_of(by)), list(region.groups)
-            value = self.active[row, groups].sum(axis=0)
-            if metric == "registered":
-                value = value + self.inactive[row, groups].sum(axis=0)
+            active = self.active.row(row, groups).sum(axis=0)
+            value = active + self.inactive.row(row, groups).sum(axis=0) if metric == "registered" else active
             workers = float(self.workers[row, groups].sum())
             entry: dict[str, Any] = {
                 "name": region.name,
@@ -319,7 +328,7 @@ class Results:
                 "baseline": sum(self.layout.active[g] for g in groups),
                 "final": describe(value),
                 "promised": {
-                    "coverage": promise_figures(self.active[row, groups].sum(axis=0) / workers),
+                    "coverage": promise_figures(active / workers),
                     "members": promise_figures(value),
                 },
                 "target": None,
@@ -347,26 +356,26 @@ class Results:
     def each_series(self) -> Iterator[tuple[str, Array]]:
         """Every recorded series with its name, one at a time, so that a caller need not hold them all."""
         s = self.scenario
-        active = self.active.sum(axis=1)
-        inactive = self.inactive.sum(axis=1)
+        active = self.active.total()
+        inactive = self.inactive.total()
         yield "active", active
         yield "inactive", inactive
         yield "registered", active + inactive
         yield "coverage", active / self.workers.sum(axis=1)[:, None]
-        yield "lapsed", self.lapsed.sum(axis=1)
-        yield "reactivated", self.reactivated.sum(axis=1)
+        yield "lapsed", self.lapsed.total()
+        yield "reactivated", self.reactivated.total()
         for region in self.layout.regions:
             groups = list(region.groups)
-            in_region = self.active[:, groups].sum(axis=1)
+            in_region = self.active.total(groups)
             yield f"active[{region.name}]", in_region
-            yield f"registered[{region.name}]", in_region + self.inactive[:, groups].sum(axis=1)
+            yield f"registered[{region.name}]", in_region + self.inactive.total(groups)
             yield f"coverage[{region.name}]", in_region / self.workers[:, groups].sum(axis=1)[:, None]
         if s.segmented or s.regions:
             for g, name in enumerate(self.layout.groups):
-                yield f"active[{name}]", self.active[:, g]
-                yield f"inactive[{name}]", self.inactive[:, g]
+                yield f"active[{name}]", self.active.item(g)
+                yield f"inactive[{name}]", self.inactive.item(g)
         for i, ch in enumerate(s.channels):
-            yield f"enrolled[{ch.name}]", self.enrolled[:, i]
+            yield f"enrolled[{ch.name}]", self.enrolled.item(i)
 
     def monthly_rows(self) -> list[dict[str, Any]]:
         """One row per record date and series, with mean, sd and percentiles.

@@ -31,7 +31,7 @@ def actuals_from(overrides: tuple[Override, ...], paths: int, seed: int) -> tupl
     truth = run_scenario(load_scenario(TINY, overrides).scenario, replications=paths, seed=seed, marks=DATES)
     rows = [truth.record_dates().index(d) for d in DATES]
     return tuple(
-        Observation(DATES[i % 4], "active", float(truth.active[rows[i % 4], :, i].sum()), line=i + 2)
+        Observation(DATES[i % 4], "active", float(truth.active.row(rows[i % 4])[:, i].sum()), line=i + 2)
         for i in range(paths)
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -44,14 +45,17 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -
     tail = benchmark.serial_tail(SCENARIOS / "bali-2025.yaml", 3001, 2)
     assert tail.workers == 2
     assert 0 < tail.parent_s < 5
-    # Per replication: 6 month ends × (4 group series × 2 segments + 5 channels) int32 counts, and
-    # the 2 int64 target facts: 328 bytes, half the 640 the model records.
-    assert tail.held_bytes_per_rep == 4 * 6 * (4 * 2 + 5) + 2 * 8
+    # Per replication: 6 month ends × (2 group series × 2 segments + 5 channels + lapses and
+    # reactivations summed over groups) int32 counts, and the 2 int64 target facts: 280 bytes, of
+    # the 640 the model records.
+    assert tail.held_bytes_per_rep == 4 * 6 * (2 * 2 + 5 + 2) + 2 * 8
     assert [step for step, _ in tail.parts] == list(benchmark.TAIL_STEPS)
     assert sum(s for _, s in tail.parts) == pytest.approx(tail.parent_s)
     line = benchmark._tail_line(tail, 4 * tail.parent_s)
     assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
     assert f"(pool and joining the blocks {tail.parts[0][1]:.3f}, summary " in line
+    spilled = benchmark._tail_line(benchmark.Tail(0.5, 2, 28_000.0), 20.0)  # national: 2.8 GB if held
+    assert "100,000 would hold 2.80 GB: above 512 MiB a run's counts go to a temporary file" in spilled
     alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)
     assert "not measured (the run stayed in one process)" in alone
 
@@ -72,3 +76,21 @@ def test_the_page_benchmark_drives_sim_serve() -> None:
     assert len(times.first_ms) == len(times.full_ms) == 3
     assert all(0 < first <= full for first, full in zip(times.first_ms, times.full_ms, strict=True))
     assert [n for n, _, _ in times.memory_mb] == [0, 1, 3]
+
+
+def test_the_national_memory_line_measures_the_parent_against_the_goal(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[str, int, list[str]]] = []
+
+    def peak(mb: float) -> None:
+        def run(file: Path, reps: int, repeats: int, extra: list[str]) -> benchmark.Wall:
+            asked.append((file.name, reps, list(extra)))
+            return benchmark.Wall(600.0, mb, repeats)
+
+        monkeypatch.setattr(benchmark, "cli_run", run)
+
+    peak(1900.0)
+    line = benchmark.national_memory_line(100_000, 2)
+    assert asked == [("national-2026.yaml", 100_000, ["--workers", "2"])]
+    assert "100,000 replications" in line and "peak memory of the parent 1900 MB (goal <= 2,048 MB: met)" in line
+    peak(4500.0)
+    assert "4500 MB (goal <= 2,048 MB: NOT MET)" in benchmark.national_memory_line(100_000, 2)

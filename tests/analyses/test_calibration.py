@@ -35,7 +35,7 @@ def observed_path(seed: int, sd: float) -> tuple[Observation, ...]:
     rng = np.random.default_rng(seed)
     rows = [truth.record_dates().index(d) for d in DATES]
     return tuple(
-        Observation(d, "active", float(truth.active[r].sum()) + rng.normal(0, sd), sd=sd, line=i + 2)
+        Observation(d, "active", float(truth.active.row(r).sum()) + rng.normal(0, sd), sd=sd, line=i + 2)
         for i, (d, r) in enumerate(zip(DATES, rows, strict=True))
     )
 

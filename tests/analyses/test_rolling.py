@@ -57,7 +57,7 @@ def test_cli_rolling_backtest_of_a_tiny_history(tmp_path: Path, capsys: pytest.C
     history.write_text(
         "date,metric,value,segment,channel,region,source,weight,sd,note\n"
         + "".join(
-            f"{d.isoformat()},active,{truth.active[r].sum()},,,,path,1,500,\n"
+            f"{d.isoformat()},active,{truth.active.row(r).sum()},,,,path,1,500,\n"
             for d, r in zip(QUARTERS, rows, strict=True)
         )
     )

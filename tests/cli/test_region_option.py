@@ -39,7 +39,7 @@ def test_a_region_alone_runs_with_its_own_target_and_the_figures_it_has_in_the_w
     assert "Target: 75,000 active members" in done.stdout
     assert "South" not in done.stdout
     whole = run_scenario(load_scenario(regional_file).scenario, replications=200)
-    assert summary["final"]["mean"] == pytest.approx(float(whole.active[-1, :2].sum(axis=0).mean()))
+    assert summary["final"]["mean"] == pytest.approx(float(whole.active.row(-1, [0, 1]).sum(axis=0).mean()))
     assert (
         summary["regions"][0]["final"] == next(r for r in whole.summary()["regions"] if r["name"] == "North")["final"]
     )

@@ -89,17 +89,17 @@ def scenarios(draw: Any) -> Scenario:
 def test_stocks_are_conserved(s: Scenario, seed: int) -> None:
     r = run_scenario(s, replications=7, seed=seed)
     workers = r.workers[:, :, None]  # (records, groups, 1)
-    uncovered = np.floor(workers) - r.active - r.inactive
+    uncovered = np.floor(workers) - r.active.whole() - r.inactive.whole()
     # Counts never go negative, and active + inactive + uncovered = workers.
-    assert (r.active >= 0).all() and (r.inactive >= 0).all() and (uncovered >= 0).all()
-    assert (r.enrolled >= 0).all() and (r.lapsed >= 0).all() and (r.reactivated >= 0).all()
+    assert (r.active.whole() >= 0).all() and (r.inactive.whole() >= 0).all() and (uncovered >= 0).all()
+    assert (r.enrolled.whole() >= 0).all() and (r.lapsed.whole() >= 0).all() and (r.reactivated.whole() >= 0).all()
     # Nobody leaves the register: registered = baseline registered + everyone enrolled.
     base = np.array(s.per_group(s.baseline.active)) + np.array(s.per_group(s.baseline.inactive))
-    registered = (r.active + r.inactive).sum(axis=1)
-    assert (registered == base.sum() + r.enrolled.sum(axis=1)).all()
+    registered = (r.active.whole() + r.inactive.whole()).sum(axis=1)
+    assert (registered == base.sum() + r.enrolled.total()).all()
     # Active members change only by enrolment, lapse and reactivation.
-    active = r.active.sum(axis=1)
-    flows = r.enrolled.sum(axis=1) - r.lapsed.sum(axis=1) + r.reactivated.sum(axis=1)
+    active = r.active.total()
+    flows = r.enrolled.total() - r.lapsed.total() + r.reactivated.total()
     assert (active == sum(s.per_group(s.baseline.active)) + flows).all()
     # Channel enrolments sum to the total reported for each semester.
     total = sum(sem["enrolled_mean"] for sem in r.semester_summary())

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.experiment.blocks import run_scenario
+from sim.experiment.blocks import plan_blocks, run_block, run_scenario
 from sim.model.block import workforce
 from sim.scenario.loader import load_scenario
 from sim.scenario.paths import Override
@@ -145,21 +145,26 @@ def test_random_valid_scenarios_load_and_keep_the_books(tmp_path: Path, data: di
     s = load_scenario(_write(tmp_path, data)).scenario
     r = run_scenario(s, workers=1)
     for name in ("active", "inactive", "enrolled", "lapsed", "reactivated"):
-        assert (getattr(r, name) >= 0).all(), name
+        assert (getattr(r, name).whole() >= 0).all(), name
     workers = workforce(s, r.horizon.days)[list(r.horizon.record_days)]  # (records, groups)
-    registered = r.active + r.inactive  # (records, groups, reps); active includes funded members
+    registered = r.active.whole() + r.inactive.whole()  # (records, groups, reps); active includes funded members
     uncovered = workers[:, :, None] - registered
     assert (uncovered > -1).all()  # active + inactive + uncovered = workers, uncovered >= 0
     enrolled_by_group = np.zeros_like(registered)
     for i, ch in enumerate(s.channels):
-        enrolled_by_group[:, s.group_of(ch.segment)] += r.enrolled[:, i]
-    assert enrolled_by_group.sum(axis=1).tolist() == r.enrolled.sum(axis=1).tolist()  # channel sums = total
+        enrolled_by_group[:, s.group_of(ch.segment)] += r.enrolled.whole()[:, i]
+    assert enrolled_by_group.sum(axis=1).tolist() == r.enrolled.total().tolist()  # channel sums = total
     base_active = np.asarray(s.per_group(s.baseline.active))[None, :, None]
     base_inactive = np.asarray(s.per_group(s.baseline.inactive))[None, :, None]
     # Registered members never leave: registered = baseline + enrolled, at every record date.
     assert (registered == base_active + base_inactive + enrolled_by_group).all()
-    # And the only ways between active and inactive are lapse and reactivation.
-    assert (r.active == base_active + enrolled_by_group - r.lapsed + r.reactivated).all()
+    # And the only ways between active and inactive are lapse and reactivation: in each group of the
+    # first block (a run keeps lapses summed over groups), and in the run's totals.
+    first = run_block(s, r.seed, plan_blocks(r.replications)[0])
+    n = first.active.shape[2]
+    assert (first.active == base_active + enrolled_by_group[..., :n] - first.lapsed + first.reactivated).all()
+    flows = enrolled_by_group.sum(axis=1) - r.lapsed.total() + r.reactivated.total()
+    assert (r.active.total() == base_active.sum() + flows).all()
 
 
 MUTATION_ALPHABET = st.sampled_from(
@@ -244,7 +249,7 @@ REPS = 300
 def _mean_enrolled(data: dict[str, Any], tmp_path: Path) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     s = load_scenario(_write(tmp_path, data)).scenario
     r = run_scenario(s, replications=REPS, seed=data["seed"], workers=1)
-    return r.enrolled[-1].sum(axis=0).astype(float), r.enrolled[-1].astype(float)
+    return r.enrolled.row(-1).sum(axis=0).astype(float), r.enrolled.row(-1).astype(float)
 
 
 def _not_lower(low: np.ndarray[Any, Any], high: np.ndarray[Any, Any]) -> None:

@@ -50,8 +50,8 @@ def test_a_region_does_not_depend_on_the_others(tmp_path: Path, regional_file: P
     alone.write_text(REGIONAL[: REGIONAL.index("  - name: South")], encoding="utf-8")
     both = run_scenario(load_scenario(regional_file).scenario, replications=300)
     north = run_scenario(load_scenario(alone).scenario, replications=300)
-    assert np.array_equal(both.active[:, :2], north.active)
-    assert np.array_equal(both.enrolled[:, :3], north.enrolled)
+    assert np.array_equal(both.active.whole()[:, :2], north.active.whole())
+    assert np.array_equal(both.enrolled.whole()[:, :3], north.enrolled.whole())
 
 
 def test_totals_are_the_sum_of_regions(regional_file: Path) -> None:
@@ -64,7 +64,7 @@ def test_totals_are_the_sum_of_regions(regional_file: Path) -> None:
     assert regions[0]["target"]["members"] == 75000
     assert regions[1]["target"] is None
     assert sum(x["final"]["mean"] for x in regions) == pytest.approx(r.summary()["final"]["mean"])
-    north = r.active[-1, :2].sum(axis=0)
+    north = r.active.row(-1, [0, 1]).sum(axis=0)
     assert regions[0]["target"]["probability"] == pytest.approx(float((north >= 75000).mean()))
     assert 0 <= total["probability"] <= 1
 
@@ -239,7 +239,7 @@ def test_a_national_lapse_is_one_draw_shared_by_every_region(tmp_path: Path) -> 
     s = load_scenario(shared).scenario
     assert layout_of(s).lapse_draws == ("/all", "/all")
     assert layout_of(load_scenario(apart).scenario).lapse_draws == ("A/all", "B/all")
-    together = run_scenario(s, replications=200, seed=5).active[-1]
-    alone = run_scenario(load_scenario(apart).scenario, replications=200, seed=5).active[-1]
+    together = run_scenario(s, replications=200, seed=5).active.row(-1)
+    alone = run_scenario(load_scenario(apart).scenario, replications=200, seed=5).active.row(-1)
     assert np.corrcoef(together)[0, 1] > 0.99
     assert abs(np.corrcoef(alone)[0, 1]) < 0.3  # independent: |r| < 0.3 with probability > 0.99 at n = 200

@@ -80,12 +80,12 @@ def assert_variance(x: np.ndarray[Any, Any], expected: float) -> None:
 
 
 def final_enrolled(r: Results, channel: int = 0) -> np.ndarray[Any, Any]:
-    out: np.ndarray[Any, Any] = r.enrolled[-1, channel].astype(np.float64)
+    out: np.ndarray[Any, Any] = r.enrolled.row(-1)[channel].astype(np.float64)
     return out
 
 
 def final_active(r: Results) -> np.ndarray[Any, Any]:
-    out: np.ndarray[Any, Any] = r.active[-1].sum(axis=0).astype(np.float64)
+    out: np.ndarray[Any, Any] = r.active.row(-1).sum(axis=0).astype(np.float64)
     return out
 
 
@@ -222,7 +222,7 @@ def test_funded_batch_continuation_is_binomial() -> None:
     r = run(scenario([batch]), 8)
     kept = final_active(r)
     assert np.all(final_enrolled(r) == members)
-    assert np.all(kept + r.inactive[-1].sum(axis=0) == members)
+    assert np.all(kept + r.inactive.row(-1).sum(axis=0) == members)
     assert_mean(kept, members * share)
     assert_variance(kept, members * share * (1 - share))
 
@@ -281,7 +281,7 @@ def test_reactivation_follows_the_two_state_chain() -> None:
         11,
     )
     x = final_active(r)
-    assert np.all(x + r.inactive[-1].sum(axis=0) == a0 + i0)
+    assert np.all(x + r.inactive.row(-1).sum(axis=0) == a0 + i0)
     p, q = float(daily_probability(mu)), float(daily_probability(rho))
     a, i = float(a0), float(i0)
     for _ in range(DAYS):

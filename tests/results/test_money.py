@@ -90,7 +90,9 @@ def test_net_new_members_add_up_to_growth_beyond_baseline_survivors(tmp_path: Pa
     r = run_scenario(s)
     m = money_of(r)
     survivors = two_state_active(100000, 0, 0.05, 0.03, r.horizon.days / 30.4375)
-    assert m.net_new_active.sum(axis=0).mean() == pytest.approx(r.active[-1].sum(axis=0).mean() - survivors, rel=0.01)
+    assert m.net_new_active.sum(axis=0).mean() == pytest.approx(
+        r.active.row(-1).sum(axis=0).mean() - survivors, rel=0.01
+    )
 
 
 FUNDED = """
@@ -110,7 +112,7 @@ def test_funded_members_cost_their_funded_months_and_survive_as_expected(tmp_pat
     assert m.cost[0] == pytest.approx(np.full(r.replications, 20000 * 4 * 16800.0))
     # With no baseline, every active member at the end is a recruit of the batch; 2% tolerance
     # for the Monte Carlo error of the Binomial continuation (sd ≈ 70 on ~6,000).
-    assert m.net_new_active[0].mean() == pytest.approx(r.active[-1].sum(axis=0).mean(), rel=0.02)
+    assert m.net_new_active[0].mean() == pytest.approx(r.active.row(-1).sum(axis=0).mean(), rel=0.02)
 
 
 AGENTS = """
@@ -134,7 +136,7 @@ def test_costs_are_commission_partner_months_and_funded_months_within_the_horizo
     r = run_scenario(s, replications=50)
     assert partner_months(s.channels[0], r.horizon) == pytest.approx(10 * 6 + 20 * 6)
     m = money_of(r)
-    assert m.cost[0] == pytest.approx(25000 * r.enrolled[-1, 0] + 180 * 1_000_000)
+    assert m.cost[0] == pytest.approx(25000 * r.enrolled.row(-1)[0] + 180 * 1_000_000)
     assert m.cost[1] == pytest.approx(np.full(50, 1000 * 2 * 16800.0))  # November and December only
     money = with_money(r.summary(), r)["money"]
     assert money["currency"] == "IDR"
@@ -206,7 +208,7 @@ def test_bali_carries_money_figures(scenarios_dir: Path) -> None:
     by_name = {c["name"]: c for c in money["channels"]}
     # Gianyar is funded from October to the end of the horizon: 3 months at Rp16,800.
     assert by_name["Gianyar funded workers"]["cost_per_net_member"] == pytest.approx(3 * 16800)
-    assert by_name["BPR agents"]["cost_mean"] == pytest.approx(25000 * r.enrolled[-1, 1].mean())
+    assert by_name["BPR agents"]["cost_mean"] == pytest.approx(25000 * r.enrolled.row(-1)[1].mean())
 
 
 @pytest.mark.parametrize(
@@ -265,9 +267,9 @@ def test_a_regional_scenario_with_costs_uses_each_channels_own_group_and_lapse(t
     months = r.horizon.days / 30.4375
     survivors = 40000 * np.exp(-0.1 * months)
     recruits = m.net_new_active[employers].mean()
-    assert recruits == pytest.approx(r.active[-1, 0].mean() - survivors, rel=0.01)
+    assert recruits == pytest.approx(r.active.row(-1)[0].mean() - survivors, rel=0.01)
     assert recruits == pytest.approx(1200 * (1 - np.exp(-0.1 * 12)) / 0.1, rel=0.01)
-    assert m.cost[employers] == pytest.approx(25000 * r.enrolled[-1, employers])
+    assert m.cost[employers] == pytest.approx(25000 * r.enrolled.row(-1)[employers])
     # contributions: pu pays 5,000 a month in every region, every other group 1,000
     mm = member_months(r)
     assert m.contributions == pytest.approx(5000 * mm[0] + 1000 * mm[1:].sum(axis=0))

@@ -96,7 +96,7 @@ def test_regions_carry_their_promise_and_are_ranked_by_gap(
     summary = r.summary("test")
     north = summary["regions"][0]
     row = r.target_row()
-    coverage = r.active[row, [0, 1]].sum(axis=0) / r.workers[row, [0, 1]].sum()
+    coverage = r.active.row(row, [0, 1]).sum(axis=0) / r.workers[row, [0, 1]].sum()
     assert north["promised"]["coverage"]["p80"] == promised(coverage, 0.8)
     assert north["target"]["gap_mean"] == pytest.approx(max(0.0, 75000 - north["final"]["mean"]))
     render_scale(summary, verdict_console())

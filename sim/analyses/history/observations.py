@@ -217,13 +217,14 @@ def trajectory(results: Results, o: Observation) -> FloatArray:
     """The replications' values of the series ``o`` observes, on every record date: (records, reps)."""
     s = results.scenario
     if o.metric == "enrolled":
-        return np.asarray(results.enrolled[:, [ch.name for ch in s.channels].index(o.channel)], dtype=np.float64)
-    rows = slice(None) if not o.segment else segment_groups(s, o.segment)
-    active = results.active[:, rows].sum(axis=1)
+        return np.asarray(results.enrolled.item([ch.name for ch in s.channels].index(o.channel)), dtype=np.float64)
+    groups = segment_groups(s, o.segment) if o.segment else None
+    rows = slice(None) if groups is None else groups
+    active = results.active.total(groups)
     if o.metric == "active":
         return np.asarray(active, dtype=np.float64)
     if o.metric == "registered":
-        return np.asarray(active + results.inactive[:, rows].sum(axis=1), dtype=np.float64)
+        return np.asarray(active + results.inactive.total(groups), dtype=np.float64)
     return np.asarray(active / results.workers[:, rows].sum(axis=1)[:, None], dtype=np.float64)
 
 
