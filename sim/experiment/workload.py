@@ -97,8 +97,12 @@ class Shape:
 
     @property
     def held_bytes(self) -> int:
-        """What the parent holds of a replication: the recorded counts as int32, the 2 facts as int64."""
-        return 4 * self.records * (4 * self.groups + self.channels) + 16
+        """What the parent holds of a replication: its counts as int32, the 2 facts as int64.
+
+        The counts are active and inactive members per group, lapses and reactivations summed over
+        groups (:func:`sim.experiment.blocks.kept_of`) and enrolments per channel, each record day.
+        """
+        return 4 * self.records * (2 * self.groups + 2 + self.channels) + 16
 
     @property
     def series_bytes(self) -> int:

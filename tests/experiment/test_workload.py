@@ -66,7 +66,7 @@ def test_the_constants_reproduce_the_measured_runs() -> None:
 def test_ten_million_national_replications_need_hundreds_of_gigabytes_and_most_of_a_day() -> None:
     national = workload.shape_of(load_scenario(NATIONAL).scenario)
     work = workload.run(national, "National", 10_000_000, 2)
-    assert national.held_bytes == 18 * (4 * 114 + 156) * 4 + 16  # int32 counts, int64 target facts
+    assert national.held_bytes == 18 * (2 * 114 + 2 + 156) * 4 + 16  # int32 counts, int64 target facts
     assert work.memory > 10_000_000 * national.held_bytes  # the results, held once
     assert work.seconds > 10 * 3600
     assert work.field == "--reps"
