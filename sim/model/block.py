@@ -12,7 +12,7 @@ never members.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -26,7 +26,7 @@ from sim.model.lapse import Lapse
 from sim.model.layout import layout_of
 from sim.model.recruiting import Recruiting
 from sim.model.state import Stocks
-from sim.model.streams import stream
+from sim.model.streams import Blocks, stream
 from sim.rates import annual_growth_factor
 from sim.scenario.calendar import Horizon
 from sim.scenario.schema import Scenario
@@ -46,6 +46,13 @@ class BlockOutcome:
     reactivated: IntArray  # (records, groups, reps), cumulative
     at_target: IntArray  # (reps,): target metric at the end of target.by
     crossed_on: IntArray  # (reps,): first day the target metric reached the target, or -1
+
+    def per_block(self, blocks: Blocks) -> list[BlockOutcome]:
+        """The outcome of each block of a pass: its columns (views)."""
+        if len(blocks.widths) == 1:
+            return [self]
+        names = [f.name for f in fields(BlockOutcome)]
+        return [BlockOutcome(**{n: getattr(self, n)[..., cols] for n in names}) for cols in blocks.columns]
 
 
 def horizon_of(s: Scenario, marks: tuple[date, ...] = ()) -> Horizon:
@@ -148,16 +155,25 @@ def simulate_block(
     marks: tuple[date, ...] = (),
     log: DrawLog | None = None,
 ) -> BlockOutcome:
-    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``.
+    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``: one block alone."""
+    return simulate_blocks(s, Blocks.one(seed, reps), marks, log)[0]
 
-    ``log``, when given, notes every draw (for the benchmark's draw floor).
+
+def simulate_blocks(
+    s: Scenario, blocks: Blocks, marks: tuple[date, ...] = (), log: DrawLog | None = None
+) -> list[BlockOutcome]:
+    """Run the replications of every block of ``blocks`` in one lock-step pass; each block's outcome.
+
+    A block's outcome is the one it has alone (:mod:`sim.model.streams`): running blocks side by
+    side only spreads the cost of each day's calls over more replications. ``log``, when given,
+    notes every draw (for the benchmark's draw floor).
     """
     horizon = horizon_of(s, marks)
     layout = layout_of(s)
     env = simpy.Environment()
-    stocks = baseline_stocks(s, horizon, reps)
+    stocks = baseline_stocks(s, horizon, blocks.reps)
     draws = Draws(s.draws == "exact", log)
-    lapse = Lapse(seed, layout.groups, layout.lapse, reps, horizon.days, log, layout.lapse_draws)
+    lapse = Lapse(blocks, layout.groups, layout.lapse, horizon.days, log, layout.lapse_draws)
     revision = Revision()
     contexts = []
     for i, placed in enumerate(layout.channels):
@@ -167,17 +183,17 @@ def simulate_block(
             horizon,
             i,
             placed.group,
-            stream(seed, f"channel:{placed.stream}:params"),
-            stream(seed, f"channel:{placed.stream}"),
+            stream(blocks, f"channel:{placed.stream}:params"),
+            stream(blocks, f"channel:{placed.stream}"),
             revision=revision,
         )
         start_channel(ctx, placed.channel)
         contexts.append(ctx)
     specs = [p.channel for p in layout.channels]
-    recruiting = Recruiting(seed, specs, [p.stream for p in layout.channels], contexts, revision, horizon, reps, log)
+    recruiting = Recruiting(blocks, specs, [p.stream for p in layout.channels], contexts, revision, horizon, log)
     env.process(daily(env, LAPSE_PHASE, horizon.days, lambda day: lapse.step(day, stocks, draws)))
     env.process(daily(env, FLOW_PHASE, horizon.days, lambda day: recruiting.step(day, stocks, draws)))
     recorder = Recorder(s, horizon, stocks)
     env.process(recorder.process(env, horizon.days))
     env.run(until=horizon.days)
-    return recorder.out
+    return recorder.out.per_block(blocks)
