@@ -240,12 +240,20 @@ def tasks_of(items: Sequence[T], workers: int = 1, block_size: int = BLOCK_SIZE,
     but every worker gets one while there are blocks enough, and no task holds more than a pass
     (:data:`PASS_STEPS`), so that a very large run still reports progress and keeps memory bounded.
     """
-    if not items:
-        return []
-    n = len(items)
+    return batches(items, task_count(len(items), workers, block_size, steps)) if items else []
+
+
+def task_count(blocks: int, workers: int, block_size: int, steps: int) -> int:
+    """How many tasks :func:`tasks_of` cuts ``blocks`` blocks into."""
     per_task = max(1, -(-MIN_TASK_REPS // block_size))
-    per_pass = max(1, PASS_STEPS // max(1, block_size * steps))
-    return batches(items, max(workers, min(-(-n // per_task), TASKS_PER_WORKER * workers), -(-n // per_pass)))
+    return max(
+        workers, min(-(-blocks // per_task), TASKS_PER_WORKER * workers), -(-blocks // pass_blocks(block_size, steps))
+    )
+
+
+def pass_blocks(block_size: int, steps: int) -> int:
+    """Blocks of ``block_size`` replications of ``steps`` steps each that a pass holds (at least one)."""
+    return max(1, PASS_STEPS // max(1, block_size * steps))
 
 
 def _outcomes(
