@@ -1,8 +1,9 @@
 """What ``sim bench`` measures: the SimPy model against its NumPy yardstick, and whole runs.
 
-* :func:`model_vs_reference` times the SimPy model (:func:`sim.model.block.simulate_block`) and the
-  NumPy reference (:func:`sim.model.reference.simulate_block_numpy`) on the same blocks, one after the
-  other in the same process, several times, and gives the median of each and of their ratio.
+* :func:`model_vs_reference` times the SimPy model (:func:`sim.model.block.simulate_blocks`) and the
+  NumPy reference (:func:`sim.model.reference.simulate_blocks_numpy`) on the same blocks, in the
+  lock-step passes a run in one process makes, one after the other in the same process, several
+  times, and gives the median of each and of their ratio.
 * :func:`draw_floor` times the random draws the model makes on those blocks, with nothing else
   and in the fewest calls; ``sim bench`` prints the model's time as a multiple of it.
 * :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the

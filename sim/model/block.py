@@ -1,4 +1,4 @@
-"""The discrete-event model of one block of replications, run in lock-step in one SimPy environment.
+"""The discrete-event model of blocks of replications, run in lock-step in one SimPy environment.
 
 Calendar things are SimPy processes and events: a partner joining, a batch starting or its
 funding ending, a policy switch, the day's lapse, the day's recruiting and the end-of-day record.
@@ -6,7 +6,9 @@ The daily steps cover every group and channel at once, one NumPy call per kind o
 (:mod:`~sim.model.lapse`, :mod:`~sim.model.recruiting`, :mod:`~sim.model.draws`), so a day costs
 a few calls whatever the number of provinces. Stocks are NumPy counts with one column per
 replication (:class:`~sim.model.state.Stocks`), so the cost is replications × groups × days,
-never members.
+never members. Several blocks run side by side in one pass (:func:`simulate_blocks`), each drawing
+its own columns from its own streams (:mod:`~sim.model.streams`), so each gets the outcome it has
+alone while the day's calls are shared.
 """
 
 from __future__ import annotations
