@@ -1,8 +1,9 @@
 """What ``sim bench`` measures: the SimPy model against its NumPy yardstick, and whole runs.
 
-* :func:`model_vs_reference` times the SimPy model (:func:`sim.model.block.simulate_block`) and the
-  NumPy reference (:func:`sim.model.reference.simulate_block_numpy`) on the same blocks, one after the
-  other in the same process, several times, and gives the median of each and of their ratio.
+* :func:`model_vs_reference` times the SimPy model (:func:`sim.model.block.simulate_blocks`) and the
+  NumPy reference (:func:`sim.model.reference.simulate_blocks_numpy`) on the same blocks, in the
+  lock-step passes a run in one process makes, one after the other in the same process, several
+  times, and gives the median of each and of their ratio.
 * :func:`draw_floor` times the random draws the model makes on those blocks, with nothing else
   and in the fewest calls; ``sim bench`` prints the model's time as a multiple of it.
 * :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the
@@ -38,21 +39,21 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.experiment.blocks import Block, block_size_of, default_workers, plan_blocks
+from sim.experiment.blocks import Request, default_workers, passes
 from sim.experiment.executors import make_executor
 from sim.experiment.runner import project
-from sim.model.block import BlockOutcome, horizon_of, simulate_block
+from sim.model.block import BlockOutcome, horizon_of, simulate_blocks
 from sim.model.draws import DrawLog, normal_binomial, normal_poisson
 from sim.model.layout import layout_of
-from sim.model.reference import simulate_block_numpy
-from sim.model.streams import block_seed
+from sim.model.reference import simulate_blocks_numpy
+from sim.model.streams import Blocks, block_seed
 from sim.results.counts import SPILL_OVER_BYTES
 from sim.results.folder import write_run
 from sim.results.money import with_money
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
-Simulate = Callable[[Scenario, Any, int], BlockOutcome]
+Simulate = Callable[[Scenario, Blocks], list[BlockOutcome]]
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,9 @@ class Wall:
     repeats: int
 
 
-def _timed(simulate: Simulate, s: Scenario, seed: int, block: Block) -> tuple[float, BlockOutcome]:
+def _timed(simulate: Simulate, s: Scenario, blocks: Blocks) -> tuple[float, list[BlockOutcome]]:
     t0 = time.perf_counter()
-    out = simulate(s, block_seed(seed, block.index), block.reps)
+    out = simulate(s, blocks)
     return time.perf_counter() - t0, out
 
 
@@ -94,26 +95,26 @@ def state_bytes(outs: Sequence[BlockOutcome]) -> int:
 
 
 def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> Comparison:
-    """SimPy model time over the NumPy reference on the same blocks (the scenario's own); medians of ``repeats``."""
-    blocks = plan_blocks(reps, block_size_of(s))
-    for simulate in (simulate_block, simulate_block_numpy):
-        _timed(simulate, s, seed, Block(0, 10))  # warm-up: first calls pay for lazy set-up
+    """SimPy model time over the NumPy reference on the same blocks, in one process's passes; medians of ``repeats``."""
+    runs = passes(Request(s, reps, seed))
+    for simulate in (simulate_blocks, simulate_blocks_numpy):
+        _timed(simulate, s, Blocks.one(block_seed(seed, 0), 10))  # warm-up: first calls pay for lazy set-up
     simpy_t, numpy_t, ratios = [], [], []
     state = 0.0
     for i in range(repeats):
-        # Block by block, alternating which goes first, so that load from elsewhere on a shared
+        # Pass by pass, alternating which goes first, so that load from elsewhere on a shared
         # machine falls on both alike.
         a = b = 0.0
-        outs = []
-        for j, block in enumerate(blocks):
+        outs: list[BlockOutcome] = []
+        for j, run in enumerate(runs):
             if (i + j) % 2:
-                tb, _ = _timed(simulate_block_numpy, s, seed, block)
-                ta, out = _timed(simulate_block, s, seed, block)
+                tb, _ = _timed(simulate_blocks_numpy, s, run)
+                ta, out = _timed(simulate_blocks, s, run)
             else:
-                ta, out = _timed(simulate_block, s, seed, block)
-                tb, _ = _timed(simulate_block_numpy, s, seed, block)
+                ta, out = _timed(simulate_blocks, s, run)
+                tb, _ = _timed(simulate_blocks_numpy, s, run)
             a, b = a + ta, b + tb
-            outs.append(out)
+            outs.extend(out)
         simpy_t.append(a)
         numpy_t.append(b)
         ratios.append(a / b)
@@ -140,8 +141,8 @@ def draw_log(s: Scenario, reps: int, seed: int = 0) -> DrawLog:
     """Every draw the model makes on the blocks of ``reps`` replications, counted; some days' kept."""
     per_day = (2 * len(layout_of(s).groups) + len(layout_of(s).channels)) * reps
     log = DrawLog(stride=max(1, math.ceil(horizon_of(s).days * per_day / FLOOR_SAMPLE)))
-    for block in plan_blocks(reps, block_size_of(s)):
-        simulate_block(s, block_seed(seed, block.index), block.reps, log=log)
+    for run in passes(Request(s, reps, seed)):
+        simulate_blocks(s, run, log=log)
     return log
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -25,6 +26,7 @@ from sim.channels.base import (
     ChannelBase,
     ChannelContext,
     FloatArray,
+    RandomStream,
     start_common,
 )
 from sim.rates import gamma_shape_for_cv, ramp_factor
@@ -88,13 +90,21 @@ class Cohort:
     strength: FloatArray
 
 
+def _beta(a: float, b: float, rng: np.random.Generator, n: int) -> FloatArray:
+    return rng.beta(a, b, size=n)
+
+
+def _gamma(shape: float, scale: float, rng: np.random.Generator, n: int) -> FloatArray:
+    return rng.gamma(shape, scale, size=n)
+
+
 @dataclass
 class Partners:
     """The partners of one channel, by cohort, and their productivity multipliers."""
 
     cohorts: list[Cohort]
     cv: float
-    rng: np.random.Generator
+    rng: RandomStream
     reps: int
     # The last answer of :meth:`effective` and what it was worked out from.
     last: tuple[Any, FloatArray] | None = field(default=None, init=False, repr=False, compare=False)
@@ -108,7 +118,7 @@ class Partners:
         if self.cv == 0 or count == 0:
             return np.full(self.reps, float(count))
         k = gamma_shape_for_cv(self.cv)
-        return self.rng.gamma(count * k, 1 / k, size=self.reps)
+        return self.rng.sample(partial(_gamma, count * k, 1 / k))
 
     def set_count(self, target: int, day: int) -> None:
         """Partners join (a new cohort) or leave (the newest first) until there are ``target``."""
@@ -127,7 +137,7 @@ class Partners:
                 kept = np.full(self.reps, (last.count - leaving) / last.count)
             else:
                 k = gamma_shape_for_cv(self.cv)
-                kept = self.rng.beta(k * (last.count - leaving), k * leaving, size=self.reps)
+                kept = self.rng.sample(partial(_beta, k * (last.count - leaving), k * leaving))
             self.cohorts[-1] = Cohort(last.joined, last.count - leaving, last.strength * kept)
 
     def effective(self, day: int, ramp_up_days: float) -> FloatArray:

@@ -16,7 +16,7 @@ holds and the kinds' pure rate functions. The stocks a channel writes to are hid
 from __future__ import annotations
 
 import difflib
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
@@ -125,6 +125,26 @@ class MemberStocks(Protocol):
     def end_funding(self, group: int, members: IntArray, keep_paying: IntArray) -> None: ...
 
 
+class RandomStream(Protocol):
+    """A named random stream as a channel draws from it (the model's :class:`~sim.model.streams.Stream`).
+
+    Its values are arrays with one column per replication; the replications may be several blocks
+    side by side, each drawing its columns from its own generator.
+    """
+
+    def sample(self, draw: Callable[[np.random.Generator, int], FloatArray]) -> FloatArray:
+        """``draw(generator, n)`` for the ``n`` replications of each block, side by side."""
+        ...
+
+    def binomial(self, n: IntArray, p: FloatArray) -> IntArray:
+        """Binomial(n, p), one draw per replication."""
+        ...
+
+    def exact(self, method: Callable[..., Any], out: Any, where: Any, *params: Any) -> None:
+        """``out[where] = method(generator, *params[where])``, each block's columns from its own generator."""
+        ...
+
+
 @dataclass
 class Revision:
     """Counts changes to any channel's rates in a block, so that stacked copies know to refresh."""
@@ -149,8 +169,8 @@ class ChannelContext:
     horizon: Horizon
     index: int
     group: int
-    params_rng: np.random.Generator
-    flow_rng: np.random.Generator
+    params_rng: RandomStream
+    flow_rng: RandomStream
     rates: dict[str, FloatArray] = field(default_factory=dict)
     revision: Revision = field(default_factory=Revision)
     partners: Any = None
@@ -163,7 +183,7 @@ class ChannelContext:
 
     def draw(self, dist: Distribution) -> FloatArray:
         """One value per replication, from this channel's parameter stream."""
-        return dist.sample(self.params_rng, self.reps)
+        return self.params_rng.sample(dist.sample)
 
     def at(self, day: int, phase: float) -> simpy.Timeout:
         """A timeout that fires at ``phase`` of ``day``."""

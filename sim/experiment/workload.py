@@ -2,10 +2,11 @@
 
 A replication costs time for every day of the horizon and every SimPy process stepping through it:
 one lapse process per group (region × segment) and one recruiting process per channel, the
-"units" below. A block of replications advances in lock-step, so a block also costs a fixed time
-per unit-day whatever its size (SimPy's event and NumPy's call overhead)::
+"units" below. Replications advance in lock-step, the blocks of a task side by side in one pass,
+so a pass also costs a fixed time per unit-day whatever its size (SimPy's event and NumPy's call
+overhead)::
 
-    seconds = days × units × (A × replications + B × blocks) / processes
+    seconds = days × units × (A × replications + B × passes) / processes
 
 Measured on the team's 2-core machine (2026-11-22, load average 0.2–0.9, one process,
 ``simulate_block`` timed at 50 and 500 replications, median of 3) for bali-2025,
@@ -48,7 +49,7 @@ from datetime import date
 from pathlib import Path
 
 from sim.errors import ScenarioError
-from sim.experiment.blocks import block_size_for
+from sim.experiment.blocks import block_size_for, pass_blocks, task_count
 from sim.model.block import horizon_of
 from sim.model.layout import layout_of
 from sim.results.projections import DESCRIBE_BYTES
@@ -137,13 +138,19 @@ def blocks_of(shape: Shape, replications: int) -> int:
 
 
 def model_seconds(shape: Shape, replications: int, workers: int, block: int | None = None) -> float:
-    """Wall seconds ``workers`` processes spend simulating ``replications`` in lock-step blocks of ``block``.
+    """Wall seconds ``workers`` processes spend simulating ``replications`` in blocks of ``block``.
 
-    ``block`` is the scenario's own block size (:attr:`Shape.block`) unless given.
+    ``block`` is the scenario's own block size (:attr:`Shape.block`) unless given. The fixed cost
+    is paid once per lock-step pass: in one process, as few passes as hold the blocks; on a pool,
+    one a task (:func:`~sim.experiment.blocks.tasks_of`).
     """
-    blocks = -(-replications // (block or shape.block))
-    per_unit_day = SECONDS_PER_REPLICATION_UNIT_DAY * replications + SECONDS_PER_BLOCK_UNIT_DAY * blocks
-    return shape.days * shape.units * per_unit_day / max(1, min(workers, blocks))
+    size = block or shape.block
+    blocks = -(-replications // size)
+    parallel = max(1, min(workers, blocks))
+    steps = shape.units * shape.days
+    passes = task_count(blocks, parallel, size, steps) if parallel > 1 else -(-blocks // pass_blocks(size, steps))
+    per_unit_day = SECONDS_PER_REPLICATION_UNIT_DAY * replications + SECONDS_PER_BLOCK_UNIT_DAY * passes
+    return shape.days * shape.units * per_unit_day / parallel
 
 
 def load_seconds(shape: Shape) -> float:
@@ -157,15 +164,19 @@ def summary_seconds(shape: Shape, replications: int) -> float:
     return per_replication * replications
 
 
-def pool_bytes(shape: Shape, workers: int) -> int:
-    """Memory of a pool of ``workers`` processes, each holding a block and its copy on the way back."""
-    return 0 if workers <= 1 else workers * (WORKER_BYTES + 2 * shape.block * shape.recorded_bytes)
+def pool_bytes(shape: Shape, workers: int, replications: int) -> int:
+    """Memory of a pool of ``workers`` processes, each holding a pass of its task's blocks and their kept copy."""
+    if workers <= 1:
+        return 0
+    held = min(-(-replications // workers), shape.block * pass_blocks(shape.block, shape.units * shape.days))
+    return workers * (WORKER_BYTES + held * (shape.recorded_bytes + shape.held_bytes))
 
 
 def run_bytes(shape: Shape, replications: int, workers: int) -> int:
     """Peak memory of one run: its joined counts, the series summarised at once, a batch of monthly.csv, the pool."""
     summarised = replications * 8 * shape.records * 6  # the national series a summary sums at once
-    return BASE_BYTES + replications * shape.held_bytes + summarised + 4 * DESCRIBE_BYTES + pool_bytes(shape, workers)
+    pool = pool_bytes(shape, workers, replications)
+    return BASE_BYTES + replications * shape.held_bytes + summarised + 4 * DESCRIBE_BYTES + pool
 
 
 @dataclass(frozen=True)
@@ -206,7 +217,7 @@ def evaluations(runs: Sequence[tuple[Shape, int]], workers: int, what: str, fiel
         BASE_BYTES
         + sum(n * (shape.held_bytes + shape.kept_bytes) for shape, n in runs)
         + 4 * DESCRIBE_BYTES
-        + pool_bytes(widest, workers)
+        + pool_bytes(widest, workers, max(n for _, n in runs))
     )
     # All runs' blocks go to the pool together, so it stays busy even when each run is one block;
     # loading the scenarios and keeping each summary happen in this process, one after another.

@@ -1,4 +1,4 @@
-"""The discrete-event model of one block of replications, run in lock-step in one SimPy environment.
+"""The discrete-event model of blocks of replications, run in lock-step in one SimPy environment.
 
 Calendar things are SimPy processes and events: a partner joining, a batch starting or its
 funding ending, a policy switch, the day's lapse, the day's recruiting and the end-of-day record.
@@ -6,13 +6,15 @@ The daily steps cover every group and channel at once, one NumPy call per kind o
 (:mod:`~sim.model.lapse`, :mod:`~sim.model.recruiting`, :mod:`~sim.model.draws`), so a day costs
 a few calls whatever the number of provinces. Stocks are NumPy counts with one column per
 replication (:class:`~sim.model.state.Stocks`), so the cost is replications × groups × days,
-never members.
+never members. Several blocks run side by side in one pass (:func:`simulate_blocks`), each drawing
+its own columns from its own streams (:mod:`~sim.model.streams`), so each gets the outcome it has
+alone while the day's calls are shared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -26,7 +28,7 @@ from sim.model.lapse import Lapse
 from sim.model.layout import layout_of
 from sim.model.recruiting import Recruiting
 from sim.model.state import Stocks
-from sim.model.streams import stream
+from sim.model.streams import Blocks, stream
 from sim.rates import annual_growth_factor
 from sim.scenario.calendar import Horizon
 from sim.scenario.schema import Scenario
@@ -46,6 +48,13 @@ class BlockOutcome:
     reactivated: IntArray  # (records, groups, reps), cumulative
     at_target: IntArray  # (reps,): target metric at the end of target.by
     crossed_on: IntArray  # (reps,): first day the target metric reached the target, or -1
+
+    def per_block(self, blocks: Blocks) -> list[BlockOutcome]:
+        """The outcome of each block of a pass: its columns (views)."""
+        if len(blocks.widths) == 1:
+            return [self]
+        names = [f.name for f in fields(BlockOutcome)]
+        return [BlockOutcome(**{n: getattr(self, n)[..., cols] for n in names}) for cols in blocks.columns]
 
 
 def horizon_of(s: Scenario, marks: tuple[date, ...] = ()) -> Horizon:
@@ -148,16 +157,25 @@ def simulate_block(
     marks: tuple[date, ...] = (),
     log: DrawLog | None = None,
 ) -> BlockOutcome:
-    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``.
+    """Run ``reps`` replications of ``s`` in lock-step, drawing from streams of ``seed``: one block alone."""
+    return simulate_blocks(s, Blocks.one(seed, reps), marks, log)[0]
 
-    ``log``, when given, notes every draw (for the benchmark's draw floor).
+
+def simulate_blocks(
+    s: Scenario, blocks: Blocks, marks: tuple[date, ...] = (), log: DrawLog | None = None
+) -> list[BlockOutcome]:
+    """Run the replications of every block of ``blocks`` in one lock-step pass; each block's outcome.
+
+    A block's outcome is the one it has alone (:mod:`sim.model.streams`): running blocks side by
+    side only spreads the cost of each day's calls over more replications. ``log``, when given,
+    notes every draw (for the benchmark's draw floor).
     """
     horizon = horizon_of(s, marks)
     layout = layout_of(s)
     env = simpy.Environment()
-    stocks = baseline_stocks(s, horizon, reps)
+    stocks = baseline_stocks(s, horizon, blocks.reps)
     draws = Draws(s.draws == "exact", log)
-    lapse = Lapse(seed, layout.groups, layout.lapse, reps, horizon.days, log, layout.lapse_draws)
+    lapse = Lapse(blocks, layout.groups, layout.lapse, horizon.days, log, layout.lapse_draws)
     revision = Revision()
     contexts = []
     for i, placed in enumerate(layout.channels):
@@ -167,17 +185,17 @@ def simulate_block(
             horizon,
             i,
             placed.group,
-            stream(seed, f"channel:{placed.stream}:params"),
-            stream(seed, f"channel:{placed.stream}"),
+            stream(blocks, f"channel:{placed.stream}:params"),
+            stream(blocks, f"channel:{placed.stream}"),
             revision=revision,
         )
         start_channel(ctx, placed.channel)
         contexts.append(ctx)
     specs = [p.channel for p in layout.channels]
-    recruiting = Recruiting(seed, specs, [p.stream for p in layout.channels], contexts, revision, horizon, reps, log)
+    recruiting = Recruiting(blocks, specs, [p.stream for p in layout.channels], contexts, revision, horizon, log)
     env.process(daily(env, LAPSE_PHASE, horizon.days, lambda day: lapse.step(day, stocks, draws)))
     env.process(daily(env, FLOW_PHASE, horizon.days, lambda day: recruiting.step(day, stocks, draws)))
     recorder = Recorder(s, horizon, stocks)
     env.process(recorder.process(env, horizon.days))
     env.run(until=horizon.days)
-    return recorder.out
+    return recorder.out.per_block(blocks)

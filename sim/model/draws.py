@@ -33,12 +33,14 @@ from typing import Any
 
 import numpy as np
 
+from sim.channels.base import RandomStream
+from sim.model.streams import Stream
+
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 Float32Array = np.ndarray[Any, np.dtype[np.float32]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 Deviate = FloatArray | Float32Array
-Rng = np.random.Generator
 
 APPROXIMATE_FROM = 20.0  # variance from which a draw is normal-approximated
 CHUNK_DAYS = 16  # days of normal deviates a stream draws at a time
@@ -118,9 +120,7 @@ class Deviates:
     Single precision: twice as fast to draw, and ample for a deviate that is scaled and rounded.
     """
 
-    def __init__(
-        self, streams: Sequence[np.random.Generator], slots: int, reps: int, days: int, log: DrawLog | None = None
-    ) -> None:
+    def __init__(self, streams: Sequence[Stream], slots: int, reps: int, days: int, log: DrawLog | None = None) -> None:
         self.streams, self.slots, self.reps, self.days, self.log = list(streams), slots, reps, days, log
         self.first, self.held = 0, 0
         # Streams first, so that each stream fills its own contiguous part in place.
@@ -130,8 +130,8 @@ class Deviates:
         """The deviates of ``day``, shaped (streams, slots, reps); days are asked for in order."""
         if day >= self.first + self.held:
             self.first, self.held = day, min(CHUNK_DAYS, self.days - day)
-            for rng, part in zip(self.streams, self.chunk, strict=True):
-                rng.standard_normal(dtype=np.float32, out=part[: self.held])
+            for named, part in zip(self.streams, self.chunk, strict=True):
+                named.standard_normal(part[: self.held])
             if self.log is not None:
                 drawn = len(self.streams) * self.held * self.slots * self.reps
                 self.log.counts["standard_normal"] = self.log.counts.get("standard_normal", 0) + drawn
@@ -167,7 +167,9 @@ class Draws:
     def __init__(self, exact: bool, log: DrawLog | None = None) -> None:
         self.exact, self.log = exact, log
 
-    def binomial(self, day: int, n: IntArray, p: FloatArray, z: Deviate | None, rngs: Sequence[Rng]) -> IntArray:
+    def binomial(
+        self, day: int, n: IntArray, p: FloatArray, z: Deviate | None, rngs: Sequence[RandomStream]
+    ) -> IntArray:
         """Binomial(n, p) elementwise, row ``r`` exact from ``rngs[r]``, the large ones from ``z``."""
         if self.exact or z is None:
             split, out, small = Split.all_exact(len(rngs)), np.empty(n.shape, dtype=np.int64), None
@@ -180,13 +182,13 @@ class Draws:
             if self.log is not None:
                 self.log.add("normal_binomial", day, n[~small], p[~small], z[~small])
         for r, cols in split.exact:
-            out[r, cols] = rngs[r].binomial(n[r, cols], p[r, cols])
+            rngs[r].exact(np.random.Generator.binomial, out[r], cols, n[r], p[r])
         if self.log is not None:
             exact = np.ones(n.shape, dtype=np.bool_) if small is None else small
             self.log.add("binomial", day, n[exact], p[exact])
         return out
 
-    def poisson(self, day: int, lam: FloatArray, z: Deviate | None, rngs: Sequence[Rng]) -> IntArray:
+    def poisson(self, day: int, lam: FloatArray, z: Deviate | None, rngs: Sequence[RandomStream]) -> IntArray:
         """Poisson(λ) elementwise, row ``r`` exact from ``rngs[r]``, the large ones from ``z``."""
         if self.exact or z is None:
             split, out, small = Split.all_exact(len(rngs)), np.empty(lam.shape, dtype=np.int64), None
@@ -197,7 +199,7 @@ class Draws:
             if self.log is not None:
                 self.log.add("normal_poisson", day, lam[~small], z[~small])
         for r, cols in split.exact:
-            out[r, cols] = rngs[r].poisson(lam[r, cols])
+            rngs[r].exact(np.random.Generator.poisson, out[r], cols, lam[r])
         if self.log is not None:
             exact = np.ones(lam.shape, dtype=np.bool_) if small is None else small
             self.log.add("poisson", day, lam[exact])

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.model.draws import Deviates, DrawLog, Draws
 from sim.model.state import Stocks
-from sim.model.streams import stream
+from sim.model.streams import Blocks, stream
 from sim.rates import daily_probability
 from sim.scenario.schema import LapseRates
 
@@ -27,25 +27,25 @@ class Lapse:
 
     def __init__(
         self,
-        seed: np.random.SeedSequence,
+        blocks: Blocks,
         groups: Sequence[str],
         rates: Sequence[LapseRates],
-        reps: int,
         days: int,
         log: DrawLog | None = None,
         draw_names: Sequence[str] | None = None,
     ) -> None:
         # A national lapse is drawn under one name for every region (``Layout.lapse_draws``), so
         # its value is shared in each replication; its daily draws stay each group's own.
+        reps = blocks.reps
         lapse, back = [], []
         for name, r in zip(draw_names or groups, rates, strict=True):
-            params = stream(seed, f"lapse:{name}:params")
-            lapse.append(daily_probability(r.monthly_rate.sample(params, reps)))
-            back.append(daily_probability(r.reactivation_monthly_rate.sample(params, reps)))
+            params = stream(blocks, f"lapse:{name}:params")
+            lapse.append(daily_probability(params.sample(r.monthly_rate.sample)))
+            back.append(daily_probability(params.sample(r.reactivation_monthly_rate.sample)))
         self.p: FloatArray = np.array(lapse, dtype=np.float64).reshape(len(groups), reps)
         self.q: FloatArray = np.array(back, dtype=np.float64).reshape(len(groups), reps)
-        self.deviates = Deviates([stream(seed, f"lapse:{name}:normal") for name in groups], 2, reps, days, log)
-        rngs = [stream(seed, f"lapse:{name}") for name in groups]
+        self.deviates = Deviates([stream(blocks, f"lapse:{name}:normal") for name in groups], 2, reps, days, log)
+        rngs = [stream(blocks, f"lapse:{name}") for name in groups]
         returning = [r for r in range(len(groups)) if np.any(self.q[r] > 0)]
         # A slice when every group returns: a view, not a copy, every day.
         self.returning: slice | list[int] = slice(None) if len(returning) == len(groups) else returning

@@ -18,12 +18,12 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.channels.agent_network import AgentNetwork, Partners, productivity
-from sim.channels.base import ChannelBase, Revision
+from sim.channels.base import ChannelBase, RandomStream, Revision
 from sim.channels.loan_linked import LoanLinked, enrol_probability
 from sim.channels.organic import Organic, daily_mean, multipliers
 from sim.model.draws import Deviates, DrawLog, Draws
 from sim.model.state import ChannelGroups, Stocks
-from sim.model.streams import stream
+from sim.model.streams import Blocks, stream
 from sim.rates import DAYS_PER_MONTH, monthly_allocation
 from sim.scenario.calendar import Horizon, days_in_month
 
@@ -40,7 +40,7 @@ class Recruiter(Protocol):
     partners: Any
     loans: list[FloatArray] | None
     opens: int
-    flow_rng: np.random.Generator
+    flow_rng: RandomStream
 
 
 def _stack(rows: Sequence[FloatArray], reps: int) -> FloatArray:
@@ -52,15 +52,15 @@ class Recruiting:
 
     def __init__(
         self,
-        seed: np.random.SeedSequence,
+        blocks: Blocks,
         specs: Sequence[ChannelBase],
         streams: Sequence[str],
         recruiters: Sequence[Recruiter],
         revision: Revision,
         horizon: Horizon,
-        reps: int,
         log: DrawLog | None = None,
     ) -> None:
+        reps = blocks.reps
         self.horizon, self.reps, self.revision, self.seen = horizon, reps, revision, -1
         kinds = (Organic, AgentNetwork, LoanLinked)
         chosen = [i for i, spec in enumerate(specs) if isinstance(spec, kinds)]
@@ -82,7 +82,7 @@ class Recruiting:
         self.ramps = [s.ramp_up_months * DAYS_PER_MONTH for s in self.specs if isinstance(s, AgentNetwork)]
         self.opens = np.array([r.opens for r in self.recruiters[self.poisson :]], dtype=np.int64)
         names = [streams[i] for i in order]
-        self.deviates = Deviates([stream(seed, f"channel:{n}:normal") for n in names], 1, reps, horizon.days, log)
+        self.deviates = Deviates([stream(blocks, f"channel:{n}:normal") for n in names], 1, reps, horizon.days, log)
         self.rngs = [r.flow_rng for r in self.recruiters]
         # Each day's (month, day of the month, days in the month), all 0-based but the last.
         self.calendar = [(w.month - 1, w.day - 1, days_in_month(w)) for w in map(horizon.date_of, range(horizon.days))]

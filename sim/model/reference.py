@@ -20,7 +20,7 @@ from functools import partial
 import numpy as np
 
 from sim.channels.agent_network import AgentNetwork, Partners
-from sim.channels.base import FLOW_PHASE, LAPSE_PHASE, ChannelBase, Revision
+from sim.channels.base import FLOW_PHASE, LAPSE_PHASE, ChannelBase, RandomStream, Revision
 from sim.channels.funded_batch import FundedBatch
 from sim.channels.loan_linked import LoanLinked
 from sim.channels.organic import Organic
@@ -30,7 +30,7 @@ from sim.model.lapse import Lapse
 from sim.model.layout import layout_of
 from sim.model.recruiting import Recruiting
 from sim.model.state import Stocks
-from sim.model.streams import stream
+from sim.model.streams import Blocks, stream
 from sim.scenario.calendar import Horizon, add_months
 from sim.scenario.schema import Scenario
 
@@ -48,12 +48,10 @@ class Plan:
 class Channel:
     """One channel's rates and counters for a block, without SimPy."""
 
-    def __init__(
-        self, stocks: Stocks, index: int, group: int, seed: np.random.SeedSequence, name: str, revision: Revision
-    ) -> None:
+    def __init__(self, stocks: Stocks, index: int, group: int, blocks: Blocks, name: str, revision: Revision) -> None:
         self.stocks, self.index, self.group, self.revision = stocks, index, group, revision
-        self.params = stream(seed, f"channel:{name}:params")
-        self.flow_rng = stream(seed, f"channel:{name}")
+        self.params = stream(blocks, f"channel:{name}:params")
+        self.flow_rng: RandomStream = stream(blocks, f"channel:{name}")
         self.rates: dict[str, FloatArray] = {}
         self.partners: Partners | None = None
         self.loans: list[FloatArray] | None = None
@@ -65,10 +63,9 @@ class Channel:
 
 
 def _common(plan: Plan, h: Horizon, ch: Channel, spec: ChannelBase) -> None:
-    reps = ch.stocks.reps
-    ch.rates.update({k: d.sample(ch.params, reps) for k, d in spec.rate_fields().items()})
+    ch.rates.update({k: ch.params.sample(d.sample) for k, d in spec.rate_fields().items()})
     for switch in spec.policy:
-        drawn = {k: d.sample(ch.params, reps) for k, d in switch.set.items()}
+        drawn = {k: ch.params.sample(d.sample) for k, d in switch.set.items()}
         plan.on(h.day_of(switch.on), partial(ch.switch, drawn))
 
 
@@ -79,9 +76,9 @@ def _organic(plan: Plan, h: Horizon, ch: Channel, spec: Organic) -> None:
 def _loan_linked(plan: Plan, h: Horizon, ch: Channel, spec: LoanLinked) -> None:
     months = spec.monthly_loans()
     if all(m is months[0] for m in months):
-        ch.loans = [months[0].sample(ch.params, ch.stocks.reps)] * 12
+        ch.loans = [ch.params.sample(months[0].sample)] * 12
     else:
-        ch.loans = [m.sample(ch.params, ch.stocks.reps) for m in months]
+        ch.loans = [ch.params.sample(m.sample) for m in months]
     ch.opens = h.day_of(spec.opens_on) if spec.opens_on else 0
 
 
@@ -97,8 +94,8 @@ def _agent_network(plan: Plan, h: Horizon, ch: Channel, spec: AgentNetwork) -> N
 def _funded_batch(plan: Plan, h: Horizon, ch: Channel, spec: FundedBatch) -> None:
     st = ch.stocks
     for batch in spec.batches:
-        size = np.rint(batch.members.sample(ch.params, st.reps)).astype(np.int64)
-        own = batch.continue_share.sample(ch.params, st.reps) if batch.continue_share is not None else None
+        size = np.rint(ch.params.sample(batch.members.sample)).astype(np.int64)
+        own = ch.params.sample(batch.continue_share.sample) if batch.continue_share is not None else None
         start, end = h.day_of(batch.on), h.day_of(add_months(batch.on, batch.funded_months))
         joined: list[IntArray] = []
 
@@ -125,22 +122,27 @@ KINDS: dict[type[ChannelBase], Callable[..., None]] = {
 def simulate_block_numpy(
     s: Scenario, seed: np.random.SeedSequence, reps: int, marks: tuple[date, ...] = ()
 ) -> BlockOutcome:
-    """Run ``reps`` replications of ``s`` as a plain day loop; same outcome shape as the SimPy model."""
+    """Run ``reps`` replications of ``s`` as a plain day loop; same outcome as the SimPy model."""
+    return simulate_blocks_numpy(s, Blocks.one(seed, reps), marks)[0]
+
+
+def simulate_blocks_numpy(s: Scenario, blocks: Blocks, marks: tuple[date, ...] = ()) -> list[BlockOutcome]:
+    """The blocks of one pass as a plain day loop, side by side as the SimPy model runs them."""
     h = horizon_of(s, marks)
     layout = layout_of(s)
-    stocks = baseline_stocks(s, h, reps)
+    stocks = baseline_stocks(s, h, blocks.reps)
     draws = Draws(s.draws == "exact")
-    lapse = Lapse(seed, layout.groups, layout.lapse, reps, h.days, draw_names=layout.lapse_draws)
+    lapse = Lapse(blocks, layout.groups, layout.lapse, h.days, draw_names=layout.lapse_draws)
     plan = Plan()
     revision = Revision()
     channels = []
     for i, placed in enumerate(layout.channels):
-        ch = Channel(stocks, i, placed.group, seed, placed.stream, revision)
+        ch = Channel(stocks, i, placed.group, blocks, placed.stream, revision)
         _common(plan, h, ch, placed.channel)
         KINDS[type(placed.channel)](plan, h, ch, placed.channel)
         channels.append(ch)
     specs = [p.channel for p in layout.channels]
-    recruiting = Recruiting(seed, specs, [p.stream for p in layout.channels], channels, revision, h, reps)
+    recruiting = Recruiting(blocks, specs, [p.stream for p in layout.channels], channels, revision, h)
     recorder = Recorder(s, h, stocks)
     lapse_first = LAPSE_PHASE < FLOW_PHASE  # the same order within a day as the SimPy model's
     for day in range(h.days):
@@ -152,4 +154,4 @@ def simulate_block_numpy(
         if not lapse_first:
             lapse.step(day, stocks, draws)
         recorder.end_of_day(day)
-    return recorder.out
+    return recorder.out.per_block(blocks)

@@ -42,7 +42,7 @@ def test_bench_cli_prints_every_figure() -> None:
 
 
 def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -> None:
-    tail = benchmark.serial_tail(SCENARIOS / "bali-2025.yaml", 3001, 2)
+    tail = benchmark.serial_tail(SCENARIOS / "bali-2025.yaml", 4001, 2)
     assert tail.workers == 2
     assert 0 < tail.parent_s < 5
     # Per replication: 6 month ends × (2 group series × 2 segments + 5 channels + lapses and

@@ -8,12 +8,16 @@ from conftest import SCENARIOS
 from sim.experiment.blocks import (
     BLOCK_SIZE,
     MIN_BLOCK_SIZE,
+    PASS_STEPS,
     Block,
     Joined,
     Request,
     block_size_for,
     block_size_of,
     kept_of,
+    passes,
+    passes_of,
+    rep_steps,
     run_block,
     run_scenario,
 )
@@ -86,3 +90,16 @@ def test_a_large_scenario_runs_in_smaller_blocks_of_at_most_the_same_steps() -> 
     assert block_size_of(national) == MIN_BLOCK_SIZE
     assert [(b.index, b.reps) for b in Request(national, 250, 1).blocks()] == [(0, 100), (1, 100), (2, 50)]
     assert block_size_of(load_scenario(SCENARIOS / "banuspa-2026.yaml").scenario) == BLOCK_SIZE
+
+
+def test_a_process_runs_consecutive_blocks_of_one_request_in_passes_of_bounded_steps() -> None:
+    bali = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    national = load_scenario(SCENARIOS / "national-2026.yaml").scenario
+    requests = [Request(bali, 2000, 1), Request(national, 1000, 2), Request(bali, 500, 3)]
+    jobs = [(i, b) for i, r in enumerate(requests) for b in r.blocks()]
+    runs = passes_of(requests, jobs)
+    assert [j for run in runs for j in run] == jobs
+    assert all(len({i for i, _ in run}) == 1 for run in runs)
+    assert [len(run) for run in runs] == [4, 5, 5, 1]  # national-2026: 80 million steps hold 5 blocks of 100
+    assert all(sum(b.reps for _, b in run) * rep_steps(requests[run[0][0]].scenario) <= PASS_STEPS for run in runs)
+    assert [p.widths for p in passes(requests[0])] == [(500, 500, 500, 500)]

@@ -14,7 +14,15 @@ import pytest
 
 from conftest import SCENARIOS, run_cli
 from sim.experiment import workload
-from sim.experiment.blocks import BLOCK_SIZE, MIN_TASK_REPS, plan_blocks, run_scenario, tasks_of
+from sim.experiment.blocks import (
+    BLOCK_SIZE,
+    MIN_TASK_REPS,
+    PASS_STEPS,
+    TASKS_PER_WORKER,
+    plan_blocks,
+    run_scenario,
+    tasks_of,
+)
 from sim.experiment.executors import batches, make_executor
 from sim.results.projections import Results
 from sim.scenario.loader import load_scenario
@@ -43,6 +51,16 @@ def test_tasks_carry_enough_replications_but_feed_every_worker() -> None:
     assert [b for t in tasks for b in t] == blocks
     assert all(sum(b.reps for b in t) >= MIN_TASK_REPS for t in tasks)
     assert len(tasks_of(plan_blocks(2 * BLOCK_SIZE), workers=2)) == 2
+
+
+def test_tasks_are_few_and_wide_but_never_more_than_a_pass() -> None:
+    blocks = plan_blocks(20 * BLOCK_SIZE)
+    assert len(tasks_of(blocks, workers=2, steps=1288)) == 2 * TASKS_PER_WORKER
+    assert len(tasks_of(blocks, workers=16, steps=1288)) == 16  # one a worker while there are blocks enough
+    national = plan_blocks(100_000, 100)
+    tasks = tasks_of(national, workers=2, block_size=100, steps=148_000)
+    assert [b for t in tasks for b in t] == national
+    assert all(len(t) * 100 * 148_000 <= PASS_STEPS for t in tasks) and len(tasks) > 2 * TASKS_PER_WORKER
 
 
 def test_unknown_executor_is_refused() -> None:
@@ -127,7 +145,7 @@ def test_project_stays_in_process_while_a_pool_would_not_pay_and_pools_larger_ru
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
     small = project(s, reps=2000, workers=2)
     assert small.facts == {"workers": 1, "scheduler": "local"}
-    large = project(s, reps=6 * BLOCK_SIZE + 1, workers=2, seed=4)
+    large = project(s, reps=8 * BLOCK_SIZE + 1, workers=2, seed=4)
     assert large.facts == {"workers": 2, "scheduler": "local"}
-    _same(large.results, run_scenario(s, replications=6 * BLOCK_SIZE + 1, seed=4))
+    _same(large.results, run_scenario(s, replications=8 * BLOCK_SIZE + 1, seed=4))
     assert small.summary == {}

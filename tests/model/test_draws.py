@@ -13,7 +13,7 @@ from sim.analyses.bench import draw_floor, draw_log
 from sim.experiment.blocks import run_scenario
 from sim.model.block import simulate_block
 from sim.model.draws import APPROXIMATE_FROM, WHOLE, Draws, Split, normal_binomial, normal_poisson
-from sim.model.streams import block_seed
+from sim.model.streams import Stream, block_seed
 
 # README: within 0.0667/σ of the exact distribution function, so 0.0149 at the threshold.
 BOUND = 0.0667 / math.sqrt(APPROXIMATE_FROM)
@@ -96,14 +96,18 @@ def test_split_draws_whole_rows_through_views_and_approximates_only_rows_that_ne
     assert Split.all_exact(2) == Split([(0, WHOLE), (1, WHOLE)], None)
 
 
+def _alone(seed: int, reps: int) -> Stream:
+    return Stream((np.random.default_rng(seed),), (slice(0, reps),), reps)
+
+
 def test_a_day_of_draws_is_each_rows_own_exact_draws_and_the_approximation_of_the_rest():
     # Row by row from its own stream, whatever the other rows hold: as if each row were drawn alone.
     n = np.array([[10, 20, 30], [100_000, 100_000, 100_000], [5, 100_000, 0], [40, 40, 40]])
     p = np.full(n.shape, 0.01)
     z = np.random.default_rng(1).standard_normal(n.shape).astype(np.float32)
-    got = Draws(False).binomial(0, n, p, z, [np.random.default_rng(r) for r in range(4)])
+    got = Draws(False).binomial(0, n, p, z, [_alone(r, 3) for r in range(4)])
     for r in range(4):
-        alone = Draws(False).binomial(0, n[r : r + 1], p[r : r + 1], z[r : r + 1], [np.random.default_rng(r)])
+        alone = Draws(False).binomial(0, n[r : r + 1], p[r : r + 1], z[r : r + 1], [_alone(r, 3)])
         assert np.array_equal(got[r], alone[0])
     assert np.array_equal(got[1], normal_binomial(n[1], p[1], z[1]))
     assert got[2, 2] == 0 and abs(got[2, 1] - 1000) < 6 * math.sqrt(990)

@@ -167,14 +167,15 @@ def test_a_block_that_fails_frees_the_spill_files_too(tmp_path: Path, monkeypatc
     import sim.experiment.blocks as blocks
 
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
-    real = blocks.run_block
+    real = blocks.run_blocks
 
-    def second_fails(scenario: Any, seed: int, block: Block, marks: Any = ()) -> Any:
-        if block.index == 1:
+    def second_fails(scenario: Any, seed: int, run: list[Block], marks: Any = ()) -> Any:
+        if any(b.index == 1 for b in run):
             raise RuntimeError("worker lost")
-        return real(scenario, seed, block, marks)
+        return real(scenario, seed, run, marks)
 
-    monkeypatch.setattr(blocks, "run_block", second_fails)
+    monkeypatch.setattr(blocks, "run_blocks", second_fails)
+    monkeypatch.setattr(blocks, "PASS_STEPS", 1)  # a pass a block, so that the first is kept before the second fails
     with pytest.raises(RuntimeError, match="worker lost"):
         run_scenario(s, replications=REPS, seed=3, spill=Spill(0, tmp_path))
     assert open_in(tmp_path) == []
