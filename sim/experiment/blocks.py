@@ -12,13 +12,15 @@ and whether they were run now or read back from a checkpoint (:class:`BlockStore
 from __future__ import annotations
 
 import os
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Executor, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -159,15 +161,49 @@ class BlockStore(Protocol):
 
 @dataclass
 class KeptBlocks:
-    """A :class:`BlockStore` in memory: the blocks a run has done so far (adaptive precision's rounds)."""
+    """A :class:`BlockStore` for the rounds of one run (adaptive precision): the blocks done so far.
 
-    kept: dict[tuple[int, int, int, int], BlockOutcome] = field(default_factory=dict)
+    They are held in memory up to ``spill.over_bytes``; the blocks after that are appended to an
+    unnamed temporary file and read back when asked for, so that a run of many rounds holds no
+    more than that besides its joined results (which spill on their own). :meth:`close` frees the
+    file at once; it also goes when the store is let go.
+    """
+
+    spill: Spill = field(default_factory=Spill)
+    kept: dict[tuple[int, int, int, int], BlockOutcome | tuple[int, int]] = field(default_factory=dict)
+    held: int = 0
+    file: IO[bytes] | None = None
+
+    @staticmethod
+    def _key(request: Request, block: Block) -> tuple[int, int, int, int]:
+        return (id(request.scenario), request.seed, block.index, block.reps)
 
     def load_block(self, request: Request, block: Block) -> BlockOutcome | None:
-        return self.kept.get((id(request.scenario), request.seed, block.index, block.reps))
+        kept = self.kept.get(self._key(request, block))
+        if not isinstance(kept, tuple):
+            return kept
+        assert self.file is not None  # a block was written to it
+        self.file.seek(kept[0])
+        outcome: BlockOutcome = pickle.loads(self.file.read(kept[1]))  # this store wrote it (save_block)
+        return outcome
 
     def save_block(self, request: Request, block: Block, outcome: BlockOutcome) -> None:
-        self.kept[(id(request.scenario), request.seed, block.index, block.reps)] = outcome
+        size = sum(getattr(outcome, f.name).nbytes for f in fields(BlockOutcome))
+        if self.held + size <= self.spill.over_bytes:
+            self.kept[self._key(request, block)] = outcome
+            self.held += size
+            return
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="sim-blocks-", dir=self.spill.folder)  # noqa: SIM115
+        at = self.file.seek(0, os.SEEK_END)
+        pickle.dump(outcome, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.kept[self._key(request, block)] = (at, self.file.tell() - at)
+
+    def close(self) -> None:
+        """Free the temporary file now."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 Job = tuple[int, Block]  # a block of request ``i``

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sim.experiment.blocks import KeptBlocks, Progress, Request, block_size_of, run_scenarios
 from sim.rates import wilson_interval
+from sim.results.counts import Spill
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
 
@@ -57,21 +58,31 @@ def run_to_precision(
     workers: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    spill: Spill = Spill(),
 ) -> Adaptive:
-    """Run blocks until the 95% interval of P(target) is within ±``precision``, or ``max_replications``."""
+    """Run blocks until the 95% interval of P(target) is within ±``precision``, or ``max_replications``.
+
+    ``spill`` bounds what the rounds hold in memory: the blocks kept between rounds and the
+    joined results each (:class:`~sim.experiment.blocks.KeptBlocks`, :mod:`sim.results.counts`).
+    """
     if not 0 < precision < 0.5:
         raise ValueError('"precision" must be between 0 and 0.5.')
     if max_replications <= 0:
         raise ValueError('"max_replications" must be > 0.')
     root = seed if seed is not None else scenario.seed
-    kept = KeptBlocks()  # each round runs only the blocks the rounds before it have not
+    kept = KeptBlocks(spill)  # each round runs only the blocks the rounds before it have not
     block = block_size_of(scenario)
     goal = min(FIRST_BLOCKS * block, max_replications)
-    while True:
-        request = Request(scenario, goal, root)
-        (results,) = run_scenarios([request], executor=executor, workers=workers, checkpoint=kept, progress=progress)
-        done, hits = results.replications, int(results.reached().sum())
-        width = half_width(hits, done)
-        if width <= precision or done >= max_replications:
-            return Adaptive(results, precision, width, width <= precision)
-        goal = needed(hits, done, precision, max_replications, block)
+    try:
+        while True:
+            request = Request(scenario, goal, root)
+            (results,) = run_scenarios(
+                [request], executor=executor, workers=workers, checkpoint=kept, progress=progress, spill=spill
+            )
+            done, hits = results.replications, int(results.reached().sum())
+            width = half_width(hits, done)
+            if width <= precision or done >= max_replications:
+                return Adaptive(results, precision, width, width <= precision)
+            goal = needed(hits, done, precision, max_replications, block)
+    finally:
+        kept.close()

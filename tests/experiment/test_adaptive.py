@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from sim.experiment.blocks import BLOCK_SIZE, run_scenario
+from sim.experiment.blocks import BLOCK_SIZE, KeptBlocks, run_scenario
 from sim.experiment.precision import FIRST_BLOCKS, half_width, needed, run_to_precision
+from sim.results.counts import Spill
 from sim.scenario.loader import load_scenario
 from sim.scenario.paths import Override
 from sim.scenario.schema import Scenario
@@ -45,6 +46,31 @@ def test_stops_when_precise_enough_with_the_fixed_run_results(coin: Scenario) ->
     fixed = run_scenario(coin, replications=n, seed=3)
     assert np.array_equal(run.results.at_target, fixed.at_target)
     assert np.array_equal(run.results.active.whole(), fixed.active.whole())
+
+
+def test_rounds_keep_their_blocks_in_a_temporary_file_above_the_spill_size(
+    coin: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.experiment.blocks as blocks
+
+    stores: list[tuple[KeptBlocks, bool]] = []  # each run's store, and whether it had a file open at the end
+    real_close = KeptBlocks.close
+
+    def close(self: KeptBlocks) -> None:
+        stores.append((self, self.file is not None))
+        real_close(self)
+
+    monkeypatch.setattr(blocks.KeptBlocks, "close", close)
+    spilled = run_to_precision(coin, 0.02, max_replications=20_000, seed=3, spill=Spill(0, tmp_path))
+    held = run_to_precision(coin, 0.02, max_replications=20_000, seed=3)
+    (to_file, had_file), (in_memory, _) = stores
+    assert had_file and to_file.file is None  # every block went to the file, freed at the end
+    assert to_file.held == 0 and all(isinstance(v, tuple) for v in to_file.kept.values())
+    assert in_memory.held > 0 and in_memory.file is None
+    assert spilled.results.replications == held.results.replications
+    assert np.array_equal(spilled.results.at_target, held.results.at_target)
+    assert np.array_equal(spilled.results.active.whole(), held.results.active.whole())
+    assert list(tmp_path.iterdir()) == []  # unnamed files: nothing left behind
 
 
 def test_stops_at_the_maximum(coin: Scenario) -> None:
