@@ -273,6 +273,20 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
     return Tail(times[-1] - times[0], int(done.facts["workers"]), r.held_bytes() / reps, parts)
 
 
+def median_tail(file: Path, reps: int, workers: int, repeat: int) -> Tail:
+    """The :func:`serial_tail` of median parent time over ``repeat`` runs."""
+    tails = sorted((serial_tail(file, reps, workers) for _ in range(repeat)), key=lambda t: t.parent_s)
+    return tails[len(tails) // 2]
+
+
+def model_alone(s: Scenario, reps: int, seed: int = 0) -> float:
+    """Seconds the model takes for ``reps`` replications in one process, in its passes, once."""
+    t0 = time.perf_counter()
+    for run in passes(Request(s, reps, seed)):
+        simulate_blocks(s, run)
+    return time.perf_counter() - t0
+
+
 def _point(file: Path, path: str, value: Any, reps: int) -> float:
     from sim.experiment.blocks import run_scenario
     from sim.scenario.loader import load_scenario
@@ -361,7 +375,7 @@ def figures(
         log = draw_log(s, n)
         floor = statistics.median(draw_floor(log, i).seconds for i in range(repeat))
         wall = cli_run(file, n, repeat, ["--workers", str(n_workers)])
-        tail = serial_tail(file, n, n_workers)
+        tail = median_tail(file, n, n_workers, repeat)
         yield (
             f"{file}: {n:,} replications\n"
             f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
@@ -390,7 +404,8 @@ def figures(
         run = cli_run(first, big, 1, ["--workers", str(n_workers)])
         yield (
             f"large run: {big:,} replications of {first}: {run.seconds:.3f} s, "
-            f"peak memory {run.peak_mb:.0f} MB (largest process)"
+            f"peak memory {run.peak_mb:.0f} MB (largest process)\n"
+            + _tail_line(serial_tail(first, big, n_workers), model_alone(load_scenario(first).scenario, big))
         )
     national = national if national is not None else (0 if scenarios else NATIONAL_REPS)
     if national:

@@ -94,3 +94,14 @@ def test_the_national_memory_line_measures_the_parent_against_the_goal(monkeypat
     assert "100,000 replications" in line and "peak memory of the parent 1900 MB (goal <= 2,048 MB: met)" in line
     peak(4500.0)
     assert "4500 MB (goal <= 2,048 MB: NOT MET)" in benchmark.national_memory_line(100_000, 2)
+
+
+def test_the_tail_is_the_median_run_and_the_model_alone_is_timed_in_its_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    parents = iter([0.3, 0.1, 0.2])
+    monkeypatch.setattr(benchmark, "serial_tail", lambda *_: benchmark.Tail(next(parents), 2, 1.0))
+    assert benchmark.median_tail(SCENARIOS / "bali-2025.yaml", 10, 2, 3).parent_s == 0.2
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    ran: list[tuple[int, ...]] = []
+    monkeypatch.setattr(benchmark, "simulate_blocks", lambda _, run: ran.append(run.widths))
+    assert benchmark.model_alone(s, 1200) >= 0
+    assert ran == [(500, 500, 200)]
