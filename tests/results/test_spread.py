@@ -17,7 +17,7 @@ from sim.results.projections import QUANTILES
 from sim.results.spread import percentiles, spread
 
 Array = np.ndarray[Any, Any]
-SIZES = (1, 2, 3, 4, 5, 10, 19, 20, 21, 100, 101, 1000, 1001)
+SIZES = (1, 2, 3, 4, 5, 10, 19, 20, 21, 100, 101, 1000, 1001, 10_000)
 
 
 def same_bits(got: Array, want: Array) -> bool:
@@ -27,10 +27,15 @@ def same_bits(got: Array, want: Array) -> bool:
 def rows_of(kind: str, rng: np.random.Generator, shape: tuple[int, int]) -> Array:
     if kind == "ties":
         return rng.integers(0, 4, size=shape).astype(np.int32)
+    if kind == "bali":  # counts of one size with spans of a few hundred to thousands: mostly counted
+        return rng.integers(900_000, 900_000 + rng.integers(1, 30_000), size=shape, dtype=np.int64)
     if kind == "counts":
         return rng.integers(0, 40_000_000, size=shape).astype(np.int32)
     if kind == "totals":  # int64 that fits int32: sorted narrowed
         return rng.integers(0, 2**31 - 1, size=shape, dtype=np.int64)
+    if kind == "spans":  # rows of counts spanning from 1 to 10**6 values: counted and sorted alike
+        spans = 10 ** rng.integers(0, 7, size=(shape[0], 1))
+        return (rng.integers(0, 2**40, size=(shape[0], 1)) + rng.integers(0, spans, size=shape)).astype(np.int64)
     if kind == "wide":
         return rng.integers(-(2**40), 2**40, size=shape, dtype=np.int64)
     if kind == "negative":
@@ -43,7 +48,7 @@ def rows_of(kind: str, rng: np.random.Generator, shape: tuple[int, int]) -> Arra
     return np.round(rng.normal(size=shape), 1).astype(np.float32 if shape[1] % 2 else np.float64)
 
 
-KINDS = ("ties", "counts", "totals", "wide", "negative", "unsigned", "shares", "normal")
+KINDS = ("ties", "bali", "spans", "counts", "totals", "wide", "negative", "unsigned", "shares", "normal")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -79,7 +84,7 @@ def test_out_of_range_percents_are_refused_as_numpy_refuses_them() -> None:
         percentiles(np.ones((2, 3)), (5, 101))
 
 
-@pytest.mark.parametrize("kind", ["ties", "counts", "totals", "shares", "normal"])
+@pytest.mark.parametrize("kind", ["ties", "bali", "counts", "totals", "shares", "normal"])
 def test_spread_is_mean_std_and_percentiles_of_each_row_bit_for_bit(kind: str) -> None:
     rng = np.random.default_rng(7)
     for n in SIZES:
