@@ -81,9 +81,12 @@ def promised(values: Array, probability: float) -> float:
     Over the replications' empirical distribution, ``P(X ≥ c) ≥ p`` holds for this ``c`` and for no
     larger one.
     """
+    return _promised_of_sorted(np.sort(np.asarray(values, dtype=np.float64)), probability)
+
+
+def _promised_of_sorted(x: Array, probability: float) -> float:
     if not 0 < probability <= 1:
         raise ValueError(f'"probability" must be in (0, 1], got {probability}')
-    x = np.sort(np.asarray(values, dtype=np.float64))
     # round first: 0.8 * 700 is 560.0000000000001 in floating point, and its ceiling would be 561
     k = max(1, math.ceil(round(probability * x.size, 9)))
     return float(x[x.size - k])
@@ -91,7 +94,8 @@ def promised(values: Array, probability: float) -> float:
 
 def promise_figures(values: Array) -> dict[str, float]:
     """``{"p80": ..., "p50": ...}``: what is reached with 80% and with 50% probability."""
-    return {f"p{round(p * 100)}": promised(values, p) for p in PROMISE_PROBABILITIES}
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    return {f"p{round(p * 100)}": _promised_of_sorted(x, p) for p in PROMISE_PROBABILITIES}
 
 
 @dataclass(frozen=True)
@@ -228,8 +232,7 @@ class Results:
         last = self.enrolled.row(-1)
         total = max(1.0, float(last.sum(axis=0).mean()))
         out = []
-        for i, ch in enumerate(self.scenario.channels):
-            d = describe(last[i])
+        for ch, d in zip(self.scenario.channels, describe_each(last), strict=True):
             out.append(
                 {
                     "name": ch.name,

@@ -25,6 +25,7 @@ in one buffer instead of four temporaries.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,7 +49,19 @@ def percentiles(values: Array, percents: Sequence[float]) -> Array:
         return np.asarray(np.percentile(a, percents, axis=1))
     if a.dtype.kind == "f" and (np.isnan(a).any() or _has_negative_zero(a)):
         return np.asarray(np.percentile(a, percents, axis=1))
-    n = a.shape[1]
+    ranks, low_at, high_at, gamma = _neighbours(a.shape[1], tuple(percents))
+    ordered = order_statistics(a, ranks).T.astype(a.dtype)
+    low, high = ordered[low_at], ordered[high_at]
+    diff = high - low
+    out: Array = np.add(low, diff * gamma)
+    np.subtract(high, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe", dtype=out.dtype)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _neighbours(n: int, percents: tuple[float, ...]) -> tuple[Array, Array, Array, Array]:
+    """The ranks to read of a row of ``n``, where each percentile's two neighbours are among them, and its ``g``."""
+    q = np.true_divide(np.asarray(percents, dtype=np.float64), 100)
     virtual = (n - 1) * q
     below = np.floor(virtual)
     above = below + 1
@@ -57,12 +70,10 @@ def percentiles(values: Array, percents: Sequence[float]) -> Array:
     gamma = (virtual - below.astype(np.intp))[:, None]
     below[last] = above[last] = n - 1  # the same values as NumPy's -1
     ranks, at = np.unique(np.concatenate([below, above]).astype(np.intp), return_inverse=True)
-    ordered = order_statistics(a, ranks).T.astype(a.dtype)
-    low, high = ordered[at[: q.size]], ordered[at[q.size :]]
-    diff = high - low
-    out: Array = np.add(low, diff * gamma)
-    np.subtract(high, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe", dtype=out.dtype)
-    return out
+    kept = (ranks, at[: q.size], at[q.size :], gamma)
+    for array in kept:
+        array.flags.writeable = False  # shared by every call with these arguments
+    return kept
 
 
 def order_statistics(a: Array, ranks: Array) -> Array:
