@@ -162,7 +162,7 @@ def write_atomically(dest: Path, writer: Writer) -> Path:
         writer(tmp)
         _sync(tmp)
         (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
-        _sync(tmp)
+        _sync(tmp, [tmp / COMPLETE])  # the rest are on disk already
         dest = _move_into_place(tmp, dest)
     except OSError as exc:
         if tmp is not None:
@@ -180,9 +180,9 @@ def write_atomically(dest: Path, writer: Writer) -> Path:
     return dest
 
 
-def _sync(folder: Path) -> None:
-    """Flush a folder's files to disk, so the marker is never on disk before what it vouches for."""
-    for path in folder.iterdir():
+def _sync(folder: Path, files: list[Path] | None = None) -> None:
+    """Flush a folder's files (or only ``files``) to disk, so the marker is never on disk before what it vouches for."""
+    for path in folder.iterdir() if files is None else files:
         with path.open("rb") as f:
             os.fsync(f.fileno())
     fd = os.open(folder, os.O_RDONLY)
