@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import json
 import os
 import platform
@@ -19,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -29,6 +30,7 @@ import yaml
 
 from sim import __version__
 from sim.errors import Location, ScenarioError
+from sim.results.table import Table, float_texts
 from sim.scenario.schema import Scenario, scenario_data
 
 COMPLETE = "COMPLETE"
@@ -160,7 +162,7 @@ def write_atomically(dest: Path, writer: Writer) -> Path:
         writer(tmp)
         _sync(tmp)
         (tmp / COMPLETE).write_text(datetime.now().isoformat() + "\n", encoding="utf-8")
-        _sync(tmp)
+        _sync(tmp, [tmp / COMPLETE])  # the rest are on disk already
         dest = _move_into_place(tmp, dest)
     except OSError as exc:
         if tmp is not None:
@@ -178,9 +180,9 @@ def write_atomically(dest: Path, writer: Writer) -> Path:
     return dest
 
 
-def _sync(folder: Path) -> None:
-    """Flush a folder's files to disk, so the marker is never on disk before what it vouches for."""
-    for path in folder.iterdir():
+def _sync(folder: Path, files: list[Path] | None = None) -> None:
+    """Flush a folder's files (or only ``files``) to disk, so the marker is never on disk before what it vouches for."""
+    for path in folder.iterdir() if files is None else files:
         with path.open("rb") as f:
             os.fsync(f.fileno())
     fd = os.open(folder, os.O_RDONLY)
@@ -195,16 +197,58 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Rows of dicts as CSV; floats with enough digits to round-trip, no locale formatting."""
+def write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of dicts as CSV; floats with enough digits to round-trip, no locale formatting.
+
+    A :class:`~sim.results.table.Table` is written column by column, to the same text.
+    """
     if not rows:
         path.write_text("", encoding="utf-8")
+        return
+    if isinstance(rows, Table):
+        path.write_text(table_text(rows), encoding="utf-8", newline="")
         return
     fields = list(rows[0])
     with path.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f, lineterminator="\n")
         out.writerow(fields)
         out.writerows(_cells(row, fields) for row in rows)
+
+
+def table_text(table: Table) -> str:
+    """The CSV text :func:`write_csv` writes of ``table``'s rows as dicts, built a column at a time.
+
+    Each distinct cell that is not a float is written by :mod:`csv` itself (so quoted exactly as a
+    row of them would be), floats as ``repr``; the rows are then the cells joined by commas.
+    """
+    columns = [float_texts(column) or _csv_cells(column) for column in table.columns]
+    header = ",".join(_csv_cells(list(table.names)))
+    return "\n".join([header, *map(",".join, zip(*columns, strict=True))]) + "\n"
+
+
+def _csv_cells(values: list[Any]) -> list[str]:
+    """Each value as the text :mod:`csv` writes for it as a cell (quoted where it must be; floats as ``repr``)."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+
+    def text(value: Any) -> str:
+        # Beside an empty cell: a row of one empty cell alone is written '""'.
+        out.writerow([value, ""])
+        written = buffer.getvalue()[:-2]
+        buffer.seek(0)
+        buffer.truncate()
+        return written
+
+    texts: dict[str, str] = {}
+    cells = []
+    for value in values:
+        if isinstance(value, float):
+            cells.append(repr(value))  # never quoted
+        elif type(value) is str:  # equal strings are written alike; 1 == 1.0 == True are not
+            cells.append(texts[value] if value in texts else texts.setdefault(value, text(value)))
+        else:
+            cells.append(text(value))
+    return cells
 
 
 def _cells(row: dict[str, Any], fields: list[str]) -> list[Any]:
@@ -303,7 +347,7 @@ def write_result(dest: Path, writer: Writer, facts: dict[str, Any] | None = None
 def write_run(
     dest: Path,
     summary: dict[str, Any],
-    monthly: list[dict[str, Any]],
+    monthly: Sequence[dict[str, Any]],
     scenario: Scenario,
     chain: tuple[Path, ...],
     facts: dict[str, Any],

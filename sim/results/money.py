@@ -27,6 +27,7 @@ figures planners compare:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -63,9 +64,12 @@ def has_money(s: Scenario) -> bool:
     return s.contributions is not None or any(ch.costs is not None for ch in s.channels)
 
 
+@functools.lru_cache(maxsize=16)
 def month_weights(h: Horizon) -> Array:
-    """Each day's share of its calendar month: ``1 / days_in_month``."""
-    return np.array([1.0 / days_in_month(h.date_of(d)) for d in range(h.days)])
+    """Each day's share of its calendar month: ``1 / days_in_month`` (read-only: kept for the next call)."""
+    weights = np.array([1.0 / days_in_month(h.date_of(d)) for d in range(h.days)])
+    weights.flags.writeable = False
+    return weights
 
 
 def months_between(h: Horizon, first: int, stop: int) -> float:

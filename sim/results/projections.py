@@ -29,6 +29,8 @@ import numpy as np
 from sim.model.layout import Layout, layout_of
 from sim.rates import DAYS_PER_MONTH, wilson_interval
 from sim.results.counts import Counts
+from sim.results.spread import spread
+from sim.results.table import Table
 from sim.scenario.calendar import Horizon
 from sim.scenario.schema import Scenario
 
@@ -69,19 +71,8 @@ def describe_each(values: Array) -> list[dict[str, float]]:
     NumPy reduces each row of a C-ordered array as it would the row alone (the same pairwise sums,
     the same order statistics), so the figures are those of row-by-row calls, bit for bit.
     """
-    v = np.ascontiguousarray(values, dtype=np.float64)
-    # Counts are partitioned as they are, faster than as floats and to the same figures: whole
-    # numbers below 2**53 interpolate exactly alike.
-    whole = np.issubdtype(np.asarray(values).dtype, np.integer)
-    q = np.percentile(np.ascontiguousarray(values) if whole else v, QUANTILES, axis=1)
-    mean = v.mean(axis=1)
-    sd = v.std(axis=1, ddof=1) if v.shape[1] > 1 else np.zeros(v.shape[0])
-    out = []
-    for r in range(v.shape[0]):
-        row = {"mean": float(mean[r]), "sd": float(sd[r])}
-        row.update({f"p{p:02d}": float(x) for p, x in zip(QUANTILES, q[:, r], strict=True)})
-        out.append(row)
-    return out
+    columns = {name: column.tolist() for name, column in spread(values, QUANTILES).items()}
+    return [dict(zip(columns, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
 
 
 def promised(values: Array, probability: float) -> float:
@@ -90,9 +81,12 @@ def promised(values: Array, probability: float) -> float:
     Over the replications' empirical distribution, ``P(X ≥ c) ≥ p`` holds for this ``c`` and for no
     larger one.
     """
+    return _promised_of_sorted(np.sort(np.asarray(values, dtype=np.float64)), probability)
+
+
+def _promised_of_sorted(x: Array, probability: float) -> float:
     if not 0 < probability <= 1:
         raise ValueError(f'"probability" must be in (0, 1], got {probability}')
-    x = np.sort(np.asarray(values, dtype=np.float64))
     # round first: 0.8 * 700 is 560.0000000000001 in floating point, and its ceiling would be 561
     k = max(1, math.ceil(round(probability * x.size, 9)))
     return float(x[x.size - k])
@@ -100,7 +94,8 @@ def promised(values: Array, probability: float) -> float:
 
 def promise_figures(values: Array) -> dict[str, float]:
     """``{"p80": ..., "p50": ...}``: what is reached with 80% and with 50% probability."""
-    return {f"p{round(p * 100)}": promised(values, p) for p in PROMISE_PROBABILITIES}
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    return {f"p{round(p * 100)}": _promised_of_sorted(x, p) for p in PROMISE_PROBABILITIES}
 
 
 @dataclass(frozen=True)
@@ -237,8 +232,7 @@ class Results:
         last = self.enrolled.row(-1)
         total = max(1.0, float(last.sum(axis=0).mean()))
         out = []
-        for i, ch in enumerate(self.scenario.channels):
-            d = describe(last[i])
+        for ch, d in zip(self.scenario.channels, describe_each(last), strict=True):
             out.append(
                 {
                     "name": ch.name,
@@ -377,20 +371,23 @@ class Results:
         for i, ch in enumerate(s.channels):
             yield f"enrolled[{ch.name}]", self.enrolled.item(i)
 
-    def monthly_rows(self) -> list[dict[str, Any]]:
+    def monthly_rows(self) -> Table:
         """One row per record date and series, with mean, sd and percentiles.
 
         The series are taken a batch of about :data:`DESCRIBE_BYTES` at a time, each batch in a few
-        NumPy calls, so that memory stays bounded whatever the number of replications.
+        NumPy calls, so that memory stays bounded whatever the number of replications; the rows are
+        kept column by column (:class:`~sim.results.table.Table`).
         """
         dates = [when.isoformat() for when in self.record_dates()]
         per_batch = max(1, DESCRIBE_BYTES // (8 * len(dates) * max(1, self.replications)))
-        rows: list[dict[str, Any]] = []
+        names: list[str] = []
+        figures: dict[str, list[float]] = {}
         batch: list[tuple[str, Array]] = []
 
         def flush() -> None:
-            figures = iter(describe_each(np.concatenate([values for _, values in batch])))
-            rows.extend({"date": when, "series": name, **next(figures)} for name, _ in batch for when in dates)
+            for name, column in spread(np.concatenate([values for _, values in batch]), QUANTILES).items():
+                figures.setdefault(name, []).extend(column.tolist())
+            names.extend(name for name, _ in batch)
             batch.clear()
 
         for item in self.each_series():
@@ -401,4 +398,7 @@ class Results:
                 flush()
         if batch:
             flush()
-        return rows
+        return Table(
+            ("date", "series", *figures),
+            (dates * len(names), [name for name in names for _ in dates], *figures.values()),
+        )

@@ -297,3 +297,26 @@ def test_runs_started_together_both_keep_their_results(tmp_path: Path) -> None:
     written = sorted(Path(out.strip()) for out, _ in outs)
     assert complete_results(tmp_path) == written
     assert sorted(open_result(w)["seed"] for w in written) == [1, 2, 3]
+
+
+def test_every_file_is_flushed_before_the_marker_is_written_and_the_marker_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    fsync = os.fsync
+
+    def recording(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        fsync(fd)
+
+    def writer(folder: Path) -> None:
+        for name in ("a.json", "b.csv"):
+            (folder / name).write_text(name)
+        assert not synced  # nothing is flushed while the writer writes
+
+    monkeypatch.setattr(output.os, "fsync", recording)
+    dest = write_atomically(tmp_path / "run", writer)
+    tmp = Path(synced[0]).parent
+    names = [Path(p).name if Path(p).parent == tmp else "<folder>" for p in synced]
+    assert sorted(names[:2]) == ["a.json", "b.csv"] and names[2:] == ["<folder>", COMPLETE, "<folder>"]
+    assert sorted(p.name for p in dest.iterdir()) == [COMPLETE, "a.json", "b.csv"]
