@@ -11,6 +11,7 @@ and whether they were run now or read back from a checkpoint (:class:`BlockStore
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import tempfile
@@ -20,12 +21,15 @@ from concurrent.futures import Executor, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import date
+from pathlib import Path
 from typing import IO, Any, Protocol, TypeVar
 
 import numpy as np
 
+from sim.experiment.columns import SharedColumns, written
 from sim.experiment.executors import batches, make_executor
 from sim.experiment.interrupts import check_interrupt
+from sim.experiment.pool import SharedPool
 from sim.model.block import BlockOutcome, horizon_of, simulate_blocks
 from sim.model.layout import layout_of
 from sim.model.streams import Blocks, block_seed
@@ -54,6 +58,7 @@ COUNTS = tuple(f.name for f in fields(BlockOutcome) if f.name not in ("at_target
 # Counts every figure reads only summed over groups: kept as that sum, (records, 1, reps).
 SUMMED = ("lapsed", "reactivated")
 INT32 = np.iinfo(np.int32)
+INT32_BYTES = 4
 IntArray = np.ndarray[Any, np.dtype[np.signedinteger[Any]]]
 T = TypeVar("T")
 
@@ -232,13 +237,30 @@ def passes(request: Request) -> list[Blocks]:
     return [side_by_side(request.seed, [b for _, b in run]) for run in runs]
 
 
-def run_jobs(requests: Sequence[Request], jobs: list[Job]) -> list[BlockOutcome]:
-    """Simulate several blocks in one task (one round trip to a worker), pass by pass; a top-level function to ship."""
+def run_jobs(
+    requests: Sequence[Request], jobs: list[Job], into: Sequence[SharedColumns | None] = ()
+) -> list[BlockOutcome]:
+    """Simulate several blocks in one task (one round trip to a worker), pass by pass; a top-level function to ship.
+
+    A request with :class:`~sim.experiment.columns.SharedColumns` in ``into`` gets its blocks'
+    counts written there, and only their target figures back.
+    """
     out: list[BlockOutcome] = []
     for run in passes_of(requests, jobs):
-        r = requests[run[0][0]]
-        out.extend(kept_of(r, o) for o in run_blocks(r.scenario, r.seed, [b for _, b in run], r.marks))
+        i = run[0][0]
+        r, shared = requests[i], into[i] if into else None
+        outcomes = [kept_of(r, o) for o in run_blocks(r.scenario, r.seed, [b for _, b in run], r.marks)]
+        if shared is not None:
+            at = offsets_of(r.blocks())
+            outcomes = [shared.write(at[b.index], o) for (_, b), o in zip(run, outcomes, strict=True)]
+        out.extend(outcomes)
     return out
+
+
+def offsets_of(blocks: Sequence[Block]) -> dict[int, int]:
+    """The first column of each block (by index) in a run of ``blocks``, in order."""
+    starts = np.cumsum([0] + [b.reps for b in blocks])
+    return {b.index: int(s) for b, s in zip(blocks, starts, strict=False)}
 
 
 def kept_of(request: Request, outcome: BlockOutcome) -> BlockOutcome:
@@ -256,6 +278,15 @@ def kept_of(request: Request, outcome: BlockOutcome) -> BlockOutcome:
     else:
         kept = {name: _compact(_summed(name, getattr(outcome, name))) for name in COUNTS}
     return BlockOutcome(**kept, at_target=outcome.at_target, crossed_on=outcome.crossed_on)
+
+
+def count_shapes(request: Request) -> dict[str, tuple[int, int, int]]:
+    """The shape of each kind of month-end count a request's results hold, as :func:`kept_of` keeps them."""
+    s = request.scenario
+    layout, records = layout_of(s), len(horizon_of(s, request.marks).record_days)
+    items = {"active": len(layout.groups), "inactive": len(layout.groups), "enrolled": len(layout.channels)}
+    n = request.replications
+    return {name: (records, 1 if name in SUMMED else items[name], n) for name in COUNTS}
 
 
 def _summed(name: str, counts: IntArray) -> IntArray:
@@ -293,22 +324,30 @@ def pass_blocks(block_size: int, steps: int) -> int:
 
 
 def _outcomes(
-    requests: Sequence[Request], jobs: list[Job], workers: int, executor: Executor | None
+    requests: Sequence[Request], jobs: list[Job], workers: int, executor: Executor | None, joined: Sequence[Joined]
 ) -> Generator[tuple[Job, BlockOutcome], None, None]:
-    """Each job with its outcome, as they finish: on ``executor``, a local pool of ``workers``, or here."""
+    """Each job with its outcome, as they finish: on ``executor``, a local pool of ``workers``, or here.
+
+    On a local pool (:class:`~sim.experiment.pool.SharedPool`) the workers write the counts
+    straight into the ``joined`` arrays where they can (:meth:`Joined.share`).
+    """
     if executor is None and (workers <= 1 or len(jobs) <= 1):
         for run in passes_of(requests, jobs):
             yield from zip(run, run_jobs(requests, run), strict=True)
         return
     with make_executor(min(workers, len(jobs))) if executor is None else nullcontext(executor) as pool:
         assert pool is not None  # workers > 1 always gives a pool
+        into: list[SharedColumns | None] = [None] * len(joined)
+        if isinstance(pool, SharedPool) and pool.folder is not None:
+            into = [j.share(pool.folder / pool.prefix) for j in joined]
         # Only the requests a task needs travel with it.
         futures = {}
         steps = max(rep_steps(requests[i].scenario) for i in {i for i, _ in jobs})
         for task in tasks_of(jobs, workers, max(b.reps for _, b in jobs), steps):
             needed = sorted({i for i, _ in task})
             local = [(needed.index(i), b) for i, b in task]
-            futures[pool.submit(run_jobs, [requests[i] for i in needed], local)] = task
+            wanted = [into[i] for i in needed] if any(into[i] for i in needed) else []
+            futures[pool.submit(run_jobs, [requests[i] for i in needed], local, wanted)] = task
         for future in as_completed(futures):
             # Let the finished task go at once: a future holds its outcomes for as long as it is referenced.
             yield from zip(futures.pop(future), future.result(), strict=True)
@@ -351,12 +390,12 @@ def run_scenarios(
     for i in range(len(requests)):
         if not left[i] and on_done is not None:
             on_done(i)
-    finished = _outcomes(requests, jobs, workers, executor)
+    finished = _outcomes(requests, jobs, workers, executor, joined)
     try:
         for (i, b), out in finished:
+            whole = joined[i].place(b, out)
             if checkpoint is not None:
-                checkpoint.save_block(requests[i], b, out)
-            joined[i].place(b, out)
+                checkpoint.save_block(requests[i], b, whole)
             if progress is not None:
                 progress(b.reps)
             left[i] -= 1
@@ -371,6 +410,8 @@ def run_scenarios(
         # On an interrupt, a pool started here must stop its workers now, not when (or if) the
         # generator is garbage collected.
         finished.close()
+        for j in joined:
+            j.unlink()  # the shared files' names go; what is mapped stays until it is let go
     return [j.results() for j in joined]
 
 
@@ -392,20 +433,51 @@ class Joined:
     arrays: dict[str, IntArray] = field(default_factory=dict)
     spilled: dict[str, SpilledCounts] = field(default_factory=dict)
     spilling: bool | None = None  # decided by the first block placed
+    shared: SharedColumns | None = None
 
     @classmethod
     def of(cls, request: Request, blocks: Sequence[Block], spill: Spill = Spill()) -> Joined:
-        starts = np.cumsum([0] + [b.reps for b in blocks])
-        return cls(request, {b.index: int(s) for b, s in zip(blocks, starts, strict=False)}, spill)
+        return cls(request, offsets_of(blocks), spill)
 
-    def place(self, block: Block, outcome: BlockOutcome) -> None:
-        """Copy ``outcome`` into the columns of ``block`` (or append its counts to the spill files)."""
+    def share(self, prefix: Path) -> SharedColumns | None:
+        """Hold the counts in shared-memory files named from ``prefix``, for workers to write into.
+
+        Not for a request that keeps no counts, that has counts placed already, or whose int32
+        counts would take more than ``spill.over_bytes`` (they spill as the blocks arrive).
+        """
+        r = self.request
+        if r.finals_only or self.arrays or self.spilling is not None:
+            return None
+        shapes = count_shapes(r)
+        if sum(math.prod(shape) for shape in shapes.values()) * INT32_BYTES > self.spill.over_bytes:
+            return None
+        self.shared, arrays = SharedColumns.create(prefix, shapes)
+        self.arrays.update(arrays)
+        self.spilling = False
+        return self.shared
+
+    def unlink(self) -> None:
+        """Remove the shared files' names (the arrays on them stay)."""
+        if self.shared is not None:
+            for _, path, _ in self.shared.files:
+                Path(path).unlink(missing_ok=True)
+
+    def place(self, block: Block, outcome: BlockOutcome) -> BlockOutcome:
+        """Copy ``outcome`` into the columns of ``block`` (or append its counts to the spill files).
+
+        Counts a worker wrote in place already (:meth:`share`) are left as they are. Returns the
+        block's whole outcome, as a checkpoint keeps it.
+        """
         at = self.offsets[block.index]
         if self.spilling is None:
             counts = sum(getattr(outcome, name).nbytes for name in COUNTS)
             self.spilling = counts * self.request.replications > self.spill.over_bytes * block.reps
+        in_place = False
         for f in fields(BlockOutcome):
             part = getattr(outcome, f.name)
+            if f.name in COUNTS and written(part, block.reps):
+                in_place = True
+                continue
             if self.spilling and f.name in COUNTS:
                 self._spilled(f.name, part).put(at, part)
                 continue
@@ -416,6 +488,9 @@ class Joined:
                 whole = whole.astype(part.dtype)  # a block whose counts did not fit int32
             whole[..., at : at + block.reps] = part
             self.arrays[f.name] = whole
+        if not in_place:
+            return outcome
+        return BlockOutcome(**{f.name: self.arrays[f.name][..., at : at + block.reps] for f in fields(BlockOutcome)})
 
     def _spilled(self, name: str, part: IntArray) -> SpilledCounts:
         if name not in self.spilled:
