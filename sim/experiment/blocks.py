@@ -451,7 +451,10 @@ class Joined:
         shapes = count_shapes(r)
         if sum(math.prod(shape) for shape in shapes.values()) * INT32_BYTES > self.spill.over_bytes:
             return None
-        self.shared, arrays = SharedColumns.create(prefix, shapes)
+        try:
+            self.shared, arrays = SharedColumns.create(prefix, shapes)
+        except OSError:  # no room: the blocks ship their counts back
+            return None
         self.arrays.update(arrays)
         self.spilling = False
         return self.shared

@@ -27,6 +27,7 @@ from sim.model.block import BlockOutcome
 
 IntArray = np.ndarray[Any, np.dtype[np.signedinteger[Any]]]
 DTYPE = np.dtype(np.int32)
+ROOM = 2  # the free space asked for, as a multiple of what the files will hold
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,16 @@ class SharedColumns:
 
     @classmethod
     def create(cls, prefix: Path, shapes: dict[str, tuple[int, int, int]]) -> tuple[SharedColumns, dict[str, IntArray]]:
-        """Make the files (``prefix`` and a unique ending each) and the parent's arrays on them, zeroed."""
+        """Make the files (``prefix`` and a unique ending each) and the parent's arrays on them, zeroed.
+
+        Raises :class:`OSError` when the folder has not twice their size free: a page of a mapped
+        file that cannot be stored kills the process writing it (SIGBUS), so room is made sure of
+        first (``/dev/shm`` in a container may hold only 64 MB).
+        """
+        need = sum(int(np.prod(shape)) for shape in shapes.values()) * DTYPE.itemsize
+        free = os.statvfs(prefix.parent)
+        if free.f_bavail * free.f_frsize < ROOM * need:
+            raise OSError(f"{prefix.parent} has too little room for {need:,} bytes of counts")
         files, arrays = [], {}
         for name, shape in shapes.items():
             path = f"{prefix}{uuid.uuid4().hex}"

@@ -102,3 +102,18 @@ def test_counts_that_would_spill_are_not_shared(tmp_path: Path) -> None:
         and Joined.of(Request(s, 10, 1, finals_only=True), [Block(0, 10)]).share(tmp_path / "y-") is None
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_counts_are_not_shared_where_there_is_too_little_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    request = Request(s, 1007, 3)
+    real = os.statvfs(tmp_path)
+    need = sum(int(np.prod(shape)) for shape in count_shapes(request).values()) * 4
+
+    class Full:
+        f_frsize = real.f_frsize
+        f_bavail = (2 * need - 1) // real.f_frsize
+
+    monkeypatch.setattr(os, "statvfs", lambda _: Full)
+    assert Joined.of(request, request.blocks()).share(tmp_path / "x-") is None
+    assert list(tmp_path.iterdir()) == []
