@@ -47,9 +47,10 @@ MIN_BLOCK_SIZE = 100
 BLOCK_STEPS = 10_000_000
 # Steps a lock-step pass holds at most: the blocks of a task run side by side in one pass
 # (sim.model.streams), which spreads each day's calls over more replications (bali-2025's 10,000
-# replications take 40% less model time in one pass than in 20 blocks run one after another), in
-# bounded memory (national-2026: 5 blocks of 100, about 50 MB of counts while it runs).
-PASS_STEPS = 8 * BLOCK_STEPS
+# replications take 30% less model time in passes of 7,500 and 2,500 than in 20 blocks run one
+# after another). As much as a block may hold: a block of national-2026 (14.8 million steps) runs
+# alone, since wider arrays of its 270 rows outgrow the cache and it gained nothing side by side.
+PASS_STEPS = BLOCK_STEPS
 MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
 MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
