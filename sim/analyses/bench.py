@@ -66,6 +66,8 @@ class Comparison:
     repeats: int
     state_bytes_per_rep: float  # recorded: month-end series and target facts, kept for the results
     live_bytes_per_rep: float  # while simulating: stocks and the rates drawn for the replication
+    floor_s: float = 0.0  # the draw floor's median seconds, timed beside the model (with ``floor``)
+    floor_ratio: float = 0.0  # median of model / floor, each pair timed back to back
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,17 @@ def state_bytes(outs: Sequence[BlockOutcome]) -> int:
     return sum(int(getattr(o, f).nbytes) for o in outs for f in BlockOutcome.__dataclass_fields__)
 
 
-def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> Comparison:
-    """SimPy model time over the NumPy reference on the same blocks, in one process's passes; medians of ``repeats``."""
+def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0, floor: DrawLog | None = None) -> Comparison:
+    """SimPy model time over the NumPy reference on the same blocks, in one process's passes; medians of ``repeats``.
+
+    With ``floor`` (the run's :func:`draw_log`), the draw floor is timed after each repeat too, so
+    that the model's multiple of it is a ratio of times taken moments apart: on a shared machine
+    whose speed drifts, medians taken minutes apart would not divide cleanly.
+    """
     runs = passes(Request(s, reps, seed))
     for simulate in (simulate_blocks, simulate_blocks_numpy):
         _timed(simulate, s, Blocks.one(block_seed(seed, 0), 10))  # warm-up: first calls pay for lazy set-up
-    simpy_t, numpy_t, ratios = [], [], []
+    simpy_t, numpy_t, ratios, floors, floor_ratios = [], [], [], [], []
     state = 0.0
     for i in range(repeats):
         # Pass by pass, alternating which goes first, so that load from elsewhere on a shared
@@ -119,8 +126,18 @@ def model_vs_reference(s: Scenario, reps: int, repeats: int, seed: int = 0) -> C
         numpy_t.append(b)
         ratios.append(a / b)
         state = state_bytes(outs) / reps
+        if floor is not None:
+            floors.append(draw_floor(floor, i).seconds)
+            floor_ratios.append(a / floors[-1])
     return Comparison(
-        statistics.median(simpy_t), statistics.median(numpy_t), statistics.median(ratios), repeats, state, live_bytes(s)
+        statistics.median(simpy_t),
+        statistics.median(numpy_t),
+        statistics.median(ratios),
+        repeats,
+        state,
+        live_bytes(s),
+        statistics.median(floors) if floors else 0.0,
+        statistics.median(floor_ratios) if floor_ratios else 0.0,
     )
 
 
@@ -371,16 +388,16 @@ def figures(
     chosen = [(f, reps or 10_000) for f in scenarios] if scenarios else [(f, reps or n) for f, n in DEFAULT_SCENARIOS]
     for file, n in chosen:
         s = load_scenario(file).scenario
-        c = model_vs_reference(s, n, repeat)
         log = draw_log(s, n)
-        floor = statistics.median(draw_floor(log, i).seconds for i in range(repeat))
+        c = model_vs_reference(s, n, repeat, floor=log)
         wall = cli_run(file, n, repeat, ["--workers", str(n_workers)])
         tail = median_tail(file, n, n_workers, repeat)
         yield (
             f"{file}: {n:,} replications\n"
             f"  model (SimPy, 1 process):   {c.simpy_s:.3f} s  ({c.simpy_s / n * 1000:.3f} s per 1,000 replications)\n"
             f"  NumPy reference, same run:  {c.numpy_s:.3f} s  ->  SimPy/NumPy ratio {c.ratio:.3f}\n"
-            f"  draw floor (same draws alone, fewest calls): {floor:.3f} s -> model/floor {c.simpy_s / floor:.2f}\n"
+            f"  draw floor (same draws alone, fewest calls): {c.floor_s:.3f} s -> model/floor {c.floor_ratio:.2f} "
+            "(median of ratios, each timed back to back)\n"
             f"    draws: {', '.join(f'{k} {v:,}' for k, v in sorted(log.counts.items()))}\n"
             f"  sim run end to end ({n_workers} workers, results written): {wall.seconds:.3f} s "
             f"({wall.seconds / n * 1000:.3f} s per 1,000 replications); peak memory {wall.peak_mb:.0f} MB\n"

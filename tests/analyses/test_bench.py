@@ -14,10 +14,11 @@ from sim.scenario.loader import load_scenario
 
 def test_comparison_reports_both_times_and_their_ratio() -> None:
     s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
-    c = benchmark.model_vs_reference(s, 300, 2)
+    c = benchmark.model_vs_reference(s, 300, 2, floor=benchmark.draw_log(s, 300))
     assert c.simpy_s > 0
     assert c.numpy_s > 0
     assert c.repeats == 2
+    assert 0 < c.floor_s < c.simpy_s and c.floor_ratio > 1  # the model makes the floor's draws, and more
     # A replication keeps, per record day (6 month ends), 4 group series × 2 segments and 5 channel
     # counts, plus 2 target facts: (6 × 13 + 2) int64 = 640 bytes, far below the 10 KB budget.
     assert c.state_bytes_per_rep == 8 * (6 * (4 * 2 + 5) + 2)
