@@ -51,6 +51,7 @@ BLOCK_STEPS = 10_000_000
 # after another). As much as a block may hold: a block of national-2026 (14.8 million steps) runs
 # alone, since wider arrays of its 270 rows outgrow the cache and it gained nothing side by side.
 PASS_STEPS = BLOCK_STEPS
+TASK_STEPS = 8 * BLOCK_STEPS  # steps a task holds at most (national-2026: 5 blocks, about 8 s)
 MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
 MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
@@ -303,10 +304,11 @@ def _compact(counts: IntArray) -> IntArray:
 def tasks_of(items: Sequence[T], workers: int = 1, block_size: int = BLOCK_SIZE, steps: int = 1) -> list[list[T]]:
     """Consecutive blocks (or jobs) of ``block_size`` replications of ``steps`` steps each, grouped into tasks.
 
-    A task's blocks run in one lock-step pass, so tasks are few and large: at least
-    :data:`MIN_TASK_REPS` replications each, and no more than :data:`TASKS_PER_WORKER` a worker,
-    but every worker gets one while there are blocks enough, and no task holds more than a pass
-    (:data:`PASS_STEPS`), so that a very large run still reports progress and keeps memory bounded.
+    A task's blocks run in as few lock-step passes as hold them, so tasks are few and large: at
+    least :data:`MIN_TASK_REPS` replications each, and no more than :data:`TASKS_PER_WORKER` a
+    worker, but every worker gets one while there are blocks enough, and no task holds more than
+    :data:`TASK_STEPS`, so that a very large run still reports progress and loses little to an
+    interrupt.
     """
     return batches(items, task_count(len(items), workers, block_size, steps)) if items else []
 
@@ -314,9 +316,8 @@ def tasks_of(items: Sequence[T], workers: int = 1, block_size: int = BLOCK_SIZE,
 def task_count(blocks: int, workers: int, block_size: int, steps: int) -> int:
     """How many tasks :func:`tasks_of` cuts ``blocks`` blocks into."""
     per_task = max(1, -(-MIN_TASK_REPS // block_size))
-    return max(
-        workers, min(-(-blocks // per_task), TASKS_PER_WORKER * workers), -(-blocks // pass_blocks(block_size, steps))
-    )
+    most = max(1, TASK_STEPS // max(1, block_size * steps))
+    return max(workers, min(-(-blocks // per_task), TASKS_PER_WORKER * workers), -(-blocks // most))
 
 
 def pass_blocks(block_size: int, steps: int) -> int:

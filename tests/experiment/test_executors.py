@@ -17,7 +17,7 @@ from sim.experiment import workload
 from sim.experiment.blocks import (
     BLOCK_SIZE,
     MIN_TASK_REPS,
-    PASS_STEPS,
+    TASK_STEPS,
     TASKS_PER_WORKER,
     plan_blocks,
     run_scenario,
@@ -57,11 +57,11 @@ def test_tasks_are_few_and_wide_but_never_more_than_a_pass() -> None:
     blocks = plan_blocks(20 * BLOCK_SIZE)
     assert len(tasks_of(blocks, workers=2, steps=1288)) == 2 * TASKS_PER_WORKER
     assert len(tasks_of(blocks, workers=16, steps=1288)) == 16  # one a worker while there are blocks enough
-    large = plan_blocks(100_000)  # bali-2025: 7 processes × 184 days, 15 blocks of 500 to a pass
-    tasks = tasks_of(large, workers=2, block_size=BLOCK_SIZE, steps=7 * 184)
-    assert [b for t in tasks for b in t] == large
-    assert all(len(t) * BLOCK_SIZE * 7 * 184 <= PASS_STEPS for t in tasks) and len(tasks) == 14
-    assert len(tasks_of(plan_blocks(1000, 100), workers=2, block_size=100, steps=270 * 549)) == 10  # national
+    national = plan_blocks(100_000, 100)  # national-2026: 270 processes × 549 days, 5 blocks of 100 to a task
+    tasks = tasks_of(national, workers=2, block_size=100, steps=270 * 549)
+    assert [b for t in tasks for b in t] == national
+    assert all(len(t) * 100 * 270 * 549 <= TASK_STEPS for t in tasks) and len(tasks) == 200
+    assert len(tasks_of(plan_blocks(1000, 100), workers=2, block_size=100, steps=270 * 549)) == 2
 
 
 def test_unknown_executor_is_refused() -> None:
