@@ -140,6 +140,11 @@ class RandomStream(Protocol):
         """Binomial(n, p), one draw per replication."""
         ...
 
+    @property
+    def alone(self) -> np.random.Generator | None:
+        """The generator of a stream of one block (every column), else None."""
+        ...
+
     def exact(self, method: Callable[..., Any], out: Any, where: Any, *params: Any) -> None:
         """``out[where] = method(generator, *params[where])``, each block's columns from its own generator."""
         ...

@@ -75,6 +75,11 @@ class Stream:
     columns: tuple[slice, ...]
     reps: int
 
+    @property
+    def alone(self) -> np.random.Generator | None:
+        """The generator of a stream of one block (every column), else None."""
+        return self.generators[0] if len(self.generators) == 1 else None
+
     def sample(self, draw: Draw) -> Array:
         """``draw(generator, n)`` of each block, for its ``n`` replications, side by side."""
         if len(self.generators) == 1:
