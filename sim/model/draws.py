@@ -158,10 +158,11 @@ class DrawLog:
 
 
 class Draws:
-    """The day's binomial and Poisson draws of one block: approximated where large, else exact.
+    """The day's binomial and Poisson draws of a pass of blocks: approximated where large, else exact.
 
     Every call covers one kind of draw for every row (group or channel) at once. The exact part
-    is drawn row by row, each row from its own stream, so that rows never share a stream.
+    is drawn row by row, each row from its own stream (and in a pass of several blocks, block by
+    block), so that rows never share a stream.
     """
 
     def __init__(self, exact: bool, log: DrawLog | None = None) -> None:
