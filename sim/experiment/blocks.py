@@ -248,12 +248,15 @@ def run_jobs(
     counts written there, and only their target figures back.
     """
     out: list[BlockOutcome] = []
+    offsets: dict[int, dict[int, int]] = {}  # each request's block columns, worked out once
     for run in passes_of(requests, jobs):
         i = run[0][0]
         r, shared = requests[i], into[i] if into else None
         outcomes = [kept_of(r, o) for o in run_blocks(r.scenario, r.seed, [b for _, b in run], r.marks)]
         if shared is not None:
-            at = offsets_of(r.blocks())
+            if i not in offsets:
+                offsets[i] = offsets_of(r.blocks())
+            at = offsets[i]
             outcomes = [shared.write(at[b.index], o) for (_, b), o in zip(run, outcomes, strict=True)]
         out.extend(outcomes)
     return out
