@@ -11,7 +11,6 @@ and whether they were run now or read back from a checkpoint (:class:`BlockStore
 
 from __future__ import annotations
 
-import math
 import os
 import pickle
 import tempfile
@@ -26,7 +25,7 @@ from typing import IO, Any, Protocol, TypeVar
 
 import numpy as np
 
-from sim.experiment.columns import SharedColumns, written
+from sim.experiment.columns import SharedColumns, bytes_of, written
 from sim.experiment.executors import batches, make_executor
 from sim.experiment.interrupts import check_interrupt
 from sim.experiment.pool import SharedPool
@@ -60,7 +59,6 @@ COUNTS = tuple(f.name for f in fields(BlockOutcome) if f.name not in ("at_target
 # Counts every figure reads only summed over groups: kept as that sum, (records, 1, reps).
 SUMMED = ("lapsed", "reactivated")
 INT32 = np.iinfo(np.int32)
-INT32_BYTES = 4
 IntArray = np.ndarray[Any, np.dtype[np.signedinteger[Any]]]
 T = TypeVar("T")
 
@@ -90,16 +88,20 @@ def block_size_for(units: int, days: int) -> int:
     return max(MIN_BLOCK_SIZE, min(BLOCK_SIZE, fits - fits % MIN_BLOCK_SIZE))
 
 
+def _units_and_days(scenario: Scenario) -> tuple[int, int]:
+    layout = layout_of(scenario)
+    return len(layout.groups) + len(layout.channels), horizon_of(scenario).days
+
+
 def rep_steps(scenario: Scenario) -> int:
     """A replication's steps: its groups and channels, times the days of the horizon."""
-    layout = layout_of(scenario)
-    return (len(layout.groups) + len(layout.channels)) * horizon_of(scenario).days
+    units, days = _units_and_days(scenario)
+    return units * days
 
 
 def block_size_of(scenario: Scenario) -> int:
     """The block size of ``scenario``'s runs (:func:`block_size_for` its groups, channels and days)."""
-    layout = layout_of(scenario)
-    return block_size_for(len(layout.groups) + len(layout.channels), horizon_of(scenario).days)
+    return block_size_for(*_units_and_days(scenario))
 
 
 def side_by_side(seed: int, blocks: Sequence[Block]) -> Blocks:
@@ -125,7 +127,7 @@ def default_workers() -> int:
 
 
 # A task carries at least this many replications (~0.1 s of work), so that a Dask scheduler's
-# ~1.5 ms a task stays about 1% of the run, while 10,000 replications still make 10 tasks to share.
+# ~1.5 ms a task stays about 1% of the run.
 MIN_TASK_REPS = 1000
 TASKS_PER_WORKER = 2  # enough to even out a slow worker, few enough for passes wide and cheap
 
@@ -251,15 +253,20 @@ def run_jobs(
     offsets: dict[int, dict[int, int]] = {}  # each request's block columns, worked out once
     for run in passes_of(requests, jobs):
         i = run[0][0]
-        r, shared = requests[i], into[i] if into else None
-        outcomes = [kept_of(r, o) for o in run_blocks(r.scenario, r.seed, [b for _, b in run], r.marks)]
+        outcomes = _run_pass(requests[i], [b for _, b in run])
+        shared = into[i] if into else None
         if shared is not None:
             if i not in offsets:
-                offsets[i] = offsets_of(r.blocks())
+                offsets[i] = offsets_of(requests[i].blocks())
             at = offsets[i]
             outcomes = [shared.write(at[b.index], o) for (_, b), o in zip(run, outcomes, strict=True)]
         out.extend(outcomes)
     return out
+
+
+def _run_pass(request: Request, blocks: Sequence[Block]) -> list[BlockOutcome]:
+    """One lock-step pass of ``blocks`` of ``request``, each outcome kept as the request keeps it."""
+    return [kept_of(request, o) for o in run_blocks(request.scenario, request.seed, blocks, request.marks)]
 
 
 def offsets_of(blocks: Sequence[Block]) -> dict[int, int]:
@@ -338,7 +345,7 @@ def _outcomes(
     """
     if executor is None and (workers <= 1 or len(jobs) <= 1):
         for run in passes_of(requests, jobs):
-            yield from zip(run, run_jobs(requests, run), strict=True)
+            yield from zip(run, _run_pass(requests[run[0][0]], [b for _, b in run]), strict=True)
         return
     with make_executor(min(workers, len(jobs))) if executor is None else nullcontext(executor) as pool:
         assert pool is not None  # workers > 1 always gives a pool
@@ -454,7 +461,7 @@ class Joined:
         if r.finals_only or self.arrays or self.spilling is not None:
             return None
         shapes = count_shapes(r)
-        if sum(math.prod(shape) for shape in shapes.values()) * INT32_BYTES > self.spill.over_bytes:
+        if bytes_of(shapes) > self.spill.over_bytes:
             return None
         try:
             self.shared, arrays = SharedColumns.create(prefix, shapes)

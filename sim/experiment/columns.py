@@ -14,6 +14,7 @@ not fit ships them back as before. Dask workers, which may run on other machines
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
 import uuid
@@ -44,14 +45,14 @@ class SharedColumns:
         file that cannot be stored kills the process writing it (SIGBUS), so room is made sure of
         first (``/dev/shm`` in a container may hold only 64 MB).
         """
-        need = sum(int(np.prod(shape)) for shape in shapes.values()) * DTYPE.itemsize
+        need = bytes_of(shapes)
         free = os.statvfs(prefix.parent)
         if free.f_bavail * free.f_frsize < ROOM * need:
             raise OSError(f"{prefix.parent} has too little room for {need:,} bytes of counts")
         files, arrays = [], {}
         for name, shape in shapes.items():
             path = f"{prefix}{uuid.uuid4().hex}"
-            size = int(np.prod(shape)) * DTYPE.itemsize
+            size = _size(shape)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 os.ftruncate(fd, size)
@@ -74,12 +75,21 @@ class SharedColumns:
             part = parts[name]
             fd = os.open(path, os.O_RDWR)
             try:
-                columns = _mapped(fd, int(np.prod(shape)) * DTYPE.itemsize, shape)
+                columns = _mapped(fd, _size(shape), shape)
             finally:
                 os.close(fd)
             columns[..., at : at + part.shape[-1]] = part
             del columns  # unmapped once let go; the file keeps what was written
         return BlockOutcome(**{**vars(outcome), **{name: part[..., :0] for name, part in parts.items()}})
+
+
+def bytes_of(shapes: dict[str, tuple[int, int, int]]) -> int:
+    """Bytes of int32 counts of these shapes."""
+    return sum(_size(shape) for shape in shapes.values())
+
+
+def _size(shape: tuple[int, int, int]) -> int:
+    return math.prod(shape) * DTYPE.itemsize
 
 
 def written(part: IntArray, reps: int) -> bool:

@@ -141,14 +141,15 @@ def model_seconds(shape: Shape, replications: int, workers: int, block: int | No
     """Wall seconds ``workers`` processes spend simulating ``replications`` in blocks of ``block``.
 
     ``block`` is the scenario's own block size (:attr:`Shape.block`) unless given. The fixed cost
-    is paid once per lock-step pass: in one process, as few passes as hold the blocks; on a pool,
-    one a task (:func:`~sim.experiment.blocks.tasks_of`).
+    is paid once per lock-step pass: as few passes as hold the blocks, and on a pool at least one
+    a task (:func:`~sim.experiment.blocks.tasks_of`).
     """
     size = block or shape.block
     blocks = -(-replications // size)
     parallel = max(1, min(workers, blocks))
     steps = shape.units * shape.days
-    passes = task_count(blocks, parallel, size, steps) if parallel > 1 else -(-blocks // pass_blocks(size, steps))
+    tasks = task_count(blocks, parallel, size, steps) if parallel > 1 else 1
+    passes = max(-(-blocks // pass_blocks(size, steps)), tasks)
     per_unit_day = SECONDS_PER_REPLICATION_UNIT_DAY * replications + SECONDS_PER_BLOCK_UNIT_DAY * passes
     return shape.days * shape.units * per_unit_day / parallel
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,7 @@ class Blocks:
     def reps(self) -> int:
         return sum(self.widths)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[slice, ...]:
         """Each block's columns."""
         ends = np.cumsum(self.widths).tolist()
