@@ -255,7 +255,7 @@ class Tail:
 
 
 # What the parent does in turn, as serial_tail times it.
-TAIL_STEPS = ("pool and joining the blocks", "summary", "monthly.csv's figures", "writing the folder")
+TAIL_STEPS = ("pool, joining the blocks and monthly.csv's figures", "summary", "writing the folder")
 
 
 def _cpu() -> float:
@@ -268,10 +268,11 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
 
     CPU time, not wall time, so that waiting for the workers (and other load on the machine) does
     not count: what is left is starting the pool, sending the tasks, receiving and joining the
-    blocks, summarising, describing ``monthly.csv``'s series and writing the folder, the work no
-    number of workers shortens. It is the CPU of all this process's threads (the pool's own threads
-    receive the blocks), from ``project`` called to the folder written, timed step by step
-    (:data:`TAIL_STEPS`).
+    blocks, summarising, joining ``monthly.csv``'s figures and writing the folder, the work no
+    number of workers shortens. (The figures themselves are described on the workers, the series
+    split evenly between them, :mod:`sim.experiment.describe`: work that more workers do share.)
+    It is the CPU of all this process's threads (the pool's own threads receive the blocks), from
+    ``project`` called to the folder written, timed step by step (:data:`TAIL_STEPS`).
     """
     loaded = load_scenario(file)
     s = loaded.scenario
@@ -282,9 +283,7 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
         times.append(_cpu())
         summary = with_money(r.summary(), r)
         times.append(_cpu())
-        monthly = r.monthly_rows()
-        times.append(_cpu())
-        write_run(Path(tmp) / "run", summary, monthly, s, loaded.chain, {})
+        write_run(Path(tmp) / "run", summary, done.monthly, s, loaded.chain, {})
         times.append(_cpu())
     parts = tuple((step, b - a) for step, a, b in zip(TAIL_STEPS, times, times[1:], strict=False))
     return Tail(times[-1] - times[0], int(done.facts["workers"]), r.held_bytes() / reps, parts)

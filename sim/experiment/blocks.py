@@ -374,6 +374,7 @@ def run_scenarios(
     progress: Progress | None = None,
     on_done: Callable[[int], None] | None = None,
     spill: Spill = Spill(),
+    keep_files: bool = False,
 ) -> list[Results]:
     """Run every request and return its results: the one way every command runs scenarios.
 
@@ -385,7 +386,11 @@ def run_scenarios(
     ``i`` is finished. Each request's blocks are joined in block order, so the results are the same
     however and wherever they ran. A request whose month-end counts would take more memory than
     ``spill`` allows keeps them in a temporary file instead (:mod:`sim.results.counts`), to the
-    same figures.
+    same figures. Counts the local pool's workers wrote into shared memory stay on files whose
+    names go at the end of the run, unless ``keep_files`` with an ``executor`` the caller holds:
+    then the results' counts name their files (:class:`~sim.results.counts.HeldCounts`), for the
+    pool's workers to read again (:mod:`sim.experiment.describe`), and the pool removes them when
+    it ends.
     """
     check_interrupt()
     plans = [r.blocks() for r in requests]
@@ -423,7 +428,8 @@ def run_scenarios(
         # generator is garbage collected.
         finished.close()
         for j in joined:
-            j.unlink()  # the shared files' names go; what is mapped stays until it is let go
+            if not (keep_files and executor is not None):  # a pool started here has removed them
+                j.unlink()  # the shared files' names go; what is mapped stays until it is let go
     return [j.results() for j in joined]
 
 
@@ -446,6 +452,8 @@ class Joined:
     spilled: dict[str, SpilledCounts] = field(default_factory=dict)
     spilling: bool | None = None  # decided by the first block placed
     shared: SharedColumns | None = None
+    mapped: dict[str, IntArray] = field(default_factory=dict)  # the arrays on the shared files
+    unlinked: bool = False
 
     @classmethod
     def of(cls, request: Request, blocks: Sequence[Block], spill: Spill = Spill()) -> Joined:
@@ -468,6 +476,7 @@ class Joined:
         except OSError:  # no room: the blocks ship their counts back
             return None
         self.arrays.update(arrays)
+        self.mapped = arrays
         self.spilling = False
         return self.shared
 
@@ -476,6 +485,7 @@ class Joined:
         if self.shared is not None:
             for _, path, _ in self.shared.files:
                 Path(path).unlink(missing_ok=True)
+        self.unlinked = True
 
     def place(self, block: Block, outcome: BlockOutcome) -> BlockOutcome:
         """Copy ``outcome`` into the columns of ``block`` (or append its counts to the spill files).
@@ -520,7 +530,12 @@ class Joined:
         self.spilled.clear()
 
     def counts(self, name: str) -> Counts:
-        return self.spilled[name] if name in self.spilled else HeldCounts(self.arrays[name])
+        if name in self.spilled:
+            return self.spilled[name]
+        array = self.arrays[name]
+        # Still the array on the file, unless a block's counts that did not fit int32 widened it.
+        on_file = self.shared if self.mapped.get(name) is array and not self.unlinked else None
+        return HeldCounts(array, on_file.path_of(name) if on_file is not None else None)
 
     def results(self) -> Results:
         r, a = self.request, self.arrays
@@ -550,6 +565,7 @@ def run_scenario(
     progress: Progress | None = None,
     marks: tuple[date, ...] = (),
     spill: Spill = Spill(),
+    keep_files: bool = False,
 ) -> Results:
     """Run ``scenario`` over Monte Carlo replications and return the projections.
 
@@ -557,9 +573,12 @@ def run_scenario(
     local process pool, and ``executor`` (any :class:`concurrent.futures.Executor`) takes precedence;
     ``workers`` then says how many tasks at least to cut the blocks into.
     ``marks`` are extra dates to record besides month ends (e.g. the dates of observations).
-    ``spill`` says above how many bytes of counts they are kept in a temporary file, and where.
+    ``spill`` says above how many bytes of counts they are kept in a temporary file, and where;
+    ``keep_files`` is :func:`run_scenarios`'.
     """
     reps = replications if replications is not None else scenario.replications
     root = seed if seed is not None else scenario.seed
     request = Request(scenario, reps, root, marks)
-    return run_scenarios([request], executor=executor, workers=workers, progress=progress, spill=spill)[0]
+    return run_scenarios(
+        [request], executor=executor, workers=workers, progress=progress, spill=spill, keep_files=keep_files
+    )[0]

@@ -62,6 +62,10 @@ class SharedColumns:
             files.append((name, path, shape))
         return cls(tuple(files)), arrays
 
+    def path_of(self, name: str) -> str:
+        """The file holding count ``name``."""
+        return next(path for count, path, _ in self.files if count == name)
+
     def write(self, at: int, outcome: BlockOutcome) -> BlockOutcome:
         """In a worker: write ``outcome``'s counts into columns ``at`` on; the outcome left to ship back.
 
@@ -81,6 +85,18 @@ class SharedColumns:
             columns[..., at : at + part.shape[-1]] = part
             del columns  # unmapped once let go; the file keeps what was written
         return BlockOutcome(**{**vars(outcome), **{name: part[..., :0] for name, part in parts.items()}})
+
+
+def read(path: str, shape: tuple[int, int, int]) -> IntArray:
+    """In a worker: the counts a file of shape ``shape`` holds, mapped read-only."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = _size(shape)
+        memory = mmap.mmap(fd, size, access=mmap.ACCESS_READ) if size else b""
+    finally:
+        os.close(fd)
+    array: IntArray = np.frombuffer(memory, dtype=DTYPE).reshape(shape)
+    return array
 
 
 def bytes_of(shapes: dict[str, tuple[int, int, int]]) -> int:

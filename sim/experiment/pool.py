@@ -58,7 +58,7 @@ class SharedPool(ProcessPoolExecutor):
     def remove_left(self) -> None:
         """Remove the files of results that were never landed (the pool was stopped with tasks in flight)."""
         if self.folder is not None:
-            for path in self.folder.glob(f"{self.prefix}*"):
+            for path in _named(self.folder, self.prefix):
                 path.unlink(missing_ok=True)
 
 
@@ -108,11 +108,17 @@ def shared_folder(folder: Path = SHARED) -> Path | None:
     """Where results travel: ``folder`` if it can be written (after removing what dead processes left)."""
     if not (folder.is_dir() and os.access(folder, os.W_OK)):
         return None
-    for path in folder.glob(f"{PREFIX}*"):
+    for path in _named(folder, PREFIX):
         pid = path.name[len(PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not pid_alive(int(pid)):
             path.unlink(missing_ok=True)
     return folder
+
+
+def _named(folder: Path, prefix: str) -> list[Path]:
+    """The files in ``folder`` whose names start with ``prefix`` (a glob would compile a pattern per prefix)."""
+    with os.scandir(folder) as entries:
+        return [Path(e.path) for e in entries if e.name.startswith(prefix)]
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -32,6 +32,7 @@ from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers, run_scenario
 from sim.experiment.checkpoint import Checkpoint
+from sim.experiment.describe import monthly_rows
 from sim.experiment.evaluation import Evaluator
 from sim.experiment.executors import EXECUTORS, make_executor
 from sim.experiment.interrupts import stop_on_signals
@@ -40,6 +41,7 @@ from sim.experiment.progress import progress_bar
 from sim.results.folder import check_destination, default_destination, slug, write_result, write_run
 from sim.results.money import with_money
 from sim.results.projections import Results
+from sim.results.table import Table
 from sim.scenario.loader import Loaded
 from sim.scenario.schema import Scenario
 
@@ -49,6 +51,7 @@ class Projection:
     """A run's results, what to add to ``summary.json``, and the run facts for ``run.json``."""
 
     results: Results
+    monthly: Table  # monthly.csv's rows
     summary: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -89,11 +92,14 @@ def project(
     facts = {"workers": n_workers, "scheduler": scheduler or executor}
     with make_executor(n_workers, scheduler, executor) as pool, progress_bar(total, show_progress) as progress:
         if precision is None:
-            results = run_scenario(s, replications=reps, seed=seed, workers=n_workers, executor=pool, progress=progress)
-            return Projection(results, {}, facts)
+            results = run_scenario(
+                s, replications=reps, seed=seed, workers=n_workers, executor=pool, progress=progress, keep_files=True
+            )
+            return Projection(results, monthly_rows(results, pool, n_workers), {}, facts)
         run = run_to_precision(
             s, precision, max_replications=max_reps, seed=seed, workers=n_workers, executor=pool, progress=progress
         )
+        monthly = monthly_rows(run.results, pool, n_workers)
     asked = {
         "asked": run.precision,
         "half_width": run.half_width,
@@ -101,7 +107,7 @@ def project(
         "replications": run.results.replications,
         "max_replications": max_reps,
     }
-    return Projection(run.results, {"precision": asked}, facts)
+    return Projection(run.results, monthly, {"precision": asked}, facts)
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def run_into_folder(
     }
     summary.update(done.summary)
     info.update(done.facts)
-    return summary, write_run(dest, summary, results.monthly_rows(), s, loaded.chain, info)
+    return summary, write_run(dest, summary, done.monthly, s, loaded.chain, info)
 
 
 # --- long commands (compare, sweep, solve): checkpointed, resumable, interruptible ---------------

@@ -99,9 +99,14 @@ def _sum_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
 
 @dataclass(frozen=True)
 class HeldCounts:
-    """Counts held in one array; each answer is the NumPy expression its docstring names."""
+    """Counts held in one array; each answer is the NumPy expression its docstring names.
+
+    ``file`` is the shared-memory file the array maps, when a local pool's workers wrote the counts
+    there (:mod:`sim.experiment.columns`) and it is kept for them to read again.
+    """
 
     array: Array
+    file: str | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:

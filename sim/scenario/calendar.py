@@ -50,13 +50,13 @@ class Horizon:
     @cached_property
     def record_days(self) -> tuple[int, ...]:
         """Days whose end is recorded: every month's last day, and the horizon's last day."""
-        marked = {self.day_of(m) for m in self.marks}
-        out = []
-        for d in range(self.days):
-            when = self.date_of(d)
-            if when.day == days_in_month(when) or d == self.days - 1 or d in marked:
-                out.append(d)
-        return tuple(out)
+        last = self.days - 1
+        days = {self.day_of(m) for m in self.marks} | {last}
+        year, month = self.start.year, self.start.month
+        while (end := self.day_of(date(year, month, _cal.monthrange(year, month)[1]))) < last:
+            days.add(end)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return tuple(sorted(d for d in days if 0 <= d <= last))
 
     @cached_property
     def record_dates(self) -> tuple[date, ...]:

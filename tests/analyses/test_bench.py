@@ -54,7 +54,7 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -
     assert sum(s for _, s in tail.parts) == pytest.approx(tail.parent_s)
     line = benchmark._tail_line(tail, 4 * tail.parent_s)
     assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
-    assert f"(pool and joining the blocks {tail.parts[0][1]:.3f}, summary " in line
+    assert f"({benchmark.TAIL_STEPS[0]} {tail.parts[0][1]:.3f}, summary " in line
     spilled = benchmark._tail_line(benchmark.Tail(0.5, 2, 28_000.0), 20.0)  # national: 2.8 GB if held
     assert "100,000 would hold 2.80 GB: above 512 MiB a run's counts go to a temporary file" in spilled
     alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)

@@ -1,0 +1,67 @@
+"""monthly.csv's figures described on the local pool's workers are the parent's own, bit for bit."""
+
+from __future__ import annotations
+
+import os
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from conftest import SCENARIOS
+from sim.experiment import describe
+from sim.experiment.blocks import run_scenario
+from sim.experiment.pool import local_pool
+from sim.experiment.runner import project
+from sim.results.projections import monthly_table
+from sim.scenario.loader import load_scenario
+
+SHM = Path("/dev/shm")
+
+
+def _mine() -> list[str]:
+    return [p.name for p in SHM.iterdir() if p.name.startswith(f"sim-result-{os.getpid()}-")] if SHM.is_dir() else []
+
+
+@pytest.mark.parametrize("name", ["bali-2025.yaml", "banuspa-2026.yaml"])
+def test_figures_in_parts_are_the_figures_at_once(name: str) -> None:
+    r = run_scenario(load_scenario(SCENARIOS / name).scenario, replications=700, seed=5)
+    whole = r.monthly_rows()
+    n = r.series_count()
+    assert n == len({row["series"] for row in whole})
+    for cuts in ([0, n], [0, 1, n], [0, n // 3, n // 2 + 1, n], [0, 0, n, n]):
+        parts = [r.monthly_figures(a, b) for a, b in pairwise(cuts)]
+        table = monthly_table(r.record_dates(), parts)
+        assert table.names == whole.names and table.columns == whole.columns
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no shared memory folder")
+@pytest.mark.parametrize("name", ["bali-2025.yaml", "banuspa-2026.yaml"])
+def test_figures_described_on_the_workers_are_the_parents(name: str) -> None:
+    s = load_scenario(SCENARIOS / name).scenario
+    here = run_scenario(s, replications=1300, seed=2)
+    with local_pool(2) as pool:
+        pooled = run_scenario(s, replications=1300, seed=2, workers=2, executor=pool, keep_files=True)
+        files = describe.files_of(pooled)
+        assert files is not None and all(Path(path).exists() for path, _ in files.values())
+        table = describe.monthly_rows(pooled, pool, 2)
+    assert _mine() == []  # the pool removed the kept files when it ended
+    whole = here.monthly_rows()
+    assert table.names == whole.names and table.columns == whole.columns
+
+
+def test_without_kept_files_the_parent_describes() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    with local_pool(2) as pool:
+        pooled = run_scenario(s, replications=1100, seed=2, workers=2, executor=pool)
+        assert describe.files_of(pooled) is None  # the names went at the end of the run
+    assert describe.files_of(run_scenario(s, replications=1100, seed=2, workers=2, keep_files=True)) is None
+    assert describe.files_of(run_scenario(s, replications=200, seed=2)) is None
+
+
+def test_a_pooled_run_writes_the_same_monthly_rows_as_one_here() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    pooled = project(s, reps=4500, seed=1, workers=2)
+    assert pooled.facts["workers"] == 2
+    here = project(s, reps=4500, seed=1, workers=1)
+    assert pooled.monthly.columns == here.monthly.columns == here.results.monthly_rows().columns
