@@ -34,10 +34,11 @@ Files = dict[str, tuple[str, tuple[int, int, int]]]  # count: (file, shape)
 def monthly_rows(results: Results, pool: Executor | None, workers: int) -> Table:
     """``results.monthly_rows()``: on ``pool``'s workers when it is the local pool and the counts are on files."""
     files = files_of(results)
-    parts = min(workers, results.series_count())
+    count = results.series_count()
+    parts = min(workers, count)
     if not isinstance(pool, SharedPool) or files is None or parts <= 1:
         return results.monthly_rows()
-    bounds = np.linspace(0, results.series_count(), parts + 1).round().astype(int).tolist()
+    bounds = np.linspace(0, count, parts + 1).round().astype(int).tolist()
     futures = [
         pool.submit(_describe, results.scenario, results.seed, results.horizon, results.replications, files, a, b)
         for a, b in pairwise(bounds)
