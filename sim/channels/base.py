@@ -145,6 +145,11 @@ class RandomStream(Protocol):
         """The generator of a stream of one block (every column), else None."""
         ...
 
+    @property
+    def parts(self) -> tuple[tuple[np.random.Generator, slice], ...]:
+        """Each block's generator and its columns."""
+        ...
+
     def exact(self, method: Callable[..., Any], out: Any, where: Any, *params: Any) -> None:
         """``out[where] = method(generator, *params[where])``, each block's columns from its own generator."""
         ...

@@ -21,8 +21,15 @@ stream gives one deviate per replication, day and slot whatever the parameters, 
 one channel moves no other's deviates. The exact draws (small ones, and all of them with
 ``--exact``) come from ``lapse:<group>`` and ``channel:<name>`` as before, in one call per row
 holding any: NumPy's exact samplers consume a varying number of uniforms, and a shared stream
-would let a change in one row reshuffle the others. A row whose draws are all exact is drawn
-through a view and skips the approximation's arithmetic (:class:`Split`).
+would let a change in one row reshuffle the others. A row whose draws are all exact skips the
+approximation's arithmetic (:class:`Split`).
+
+**The exact draws in one call.** Through NumPy's methods a row's exact draws cost a call of
+15-25 µs, around a few µs of drawing, and a national day has about a hundred such rows. Where the
+compiled kernel :mod:`sim.model._exact` is built (at install, with a C compiler), one call draws
+every row, each element by the same C function and bit generator NumPy's method would use, in the
+same order, so the draws are bit for bit the same; without it, the rows are drawn through NumPy's
+methods one by one (:data:`COMPILED` is False).
 """
 
 from __future__ import annotations
@@ -35,6 +42,13 @@ import numpy as np
 
 from sim.channels.base import RandomStream
 from sim.model.streams import Stream
+
+try:
+    from sim.model._exact import Rows, binomial_day, binomial_rows, poisson_day, poisson_rows
+
+    COMPILED = True
+except ImportError:  # not compiled (no C compiler at install), or NumPy's C functions not found
+    COMPILED = False
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
@@ -86,32 +100,34 @@ WHOLE = slice(None)  # a whole row, indexed as a view rather than a copy
 class Split:
     """A day's draws of one kind, split by row into exact ones and approximated ones.
 
-    ``exact`` lists the rows holding exact draws, each with its columns (a whole row as
-    :data:`WHOLE`, so that it is drawn through a view); ``approximated`` says which rows hold any
-    draw left to the approximation: all of them (:data:`WHOLE`), a run of them (a slice), some
-    (their indices) or none.
+    ``small`` marks the exact draws (None: all of them) and ``counts`` holds each row's number;
+    ``approximated`` says which rows hold any draw left to the approximation: all of them
+    (:data:`WHOLE`), a run of them (a slice), some (their indices) or none.
     """
 
-    exact: list[tuple[int, slice | BoolArray]]
+    small: BoolArray | None
+    counts: IntArray
     approximated: slice | IntArray | None
 
     @classmethod
     def of(cls, small: BoolArray) -> Split:
         """The split of ``small``, the draws (rows × replications) that stay exact."""
-        width = small.shape[1]
-        exact: list[tuple[int, slice | BoolArray]] = []
-        rest: list[int] = []
-        for r, count in enumerate(small.sum(axis=1).tolist()):
-            if count:
-                exact.append((r, WHOLE if count == width else small[r]))
-            if count != width:
-                rest.append(r)
-        return cls(exact, _rows(rest, len(small)))
+        counts = np.count_nonzero(small, axis=1)
+        return cls(small, counts, _rows(np.flatnonzero(counts != small.shape[1]), len(small)))
 
     @classmethod
-    def all_exact(cls, rows: int) -> Split:
-        """Every draw exact, as in ``draws: exact``."""
-        return cls([(r, WHOLE) for r in range(rows)], None)
+    def all_exact(cls, rows: int, width: int) -> Split:
+        """Every draw of ``rows`` rows of ``width`` exact, as in ``draws: exact``."""
+        return cls(None, np.full(rows, width, dtype=np.int64), None)
+
+    @property
+    def exact(self) -> list[tuple[int, slice | BoolArray]]:
+        """The rows holding exact draws, each with its columns: a whole row as :data:`WHOLE` (a view)."""
+        rows: list[int] = np.flatnonzero(self.counts).tolist()
+        if self.small is None:
+            return [(r, WHOLE) for r in rows]
+        width = self.small.shape[1]
+        return [(r, WHOLE if self.counts[r] == width else self.small[r]) for r in rows]
 
 
 class Deviates:
@@ -156,74 +172,113 @@ class DrawLog:
         if day % self.stride == 0:
             self.sampled.setdefault(what, []).append(tuple(np.array(p, copy=True) for p in params))
 
+    def binomial(self, day: int, n: IntArray, p: FloatArray, z: Deviate | None) -> None:
+        """A day's binomial draws: exact where small (all of them without ``z``), the rest approximated."""
+        if z is None:
+            self.add("binomial", day, n.ravel(), p.ravel())
+            return
+        small = exact_part(n * p * (1.0 - p))
+        self.add("normal_binomial", day, n[~small], p[~small], z[~small])
+        self.add("binomial", day, n[small], p[small])
+
+    def poisson(self, day: int, lam: FloatArray, z: Deviate | None) -> None:
+        """A day's Poisson draws: exact where small (all of them without ``z``), the rest approximated."""
+        if z is None:
+            self.add("poisson", day, lam.ravel())
+            return
+        small = exact_part(lam)
+        self.add("normal_poisson", day, lam[~small], z[~small])
+        self.add("poisson", day, lam[small])
+
+
+class ExactRows:
+    """The streams of a kind of draw's rows: row ``r``'s exact draws come from ``streams[r]``.
+
+    Built once per pass. With the compiled kernel it also holds the kernel's table of every row's
+    generators and their columns.
+    """
+
+    def __init__(self, streams: Sequence[RandomStream]) -> None:
+        self.streams = list(streams)
+        parts = [(r, c.start, c.stop, g) for r, s in enumerate(self.streams) for g, c in s.parts]
+        self.table = Rows(parts) if COMPILED else None
+
+    def draw(self, split: Split, out: IntArray, kind: str, *params: Any) -> None:
+        """``out``'s exact draws (``split.small``) of ``kind`` through NumPy's method, row by row from its stream."""
+        method = getattr(np.random.Generator, kind)
+        for r, cols in split.exact:
+            alone = self.streams[r].alone  # a block alone: one call, as cheap as NumPy allows
+            if alone is not None:
+                out[r, cols] = method(alone, *(q[r, cols] for q in params))
+            else:
+                self.streams[r].exact(method, out[r], cols, *(q[r] for q in params))
+
 
 class Draws:
     """The day's binomial and Poisson draws of a pass of blocks: approximated where large, else exact.
 
     Every call covers one kind of draw for every row (group or channel) at once. The exact part
     is drawn row by row, each row from its own stream (and in a pass of several blocks, block by
-    block), so that rows never share a stream.
+    block), so that rows never share a stream: by the compiled kernel in one call where it is
+    built, else through NumPy's methods.
     """
 
     def __init__(self, exact: bool, log: DrawLog | None = None) -> None:
         self.exact, self.log = exact, log
 
-    def binomial(
-        self, day: int, n: IntArray, p: FloatArray, z: Deviate | None, rngs: Sequence[RandomStream]
-    ) -> IntArray:
-        """Binomial(n, p) elementwise, row ``r`` exact from ``rngs[r]``, the large ones from ``z``."""
-        if self.exact or z is None:
-            split, out, small = Split.all_exact(len(rngs)), np.empty(n.shape, dtype=np.int64), None
+    def binomial(self, day: int, n: IntArray, p: FloatArray, z: Deviate | None, rows: ExactRows) -> IntArray:
+        """Binomial(n, p) elementwise, row ``r`` exact from ``rows``' stream ``r``, the large ones from ``z``."""
+        z = None if self.exact else z
+        if self.log is not None:
+            self.log.binomial(day, n, p, z)
+        if rows.table is not None:
+            out = np.empty(n.shape, dtype=np.int64)
+            if z is not None:
+                binomial_day(rows.table, n, p, z, out, APPROXIMATE_FROM)
+            else:
+                binomial_rows(rows.table, n, p, out)
+            return out
+        if z is None:
+            split, out = Split.all_exact(*n.shape), np.empty(n.shape, dtype=np.int64)
         else:
             mean = n * p
             variance = mean * (1.0 - p)
-            small = exact_part(variance)
-            split = Split.of(small)
+            split = Split.of(exact_part(variance))
             out = _approximate(split.approximated, mean, variance, z, n)
-            if self.log is not None:
-                self.log.add("normal_binomial", day, n[~small], p[~small], z[~small])
-        for r, cols in split.exact:
-            alone = rngs[r].alone  # a block alone: one call, as cheap as can be (national has hundreds of rows)
-            if alone is not None:
-                out[r, cols] = alone.binomial(n[r, cols], p[r, cols])
-            else:
-                rngs[r].exact(np.random.Generator.binomial, out[r], cols, n[r], p[r])
-        if self.log is not None:
-            exact = np.ones(n.shape, dtype=np.bool_) if small is None else small
-            self.log.add("binomial", day, n[exact], p[exact])
+        rows.draw(split, out, "binomial", n, p)
         return out
 
-    def poisson(self, day: int, lam: FloatArray, z: Deviate | None, rngs: Sequence[RandomStream]) -> IntArray:
-        """Poisson(λ) elementwise, row ``r`` exact from ``rngs[r]``, the large ones from ``z``."""
-        if self.exact or z is None:
-            split, out, small = Split.all_exact(len(rngs)), np.empty(lam.shape, dtype=np.int64), None
+    def poisson(self, day: int, lam: FloatArray, z: Deviate | None, rows: ExactRows) -> IntArray:
+        """Poisson(λ) elementwise, row ``r`` exact from ``rows``' stream ``r``, the large ones from ``z``."""
+        z = None if self.exact else z
+        if self.log is not None:
+            self.log.poisson(day, lam, z)
+        if rows.table is not None:
+            out = np.empty(lam.shape, dtype=np.int64)
+            if z is not None:
+                poisson_day(rows.table, lam, z, out, APPROXIMATE_FROM)
+            else:
+                poisson_rows(rows.table, lam, out)
+            return out
+        if z is None:
+            split, out = Split.all_exact(*lam.shape), np.empty(lam.shape, dtype=np.int64)
         else:
-            small = exact_part(lam)
-            split = Split.of(small)
+            split = Split.of(exact_part(lam))
             out = _approximate(split.approximated, lam, lam, z, None)
-            if self.log is not None:
-                self.log.add("normal_poisson", day, lam[~small], z[~small])
-        for r, cols in split.exact:
-            alone = rngs[r].alone
-            if alone is not None:
-                out[r, cols] = alone.poisson(lam[r, cols])
-            else:
-                rngs[r].exact(np.random.Generator.poisson, out[r], cols, lam[r])
-        if self.log is not None:
-            exact = np.ones(lam.shape, dtype=np.bool_) if small is None else small
-            self.log.add("poisson", day, lam[exact])
+        rows.draw(split, out, "poisson", lam)
         return out
 
 
-def _rows(rows: list[int], of: int) -> slice | IntArray | None:
+def _rows(rows: IntArray, of: int) -> slice | IntArray | None:
     """``rows`` (ascending) of ``of`` as the cheapest index: all, a run (both views), some, or none."""
-    if not rows:
+    if not len(rows):
         return None
     if len(rows) == of:
         return WHOLE
-    if rows[-1] - rows[0] == len(rows) - 1:
-        return slice(rows[0], rows[-1] + 1)
-    return np.array(rows, dtype=np.int64)
+    first, last = int(rows[0]), int(rows[-1])
+    if last - first == len(rows) - 1:
+        return slice(first, last + 1)
+    return rows
 
 
 def _approximate(

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.draws import Deviates, DrawLog, Draws
+from sim.model.draws import Deviates, DrawLog, Draws, ExactRows
 from sim.model.state import Stocks
 from sim.model.streams import Blocks, stream
 from sim.rates import daily_probability
@@ -52,7 +52,7 @@ class Lapse:
         # Lapse and reactivation are drawn in one call: a row per group that lapses, then one per
         # group that can return. A group's exact draws come from its own stream, lapse first.
         self.chances: FloatArray = np.concatenate((self.p, self.q[self.returning]))
-        self.rngs = rngs + [rngs[r] for r in returning]
+        self.rows = ExactRows(rngs + [rngs[r] for r in returning])
 
     def step(self, day: int, stocks: Stocks, draws: Draws) -> None:
         """One day's lapse and reactivation, for every group and replication."""
@@ -60,7 +60,7 @@ class Lapse:
         z = None if draws.exact else self.deviates.on(day)
         members = np.concatenate((stocks.active, stocks.inactive[rows]))
         zs = None if z is None else np.concatenate((z[:, 0], z[rows, 1]))
-        drawn = draws.binomial(day, members, self.chances, zs, self.rngs)
+        drawn = draws.binomial(day, members, self.chances, zs, self.rows)
         lapsing = drawn[:groups]
         if isinstance(rows, slice):
             returning = drawn[groups:]

@@ -21,7 +21,7 @@ from sim.channels.agent_network import AgentNetwork, Partners, productivity
 from sim.channels.base import ChannelBase, RandomStream, Revision
 from sim.channels.loan_linked import LoanLinked, enrol_probability
 from sim.channels.organic import Organic, daily_mean, multipliers
-from sim.model.draws import Deviates, DrawLog, Draws
+from sim.model.draws import Deviates, DrawLog, Draws, ExactRows
 from sim.model.state import ChannelGroups, Stocks
 from sim.model.streams import Blocks, stream
 from sim.rates import DAYS_PER_MONTH, monthly_allocation
@@ -83,7 +83,8 @@ class Recruiting:
         self.opens = np.array([r.opens for r in self.recruiters[self.poisson :]], dtype=np.int64)
         names = [streams[i] for i in order]
         self.deviates = Deviates([stream(blocks, f"channel:{n}:normal") for n in names], 1, reps, horizon.days, log)
-        self.rngs = [r.flow_rng for r in self.recruiters]
+        rngs = [r.flow_rng for r in self.recruiters]
+        self.poisson_rows, self.binomial_rows = ExactRows(rngs[: self.poisson]), ExactRows(rngs[self.poisson :])
         # Each day's (month, day of the month, days in the month), all 0-based but the last.
         self.calendar = [(w.month - 1, w.day - 1, days_in_month(w)) for w in map(horizon.date_of, range(horizon.days))]
         self.opening = int(self.opens.max(initial=0))  # the last day a loan-linked channel is still closed
@@ -152,7 +153,7 @@ class Recruiting:
                 mean[self.organic :] = self._agent_means(day, dim)
             mean *= new[: self.poisson]
             candidates[: self.poisson] = draws.poisson(
-                day, mean, None if z is None else z[: self.poisson], self.rngs[: self.poisson]
+                day, mean, None if z is None else z[: self.poisson], self.poisson_rows
             )
         if self.poisson < len(self.specs):
             loans = self.month_loans[day_of_month]
@@ -161,5 +162,5 @@ class Recruiting:
                 loans[day < self.opens] = 0
             p = enrol_probability(new[self.poisson :], self.enrol_rate) if self.fixed_p is None else self.fixed_p
             zb = None if z is None else z[self.poisson :]
-            candidates[self.poisson :] = draws.binomial(day, loans, p, zb, self.rngs[self.poisson :])
+            candidates[self.poisson :] = draws.binomial(day, loans, p, zb, self.binomial_rows)
         stocks.enrol_all(self.channels, self.sorted, candidates[self.by_group], pool)

@@ -81,6 +81,11 @@ class Stream:
         """The generator of a stream of one block (every column), else None."""
         return self.generators[0] if len(self.generators) == 1 else None
 
+    @property
+    def parts(self) -> tuple[tuple[np.random.Generator, slice], ...]:
+        """Each block's generator and its columns."""
+        return tuple(zip(self.generators, self.columns, strict=True))
+
     def sample(self, draw: Draw) -> Array:
         """``draw(generator, n)`` of each block, for its ``n`` replications, side by side."""
         if len(self.generators) == 1:

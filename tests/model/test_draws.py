@@ -12,7 +12,7 @@ from builders import organic, scenario
 from sim.analyses.bench import draw_floor, draw_log
 from sim.experiment.blocks import run_scenario
 from sim.model.block import simulate_block
-from sim.model.draws import APPROXIMATE_FROM, WHOLE, Draws, Split, normal_binomial, normal_poisson
+from sim.model.draws import APPROXIMATE_FROM, WHOLE, Draws, ExactRows, Split, normal_binomial, normal_poisson
 from sim.model.streams import Stream, block_seed
 
 # README: within 0.0667/σ of the exact distribution function, so 0.0149 at the threshold.
@@ -89,11 +89,13 @@ def test_split_draws_whole_rows_through_views_and_approximates_only_rows_that_ne
     assert [r for r, _ in split.exact] == [0, 2, 3]
     assert split.exact[0][1] is WHOLE and split.exact[2][1] is WHOLE
     assert np.array_equal(split.exact[1][1], [True, False, True])
+    assert split.counts.tolist() == [3, 0, 2, 3]
     assert split.approximated == slice(1, 3)  # a run of rows: a view
     assert Split.of(small[[0, 1, 3, 2]]).approximated.tolist() == [1, 3]
     assert Split.of(small[[0, 3]]).approximated is None
     assert Split.of(~small[[0]]).approximated is WHOLE and Split.of(~small[[0]]).exact == []
-    assert Split.all_exact(2) == Split([(0, WHOLE), (1, WHOLE)], None)
+    every = Split.all_exact(2, 5)
+    assert every.exact == [(0, WHOLE), (1, WHOLE)] and every.approximated is None and every.small is None
 
 
 def _alone(seed: int, reps: int) -> Stream:
@@ -105,9 +107,9 @@ def test_a_day_of_draws_is_each_rows_own_exact_draws_and_the_approximation_of_th
     n = np.array([[10, 20, 30], [100_000, 100_000, 100_000], [5, 100_000, 0], [40, 40, 40]])
     p = np.full(n.shape, 0.01)
     z = np.random.default_rng(1).standard_normal(n.shape).astype(np.float32)
-    got = Draws(False).binomial(0, n, p, z, [_alone(r, 3) for r in range(4)])
+    got = Draws(False).binomial(0, n, p, z, ExactRows([_alone(r, 3) for r in range(4)]))
     for r in range(4):
-        alone = Draws(False).binomial(0, n[r : r + 1], p[r : r + 1], z[r : r + 1], [_alone(r, 3)])
+        alone = Draws(False).binomial(0, n[r : r + 1], p[r : r + 1], z[r : r + 1], ExactRows([_alone(r, 3)]))
         assert np.array_equal(got[r], alone[0])
     assert np.array_equal(got[1], normal_binomial(n[1], p[1], z[1]))
     assert got[2, 2] == 0 and abs(got[2, 1] - 1000) < 6 * math.sqrt(990)

@@ -1,0 +1,22 @@
+"""Types of the compiled draw kernel (:mod:`sim.model._exact`, from ``_exact.pyx``)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+Deviates = np.ndarray[Any, np.dtype[np.float32]] | FloatArray
+
+class Rows:
+    """Which generator draws each row's columns: parts ``(row, start, stop, generator)``."""
+
+    def __init__(self, parts: Iterable[tuple[int, int, int, np.random.Generator]]) -> None: ...
+
+def binomial_day(
+    rows: Rows, n: IntArray, p: FloatArray, z: Deviates, out: IntArray, approximate_from: float
+) -> None: ...
+def poisson_day(rows: Rows, lam: FloatArray, z: Deviates, out: IntArray, approximate_from: float) -> None: ...
+def binomial_rows(rows: Rows, n: IntArray, p: FloatArray, out: IntArray) -> None: ...
+def poisson_rows(rows: Rows, lam: FloatArray, out: IntArray) -> None: ...

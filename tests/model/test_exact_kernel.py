@@ -1,0 +1,162 @@
+"""The compiled draw kernel: the NumPy path's draws, bit for bit, in one call for every row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sim.model.draws as draws_module
+from conftest import SCENARIOS
+from sim.experiment.blocks import Request, passes
+from sim.model.block import simulate_blocks
+from sim.model.draws import APPROXIMATE_FROM, Draws, ExactRows, exact_part, normal_binomial, normal_poisson
+from sim.model.streams import Blocks, block_seed, stream
+from sim.scenario.loader import load_scenario
+
+kernel = pytest.importorskip("sim.model._exact", reason="the kernel was not compiled (no C compiler at install)")
+
+Parts = list[tuple[int, int, int, np.random.Generator]]
+
+
+def _generators(seed: int, count: int) -> list[np.random.Generator]:
+    return [np.random.Generator(np.random.PCG64([seed, k])) for k in range(count)]
+
+
+def _parts(gens: list[np.random.Generator], reps: int) -> Parts:
+    """Rows 0-5 one generator each; rows 6-10 two blocks side by side (columns 0-24 and 25 on).
+
+    Row 11 shares row 3's generator, as a group's reactivation shares its lapse stream.
+    """
+    one = [(r, 0, reps, gens[r]) for r in range(6)]
+    halves = [(0, 25), (25, reps)]
+    two = [(r, a, b, gens[6 + 2 * (r - 6) + k]) for r in range(6, 11) for k, (a, b) in enumerate(halves)]
+    return [*one, *two, (11, 0, reps, gens[3])]
+
+
+def _parameters(rows: int, reps: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """n, p and lam over every branch of NumPy's samplers (inversion, BTPE, p above ½, 0 and 1)."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(0, 5_000, (rows, reps)) * (rng.uniform(size=(rows, reps)) < 0.9)
+    chances = [0.0, 1.0, 1e-4, 0.003, 0.05, 0.3, 0.5, 0.7, 0.999]
+    p = np.clip(rng.choice(chances, (rows, reps)) * rng.uniform(0.5, 1, (rows, reps)), 0, 1)
+    lam = rng.choice([0.0, 0.2, 3.0, 9.5, 40.0, 2_000.0], (rows, reps)) * rng.uniform(0.5, 1, (rows, reps))
+    return n, p, lam
+
+
+def _numpy(method: str, parts: Parts, out: np.ndarray, where: np.ndarray, *params: np.ndarray) -> np.ndarray:
+    """What the kernel replaces: one NumPy call per part, on its columns ``where`` holds, in order."""
+    for r, a, b, g in parts:
+        cols = np.zeros(out.shape[1], dtype=bool)
+        cols[a:b] = where[r, a:b]
+        out[r, cols] = getattr(g, method)(*(q[r, cols] for q in params))
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exact_draws_are_what_numpys_methods_draw_bit_for_bit(seed: int) -> None:
+    n, p, lam = _parameters(12, 40, seed)
+    every = np.ones(n.shape, dtype=bool)
+    mine, theirs = _generators(seed, 18), _generators(seed, 18)
+    table = kernel.Rows(_parts(mine, 40))
+    got = np.full(n.shape, -1)
+    kernel.binomial_rows(table, n, p, got)
+    assert np.array_equal(got, _numpy("binomial", _parts(theirs, 40), np.full(n.shape, -1), every, n, p))
+    assert (got >= 0).all()
+    kernel.poisson_rows(table, lam, got)
+    assert np.array_equal(got, _numpy("poisson", _parts(theirs, 40), np.full(n.shape, -1), every, lam))
+    assert [g.bit_generator.state for g in mine] == [g.bit_generator.state for g in theirs]
+
+
+@pytest.mark.parametrize("deviate", [np.float32, np.float64])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_days_draws_are_the_numpy_paths_bit_for_bit(seed: int, deviate: type) -> None:
+    # Exact where the variance is small, each row through NumPy's method; the normal
+    # approximation (normal_binomial, normal_poisson) elsewhere.
+    n, p, lam = _parameters(12, 40, seed)
+    z = np.random.default_rng(seed).standard_normal(n.shape).astype(deviate)
+    small_b, small_p = exact_part(n * p * (1.0 - p)), exact_part(lam)
+    assert 0 < small_b.mean() < 1 and 0 < small_p.mean() < 1  # both ways taken
+    mine, theirs = _generators(seed, 18), _generators(seed, 18)
+    table = kernel.Rows(_parts(mine, 40))
+    got = np.full(n.shape, -1)
+    kernel.binomial_day(table, n, p, z, got, APPROXIMATE_FROM)
+    assert np.array_equal(got, _numpy("binomial", _parts(theirs, 40), normal_binomial(n, p, z), small_b, n, p))
+    kernel.poisson_day(table, lam, z, got, APPROXIMATE_FROM)
+    assert np.array_equal(got, _numpy("poisson", _parts(theirs, 40), normal_poisson(lam, z), small_p, lam))
+    assert [g.bit_generator.state for g in mine] == [g.bit_generator.state for g in theirs]
+
+
+@pytest.mark.parametrize(
+    ("n", "p", "message"),
+    [(-1, 0.5, "n = -1"), (10, 1.5, "p = 1.5"), (10, -0.1, "p = -0.1"), (10, float("nan"), "p = nan")],
+)
+def test_a_binomial_parameter_numpy_refuses_is_refused(n: int, p: float, message: str) -> None:
+    table = kernel.Rows([(0, 0, 2, np.random.default_rng(0))])
+    with pytest.raises(ValueError, match=message):
+        kernel.binomial_rows(table, np.array([[3, n]]), np.array([[0.5, p]]), np.empty((1, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match=r"n < 0|p < 0"):
+        np.random.default_rng(0).binomial(n, p)
+
+
+def test_an_exact_draw_of_the_day_numpy_would_refuse_is_refused() -> None:
+    # n < 0 and p < 0 give a small positive variance: drawn exactly, and refused as NumPy does.
+    table = kernel.Rows([(0, 0, 1, np.random.default_rng(0))])
+    z = np.zeros((1, 1), dtype=np.float32)
+    with pytest.raises(ValueError, match="n = -10"):
+        kernel.binomial_day(table, np.array([[-10]]), np.array([[-0.1]]), z, np.empty((1, 1), dtype=np.int64), 20.0)
+
+
+@pytest.mark.parametrize("lam", [-1.0, float("nan"), 1e30])
+def test_a_poisson_mean_numpy_refuses_is_refused(lam: float) -> None:
+    table = kernel.Rows([(0, 0, 1, np.random.default_rng(0))])
+    with pytest.raises(ValueError, match="Poisson draw with lam"):
+        kernel.poisson_rows(table, np.array([[lam]]), np.empty((1, 1), dtype=np.int64))
+    with pytest.raises(ValueError, match="lam"):
+        np.random.default_rng(0).poisson(lam)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 9), min_size=1, max_size=3),
+    rows=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+    exact=st.booleans(),
+)
+@pytest.mark.property
+def test_draws_are_the_same_with_the_kernel_and_without(widths: list[int], rows: int, seed: int, exact: bool) -> None:
+    # Draws as the model makes them: blocks side by side, some draws exact and some approximated.
+    blocks = Blocks(tuple(block_seed(seed, b) for b in range(len(widths))), tuple(widths))
+    rng = np.random.default_rng(seed)
+    n = rng.integers(0, 400, (rows, blocks.reps))
+    p = rng.uniform(0, 0.3, (rows, blocks.reps))
+    z = rng.standard_normal((rows, blocks.reps)).astype(np.float32)
+
+    def day(compiled: bool) -> tuple[np.ndarray, np.ndarray]:
+        draws_module.COMPILED = compiled
+        exact_rows = ExactRows([stream(blocks, f"row {r}") for r in range(rows)])
+        draws = Draws(exact)
+        return draws.binomial(0, n, p, z, exact_rows), draws.poisson(0, p * n, z, exact_rows)
+
+    try:
+        with_kernel, without = day(True), day(False)
+    finally:
+        draws_module.COMPILED = True
+    assert all(np.array_equal(a, b) for a, b in zip(with_kernel, without, strict=True))
+
+
+def test_a_scenario_runs_to_the_same_outcome_with_the_kernel_and_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    request = Request(s, 300, 5, block_size=100)  # three blocks side by side in one pass
+
+    def outcomes() -> list:
+        return [o for run in passes(request) for o in simulate_blocks(s, run)]
+
+    fast = outcomes()
+    monkeypatch.setattr(draws_module, "COMPILED", False)
+    slow = outcomes()
+    assert len(fast) == len(slow) == 3
+    for a, b in zip(fast, slow, strict=True):
+        assert np.array_equal(a.enrolled, b.enrolled) and np.array_equal(a.lapsed, b.lapsed)
+        assert np.array_equal(a.active, b.active) and np.array_equal(a.reactivated, b.reactivated)
