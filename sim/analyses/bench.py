@@ -44,7 +44,7 @@ from sim.experiment.blocks import Request, default_workers, passes
 from sim.experiment.executors import make_executor
 from sim.experiment.runner import project
 from sim.model.block import BlockOutcome, horizon_of, simulate_blocks
-from sim.model.draws import DrawLog, normal_binomial, normal_poisson
+from sim.model.draws import COMPILED, DrawLog, normal_binomial, normal_poisson
 from sim.model.layout import layout_of
 from sim.model.reference import simulate_blocks_numpy
 from sim.model.streams import Blocks, block_seed
@@ -357,7 +357,7 @@ def _tail_line(tail: Tail, model_s: float) -> str:
 
 
 def machine() -> str:
-    """The processor, usable cores, Python and load average, for the figures' context."""
+    """The processor, usable cores, Python, how the model draws, and load average, for the figures' context."""
     model = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -369,6 +369,7 @@ def machine() -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{model}; {default_workers()} usable cores of {os.cpu_count()}; Python {platform.python_version()}; "
+        f"draws by {'the compiled kernel' if COMPILED else 'NumPy methods (the kernel is not built)'}; "
         f"load average {load} at start (other work on the machine inflates wall times)"
     )
 

@@ -7,7 +7,7 @@ import numpy as np
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
-Deviates = np.ndarray[Any, np.dtype[np.float32]] | FloatArray
+Float32Array = np.ndarray[Any, np.dtype[np.float32]]
 
 class Rows:
     """Which generator draws each row's columns: parts ``(row, start, stop, generator)``."""
@@ -15,8 +15,8 @@ class Rows:
     def __init__(self, parts: Iterable[tuple[int, int, int, np.random.Generator]]) -> None: ...
 
 def binomial_day(
-    rows: Rows, n: IntArray, p: FloatArray, z: Deviates, out: IntArray, approximate_from: float
+    rows: Rows, n: IntArray, p: FloatArray, z: Float32Array | None, out: IntArray, approximate_from: float
 ) -> None: ...
-def poisson_day(rows: Rows, lam: FloatArray, z: Deviates, out: IntArray, approximate_from: float) -> None: ...
-def binomial_rows(rows: Rows, n: IntArray, p: FloatArray, out: IntArray) -> None: ...
-def poisson_rows(rows: Rows, lam: FloatArray, out: IntArray) -> None: ...
+def poisson_day(
+    rows: Rows, lam: FloatArray, z: Float32Array | None, out: IntArray, approximate_from: float
+) -> None: ...

@@ -42,19 +42,18 @@ cdef enum:
 
 cdef double SHEPPARD = 1.0 / 12.0  # what rounding adds to the variance (sim.model.draws._rounded)
 
-ctypedef fused deviate:
-    float
-    double
+
+def _function(name):
+    """The address of NumPy's C function ``name``, in the module of ``numpy.random.Generator``."""
+    try:
+        library = ctypes.CDLL(sys.modules[np.random.Generator.__module__].__file__)
+        return ctypes.cast(getattr(library, name), ctypes.c_void_p).value
+    except (AttributeError, OSError, TypeError) as e:  # a NumPy that hides it: draw through its methods
+        raise ImportError(f"NumPy's {name} cannot be found: {e}") from e
 
 
-def _function(lib, name):
-    """The address of NumPy's C function ``name``."""
-    return ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
-
-
-_numpy = ctypes.CDLL(sys.modules[np.random.Generator.__module__].__file__)
-cdef binomial_f _binomial = <binomial_f><uintptr_t>_function(_numpy, "random_binomial")
-cdef poisson_f _poisson = <poisson_f><uintptr_t>_function(_numpy, "random_poisson")
+cdef binomial_f _binomial = <binomial_f><uintptr_t>_function("random_binomial")
+cdef poisson_f _poisson = <poisson_f><uintptr_t>_function("random_poisson")
 
 
 cdef class Rows:
@@ -108,17 +107,19 @@ def binomial_day(
     Rows rows,
     const int64_t[:, :] n,
     const double[:, :] p,
-    const deviate[:, :] z,
+    const float[:, :] z,
     int64_t[:, :] out,
     double approximate_from,
 ):
     """``out = Binomial(n, p)``: exact where the variance is in (0, ``approximate_from``), else from ``z``.
 
-    Raises ValueError on an exact draw's parameter that NumPy would refuse.
+    With ``z`` None every draw is exact (``draws: exact``). Raises ValueError on an exact draw's
+    parameter that NumPy would refuse.
     """
     cdef Py_ssize_t i, r, c
     cdef int64_t k = 0
     cdef double q = 0.0, mean, variance, x
+    cdef bint every = z is None
     cdef bint bad = False
     cdef char cache[CACHE_BYTES]
     memset(cache, 0, CACHE_BYTES)
@@ -129,7 +130,7 @@ def binomial_day(
                 k, q = n[r, c], p[r, c]
                 mean = k * q
                 variance = mean * (1.0 - q)
-                if _exact(variance, approximate_from):
+                if every or _exact(variance, approximate_from):
                     if k < 0 or not (0.0 <= q <= 1.0):
                         bad = True
                         break
@@ -142,81 +143,32 @@ def binomial_day(
             if bad:
                 break
     if bad:
-        _refuse_binomial(k, q)
+        raise ValueError(f"binomial draw with n = {k}, p = {q}: n must be >= 0 and p in [0, 1]")
 
 
-def poisson_day(
-    Rows rows, const double[:, :] lam, const deviate[:, :] z, int64_t[:, :] out, double approximate_from
-):
+def poisson_day(Rows rows, const double[:, :] lam, const float[:, :] z, int64_t[:, :] out, double approximate_from):
     """``out = Poisson(lam)``: exact where ``lam`` is in (0, ``approximate_from``), else from ``z``.
 
-    Raises ValueError on an exact draw's mean that NumPy would refuse.
-    """
-    cdef Py_ssize_t i, r, c
-    cdef double m
-    with nogil:
-        for i in range(rows.count):
-            r = rows.row[i]
-            for c in range(rows.start[i], rows.stop[i]):
-                m = lam[r, c]
-                if _exact(m, approximate_from):  # within (0, approximate_from): a mean NumPy takes
-                    out[r, c] = _poisson(rows.bitgens[i], m)
-                else:
-                    out[r, c] = <int64_t>_rounded(m, m, z[r, c])
-
-
-def binomial_rows(Rows rows, const int64_t[:, :] n, const double[:, :] p, int64_t[:, :] out):
-    """``out = Binomial(n, p)``, every draw exact (``draws: exact``).
-
-    Raises ValueError on a parameter that NumPy would refuse.
-    """
-    cdef Py_ssize_t i, r, c
-    cdef int64_t k = 0
-    cdef double q = 0.0
-    cdef bint bad = False
-    cdef char cache[CACHE_BYTES]
-    memset(cache, 0, CACHE_BYTES)
-    with nogil:
-        for i in range(rows.count):
-            r = rows.row[i]
-            for c in range(rows.start[i], rows.stop[i]):
-                k, q = n[r, c], p[r, c]
-                if k < 0 or not (0.0 <= q <= 1.0):
-                    bad = True
-                    break
-                out[r, c] = _binomial(rows.bitgens[i], q, k, cache)
-            if bad:
-                break
-    if bad:
-        _refuse_binomial(k, q)
-
-
-def poisson_rows(Rows rows, const double[:, :] lam, int64_t[:, :] out):
-    """``out = Poisson(lam)``, every draw exact (``draws: exact``).
-
-    Raises ValueError on a mean that NumPy would refuse.
+    With ``z`` None every draw is exact (``draws: exact``). Raises ValueError on an exact draw's
+    mean that NumPy would refuse.
     """
     cdef Py_ssize_t i, r, c
     cdef double m = 0.0
+    cdef bint every = z is None
     cdef bint bad = False
     with nogil:
         for i in range(rows.count):
             r = rows.row[i]
             for c in range(rows.start[i], rows.stop[i]):
                 m = lam[r, c]
-                if not (0.0 <= m <= POISSON_LAM_MAX):
-                    bad = True
-                    break
-                out[r, c] = _poisson(rows.bitgens[i], m)
+                if every or _exact(m, approximate_from):
+                    if not (0.0 <= m <= POISSON_LAM_MAX):
+                        bad = True
+                        break
+                    out[r, c] = _poisson(rows.bitgens[i], m)
+                else:
+                    out[r, c] = <int64_t>_rounded(m, m, z[r, c])
             if bad:
                 break
     if bad:
-        _refuse_poisson(m)
-
-
-def _refuse_binomial(k, q):
-    raise ValueError(f"binomial draw with n = {k}, p = {q}: n must be >= 0 and p in [0, 1]")
-
-
-def _refuse_poisson(m):
-    raise ValueError(f"Poisson draw with lam = {m}: lam must be in [0, {POISSON_LAM_MAX:.4g}]")
+        raise ValueError(f"Poisson draw with lam = {m}: lam must be in [0, {POISSON_LAM_MAX:.4g}]")

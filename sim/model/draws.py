@@ -24,12 +24,13 @@ holding any: NumPy's exact samplers consume a varying number of uniforms, and a 
 would let a change in one row reshuffle the others. A row whose draws are all exact skips the
 approximation's arithmetic (:class:`Split`).
 
-**The exact draws in one call.** Through NumPy's methods a row's exact draws cost a call of
-15-25 µs, around a few µs of drawing, and a national day has about a hundred such rows. Where the
-compiled kernel :mod:`sim.model._exact` is built (at install, with a C compiler), one call draws
-every row, each element by the same C function and bit generator NumPy's method would use, in the
-same order, so the draws are bit for bit the same; without it, the rows are drawn through NumPy's
-methods one by one (:data:`COMPILED` is False).
+**A kind's day in one call.** Through NumPy's methods a row's exact draws cost a call of 15-25 µs,
+around a few µs of drawing, and a national day has about a hundred such rows. Where the compiled
+kernel :mod:`sim.model._exact` is built (at install, with a C compiler), one call makes a kind's
+whole day: each exact draw by the C function and bit generator NumPy's method would use, in the
+same order, and each approximated one by the arithmetic of :func:`normal_binomial` and
+:func:`normal_poisson`, so the draws are bit for bit the same. Without it (:data:`COMPILED` is
+False) the exact rows are drawn through NumPy's methods one by one and the approximation in arrays.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from sim.channels.base import RandomStream
 from sim.model.streams import Stream
 
 try:
-    from sim.model._exact import Rows, binomial_day, binomial_rows, poisson_day, poisson_rows
+    from sim.model._exact import Rows, binomial_day, poisson_day
 
     COMPILED = True
 except ImportError:  # not compiled (no C compiler at install), or NumPy's C functions not found
@@ -226,17 +227,14 @@ class Draws:
     def __init__(self, exact: bool, log: DrawLog | None = None) -> None:
         self.exact, self.log = exact, log
 
-    def binomial(self, day: int, n: IntArray, p: FloatArray, z: Deviate | None, rows: ExactRows) -> IntArray:
+    def binomial(self, day: int, n: IntArray, p: FloatArray, z: Float32Array | None, rows: ExactRows) -> IntArray:
         """Binomial(n, p) elementwise, row ``r`` exact from ``rows``' stream ``r``, the large ones from ``z``."""
         z = None if self.exact else z
         if self.log is not None:
             self.log.binomial(day, n, p, z)
         if rows.table is not None:
             out = np.empty(n.shape, dtype=np.int64)
-            if z is not None:
-                binomial_day(rows.table, n, p, z, out, APPROXIMATE_FROM)
-            else:
-                binomial_rows(rows.table, n, p, out)
+            binomial_day(rows.table, n, p, z, out, APPROXIMATE_FROM)
             return out
         if z is None:
             split, out = Split.all_exact(*n.shape), np.empty(n.shape, dtype=np.int64)
@@ -248,17 +246,14 @@ class Draws:
         rows.draw(split, out, "binomial", n, p)
         return out
 
-    def poisson(self, day: int, lam: FloatArray, z: Deviate | None, rows: ExactRows) -> IntArray:
+    def poisson(self, day: int, lam: FloatArray, z: Float32Array | None, rows: ExactRows) -> IntArray:
         """Poisson(λ) elementwise, row ``r`` exact from ``rows``' stream ``r``, the large ones from ``z``."""
         z = None if self.exact else z
         if self.log is not None:
             self.log.poisson(day, lam, z)
         if rows.table is not None:
             out = np.empty(lam.shape, dtype=np.int64)
-            if z is not None:
-                poisson_day(rows.table, lam, z, out, APPROXIMATE_FROM)
-            else:
-                poisson_rows(rows.table, lam, out)
+            poisson_day(rows.table, lam, z, out, APPROXIMATE_FROM)
             return out
         if z is None:
             split, out = Split.all_exact(*lam.shape), np.empty(lam.shape, dtype=np.int64)

@@ -42,6 +42,13 @@ def test_bench_cli_prints_every_figure() -> None:
     assert out.startswith("machine: ")
 
 
+def test_the_machine_line_says_how_the_model_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(benchmark, "COMPILED", True)
+    assert "draws by the compiled kernel;" in benchmark.machine()
+    monkeypatch.setattr(benchmark, "COMPILED", False)
+    assert "draws by NumPy methods (the kernel is not built);" in benchmark.machine()
+
+
 def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -> None:
     tail = benchmark.serial_tail(SCENARIOS / "bali-2025.yaml", 4001, 2)
     assert tail.workers == 2

@@ -61,21 +61,20 @@ def test_exact_draws_are_what_numpys_methods_draw_bit_for_bit(seed: int) -> None
     mine, theirs = _generators(seed, 18), _generators(seed, 18)
     table = kernel.Rows(_parts(mine, 40))
     got = np.full(n.shape, -1)
-    kernel.binomial_rows(table, n, p, got)
+    kernel.binomial_day(table, n, p, None, got, APPROXIMATE_FROM)  # no deviates: every draw exact
     assert np.array_equal(got, _numpy("binomial", _parts(theirs, 40), np.full(n.shape, -1), every, n, p))
     assert (got >= 0).all()
-    kernel.poisson_rows(table, lam, got)
+    kernel.poisson_day(table, lam, None, got, APPROXIMATE_FROM)
     assert np.array_equal(got, _numpy("poisson", _parts(theirs, 40), np.full(n.shape, -1), every, lam))
     assert [g.bit_generator.state for g in mine] == [g.bit_generator.state for g in theirs]
 
 
-@pytest.mark.parametrize("deviate", [np.float32, np.float64])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_a_days_draws_are_the_numpy_paths_bit_for_bit(seed: int, deviate: type) -> None:
+def test_a_days_draws_are_the_numpy_paths_bit_for_bit(seed: int) -> None:
     # Exact where the variance is small, each row through NumPy's method; the normal
     # approximation (normal_binomial, normal_poisson) elsewhere.
     n, p, lam = _parameters(12, 40, seed)
-    z = np.random.default_rng(seed).standard_normal(n.shape).astype(deviate)
+    z = np.random.default_rng(seed).standard_normal(n.shape, dtype=np.float32)
     small_b, small_p = exact_part(n * p * (1.0 - p)), exact_part(lam)
     assert 0 < small_b.mean() < 1 and 0 < small_p.mean() < 1  # both ways taken
     mine, theirs = _generators(seed, 18), _generators(seed, 18)
@@ -94,8 +93,10 @@ def test_a_days_draws_are_the_numpy_paths_bit_for_bit(seed: int, deviate: type) 
 )
 def test_a_binomial_parameter_numpy_refuses_is_refused(n: int, p: float, message: str) -> None:
     table = kernel.Rows([(0, 0, 2, np.random.default_rng(0))])
-    with pytest.raises(ValueError, match=message):
-        kernel.binomial_rows(table, np.array([[3, n]]), np.array([[0.5, p]]), np.empty((1, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match=message):  # every draw exact
+        kernel.binomial_day(
+            table, np.array([[3, n]]), np.array([[0.5, p]]), None, np.empty((1, 2), dtype=np.int64), 2.0
+        )
     with pytest.raises(ValueError, match=r"n < 0|p < 0"):
         np.random.default_rng(0).binomial(n, p)
 
@@ -112,7 +113,7 @@ def test_an_exact_draw_of_the_day_numpy_would_refuse_is_refused() -> None:
 def test_a_poisson_mean_numpy_refuses_is_refused(lam: float) -> None:
     table = kernel.Rows([(0, 0, 1, np.random.default_rng(0))])
     with pytest.raises(ValueError, match="Poisson draw with lam"):
-        kernel.poisson_rows(table, np.array([[lam]]), np.empty((1, 1), dtype=np.int64))
+        kernel.poisson_day(table, np.array([[lam]]), None, np.empty((1, 1), dtype=np.int64), 20.0)
     with pytest.raises(ValueError, match="lam"):
         np.random.default_rng(0).poisson(lam)
 
@@ -160,3 +161,9 @@ def test_a_scenario_runs_to_the_same_outcome_with_the_kernel_and_without(monkeyp
     for a, b in zip(fast, slow, strict=True):
         assert np.array_equal(a.enrolled, b.enrolled) and np.array_equal(a.lapsed, b.lapsed)
         assert np.array_equal(a.active, b.active) and np.array_equal(a.reactivated, b.reactivated)
+
+
+def test_a_numpy_without_the_functions_makes_the_import_fail_so_draws_fall_back() -> None:
+    # draws.py catches ImportError alone: any failure to find NumPy's functions must be one.
+    with pytest.raises(ImportError, match="random_no_such_law cannot be found"):
+        kernel._function("random_no_such_law")
