@@ -220,11 +220,26 @@ def table_text(table: Table) -> str:
     """The CSV text :func:`write_csv` writes of ``table``'s rows as dicts, built a column at a time.
 
     Each distinct cell that is not a float is written by :mod:`csv` itself (so quoted exactly as a
-    row of them would be), floats as ``repr``; the rows are then the cells joined by commas.
+    row of them would be), floats as ``repr``; the rows are then the cells joined by commas. A
+    table whose text was written already (``table.text``) is not written again.
+    """
+    if table.text is not None:
+        return table.text
+    return table_header(table.names) + table_rows(table)
+
+
+def table_header(names: Sequence[str]) -> str:
+    """The header line of a CSV table with fields ``names``, as :func:`table_text` writes it."""
+    return ",".join(_csv_cells(list(names))) + "\n"
+
+
+def table_rows(table: Table) -> str:
+    """The lines of ``table``'s rows, as :func:`table_text` writes them after the header.
+
+    Every cell is written on its own, so the rows of a table cut in parts are the parts' rows joined.
     """
     columns = [float_texts(column) or _csv_cells(column) for column in table.columns]
-    header = ",".join(_csv_cells(list(table.names)))
-    return "\n".join([header, *map(",".join, zip(*columns, strict=True))]) + "\n"
+    return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
 
 
 def _csv_cells(values: list[Any]) -> list[str]:

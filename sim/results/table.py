@@ -9,16 +9,22 @@ call (:func:`float_texts`), and is still a sequence of row dicts for every reade
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, overload
 
 
 @dataclass(frozen=True)
 class Table(Sequence[dict[str, Any]]):
-    """Rows with the fields ``names``; ``columns[j]`` holds field ``names[j]`` of every row."""
+    """Rows with the fields ``names``; ``columns[j]`` holds field ``names[j]`` of every row.
+
+    ``text`` is the table's CSV text, header included, when it was written already (the pool's
+    workers write ``monthly.csv``'s rows a part each, :mod:`sim.experiment.describe`); it is the
+    text :func:`sim.results.folder.table_text` would write, and not part of a table's equality.
+    """
 
     names: tuple[str, ...]
     columns: tuple[list[Any], ...]
+    text: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.names) != len(self.columns):

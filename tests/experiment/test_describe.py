@@ -13,7 +13,9 @@ from sim.experiment import describe
 from sim.experiment.blocks import run_scenario
 from sim.experiment.pool import local_pool
 from sim.experiment.runner import project
+from sim.results.folder import table_header, table_rows, table_text
 from sim.results.projections import monthly_table
+from sim.results.table import Table
 from sim.scenario.loader import load_scenario
 
 SHM = Path("/dev/shm")
@@ -48,6 +50,16 @@ def test_figures_described_on_the_workers_are_the_parents(name: str) -> None:
     assert _mine() == []  # the pool removed the kept files when it ended
     whole = here.monthly_rows()
     assert table.names == whole.names and table.columns == whole.columns
+    # The workers wrote the rows' CSV text too: the text the parent would write of the table.
+    assert whole.text is None and table.text is not None
+    assert table.text == table_text(whole) and table.text.count("\n") == len(whole) + 1
+
+
+def test_the_rows_of_a_table_in_parts_are_the_parts_rows_joined() -> None:
+    table = Table(("date", "series", "mean"), (["2025-06-30"] * 3, ["a", 'b,"c"', "d"], [1.5, float("nan"), 2.0]))
+    parts = [Table(table.names, tuple(c[a:b] for c in table.columns)) for a, b in ((0, 1), (1, 3))]
+    assert table_header(table.names) + "".join(map(table_rows, parts)) == table_text(table)
+    assert table_text(Table(table.names, table.columns, text="given\n")) == "given\n"
 
 
 def test_without_kept_files_the_parent_describes() -> None:
