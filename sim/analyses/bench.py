@@ -12,7 +12,8 @@
   pool's worker processes are not included).
 * :func:`serial_tail` measures the parent's own CPU time in a pooled run (joining the blocks,
   summarising, writing the folder) as a *serial fraction* of the model's time in one process, and
-  the bytes of results the parent holds per replication.
+  the bytes of results the parent holds per replication; :func:`pool_floor` measures beside it what
+  the local pool alone costs the parent (its forks, threads and pipes), the part no work of ours is in.
 * :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
 * :func:`page_server` starts ``sim serve`` and drives it in headless Chromium (Playwright, from the
   test extra): for each lever change, the time from the change to the rendered first answer (the
@@ -257,6 +258,7 @@ class Tail:
     workers: int  # processes the run used (1: the model ran here too, so no tail can be told apart)
     held_bytes_per_rep: float  # the results' arrays, per replication
     parts: tuple[tuple[str, float], ...] = ()  # parent_s step by step (TAIL_STEPS)
+    pool_s: float = 0.0  # the pool alone, measured after the run in this process (:func:`pool_floor`)
 
 
 # What the parent does in turn, as serial_tail times it.
@@ -291,7 +293,23 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
         write_run(Path(tmp) / "run", summary, done.monthly, s, loaded.chain, {})
         times.append(_cpu())
     parts = tuple((step, b - a) for step, a, b in zip(TAIL_STEPS, times, times[1:], strict=False))
-    return Tail(times[-1] - times[0], int(done.facts["workers"]), r.held_bytes() / reps, parts)
+    used = int(done.facts["workers"])
+    pool = pool_floor(used) if used > 1 else 0.0
+    return Tail(times[-1] - times[0], used, r.held_bytes() / reps, parts, pool)
+
+
+def pool_floor(workers: int) -> float:
+    """The parent's CPU seconds for the local pool alone: start ``workers`` processes, one empty task each, stop.
+
+    The part of every pooled run's serial tail that no work of ours is in (forking this process,
+    the pool's threads and pipes), measured in the same process as the run, so at the same size.
+    """
+    start = _cpu()
+    with make_executor(workers) as pool:
+        assert pool is not None  # more than one worker always gives a pool
+        for future in [pool.submit(os.getpid) for _ in range(workers)]:
+            future.result()
+    return _cpu() - start
 
 
 def median_tail(file: Path, reps: int, workers: int, repeat: int) -> Tail:
@@ -352,7 +370,8 @@ def _tail_line(tail: Tail, model_s: float) -> str:
     steps = f" ({', '.join(f'{step} {s:.3f}' for step, s in tail.parts)})" if tail.parts else ""
     return (
         f"  serial fraction: parent CPU {tail.parent_s:.3f} s outside the blocks{steps} / model {model_s:.3f} s "
-        f"= {tail.parent_s / model_s:.1%} (goal <= 2%); {held}"
+        f"= {tail.parent_s / model_s:.1%} (goal <= 2%); of it, starting and stopping the pool alone "
+        f"({tail.workers} workers, one empty task each): {tail.pool_s:.3f} s = {tail.pool_s / model_s:.1%}; {held}"
     )
 
 

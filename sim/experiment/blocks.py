@@ -55,7 +55,8 @@ MAX_REPLICATIONS = 10_000_000  # as for a scenario's own ``replications``
 MAX_WORKERS = 64  # each worker holds its own numpy and scipy; more would only exhaust memory
 
 Progress = Callable[[int], None]
-COUNTS = tuple(f.name for f in fields(BlockOutcome) if f.name not in ("at_target", "crossed_on"))  # month-end
+OUTCOME = tuple(f.name for f in fields(BlockOutcome))  # every array of a block's outcome
+COUNTS = tuple(name for name in OUTCOME if name not in ("at_target", "crossed_on"))  # month-end
 # Counts every figure reads only summed over groups: kept as that sum, (records, 1, reps).
 SUMMED = ("lapsed", "reactivated")
 INT32 = np.iinfo(np.int32)
@@ -197,7 +198,7 @@ class KeptBlocks:
         return outcome
 
     def save_block(self, request: Request, block: Block, outcome: BlockOutcome) -> None:
-        size = sum(getattr(outcome, f.name).nbytes for f in fields(BlockOutcome))
+        size = sum(getattr(outcome, name).nbytes for name in OUTCOME)
         if self.held + size <= self.spill.over_bytes:
             self.kept[self._key(request, block)] = outcome
             self.held += size
@@ -410,9 +411,9 @@ def run_scenarios(
     finished = _outcomes(requests, jobs, workers, executor, joined)
     try:
         for (i, b), out in finished:
-            whole = joined[i].place(b, out)
+            joined[i].place(b, out)
             if checkpoint is not None:
-                checkpoint.save_block(requests[i], b, whole)
+                checkpoint.save_block(requests[i], b, joined[i].block(b, out))
             if progress is not None:
                 progress(b.reps)
             left[i] -= 1
@@ -487,35 +488,37 @@ class Joined:
                 Path(path).unlink(missing_ok=True)
         self.unlinked = True
 
-    def place(self, block: Block, outcome: BlockOutcome) -> BlockOutcome:
+    def place(self, block: Block, outcome: BlockOutcome) -> None:
         """Copy ``outcome`` into the columns of ``block`` (or append its counts to the spill files).
 
-        Counts a worker wrote in place already (:meth:`share`) are left as they are. Returns the
-        block's whole outcome, as a checkpoint keeps it.
+        Counts a worker wrote in place already (:meth:`share`) are left as they are.
         """
         at = self.offsets[block.index]
         if self.spilling is None:
             counts = sum(getattr(outcome, name).nbytes for name in COUNTS)
             self.spilling = counts * self.request.replications > self.spill.over_bytes * block.reps
-        in_place = False
-        for f in fields(BlockOutcome):
-            part = getattr(outcome, f.name)
-            if f.name in COUNTS and written(part, block.reps):
-                in_place = True
-                continue
-            if self.spilling and f.name in COUNTS:
-                self._spilled(f.name, part).put(at, part)
-                continue
-            whole = self.arrays.get(f.name)
+        for name in OUTCOME:
+            part = getattr(outcome, name)
+            if name in COUNTS:
+                if written(part, block.reps):
+                    continue
+                if self.spilling:
+                    self._spilled(name, part).put(at, part)
+                    continue
+            whole = self.arrays.get(name)
             if whole is None:
                 whole = np.empty((*part.shape[:-1], self.request.replications), dtype=part.dtype)
             elif not np.can_cast(part.dtype, whole.dtype, "safe"):
                 whole = whole.astype(part.dtype)  # a block whose counts did not fit int32
             whole[..., at : at + block.reps] = part
-            self.arrays[f.name] = whole
-        if not in_place:
+            self.arrays[name] = whole
+
+    def block(self, block: Block, outcome: BlockOutcome) -> BlockOutcome:
+        """``block``'s whole outcome once placed, as a checkpoint keeps it: with the counts a worker wrote in place."""
+        if not any(written(getattr(outcome, name), block.reps) for name in COUNTS):
             return outcome
-        return BlockOutcome(**{f.name: self.arrays[f.name][..., at : at + block.reps] for f in fields(BlockOutcome)})
+        at = self.offsets[block.index]
+        return BlockOutcome(**{name: self.arrays[name][..., at : at + block.reps] for name in OUTCOME})
 
     def _spilled(self, name: str, part: IntArray) -> SpilledCounts:
         if name not in self.spilled:

@@ -82,8 +82,25 @@ def _area(
     return layout, span
 
 
+# The layouts of the last few scenarios, by identity: a run asks for its scenario's layout several
+# times (block sizes, the shared counts' shapes, the results), and a scenario is frozen.
+_KEPT: dict[int, tuple[Scenario, Layout]] = {}
+KEEP = 16
+
+
 def layout_of(s: Scenario) -> Layout:
     """The flat groups and channels the model runs, for a single-region or a national scenario."""
+    kept = _KEPT.get(id(s))
+    if kept is not None and kept[0] is s:
+        return kept[1]
+    layout = _layout(s)
+    if len(_KEPT) >= KEEP:
+        del _KEPT[next(iter(_KEPT))]
+    _KEPT[id(s)] = (s, layout)
+    return layout
+
+
+def _layout(s: Scenario) -> Layout:
     if not s.regions:
         return _area(s, "", 0, 0)[0]
     parts: list[Layout] = []

@@ -95,8 +95,12 @@ def member_months(r: Results) -> Array:
     # A slice of replications at a time: the float temporaries are several times the counts.
     for start in range(0, r.replications, MONEY_REPS):
         active = r.active.reps(start, start + MONEY_REPS)
-        before = np.concatenate([np.repeat(opening[None, :, None], active.shape[2], axis=2), active[:-1]], axis=0)
-        out[:, start : start + MONEY_REPS] = ((before + active) / 2 * weights).sum(axis=0)
+        # In place: each temporary is fresh memory, and a page touched first costs about as much as the sums.
+        trapezoid = np.concatenate([np.repeat(opening[None, :, None], active.shape[2], axis=2), active[:-1]], axis=0)
+        trapezoid += active
+        trapezoid /= 2
+        trapezoid *= weights
+        out[:, start : start + MONEY_REPS] = trapezoid.sum(axis=0)
     return out
 
 
@@ -144,8 +148,11 @@ def enforced_months(ch: LoanLinked, h: Horizon) -> float:
 
 def _enrolled_by_interval(r: Results, channel: int) -> Array:
     """Enrolments of a channel in each recorded interval: (records, reps)."""
-    e = r.enrolled.item(channel).astype(np.float64)
-    out: Array = np.diff(e, axis=0, prepend=0.0)
+    # np.diff(e, axis=0, prepend=0.0), in place, last row first: the same differences, without the
+    # slow path of diff's scalar prepend (0.8 ms for bali-2025's 10,000 replications) or its temporaries.
+    out: Array = r.enrolled.item(channel).astype(np.float64)
+    for row in range(len(out) - 1, 0, -1):
+        out[row] -= out[row - 1]
     return out
 
 
@@ -195,7 +202,9 @@ def net_new_active(r: Results, channel: int) -> Array:
     starts = np.concatenate([[0.0], ends[:-1] + 1])
     mid = (starts + ends) / 2
     share = recruit_active_share(r, group, (h.days - mid) / DAYS_PER_MONTH)
-    out: Array = (_enrolled_by_interval(r, channel) * share[:, None]).sum(axis=0)
+    weighted = _enrolled_by_interval(r, channel)
+    weighted *= share[:, None]
+    out: Array = weighted.sum(axis=0)
     return out
 
 

@@ -62,6 +62,10 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -
     line = benchmark._tail_line(tail, 4 * tail.parent_s)
     assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
     assert f"({benchmark.TAIL_STEPS[0]} {tail.parts[0][1]:.3f}, summary " in line
+    # The pool's own start and stop, measured beside the run: its forks and threads cost CPU.
+    assert 0 < tail.pool_s < 5
+    ratio = tail.pool_s / (4 * tail.parent_s)
+    assert f"pool alone (2 workers, one empty task each): {tail.pool_s:.3f} s = {ratio:.1%};" in line
     spilled = benchmark._tail_line(benchmark.Tail(0.5, 2, 28_000.0), 20.0)  # national: 2.8 GB if held
     assert "100,000 would hold 2.80 GB: above 512 MiB a run's counts go to a temporary file" in spilled
     alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)

@@ -12,6 +12,7 @@ import yaml
 
 from conftest import REGIONAL, SCENARIOS, run_cli
 from sim.experiment.blocks import run_scenario
+from sim.model import layout as layouts
 from sim.model.layout import layout_of
 from sim.scenario.loader import load_scenario
 
@@ -42,6 +43,18 @@ def test_single_region_layout_keeps_names_and_streams() -> None:
     assert layout.groups == s.groups == ("pu", "bpu")
     assert [p.stream for p in layout.channels] == [c.name for c in s.channels]
     assert layout.regions == ()
+
+
+def test_a_scenarios_layout_is_worked_out_once_and_a_changed_copy_gets_its_own() -> None:
+    s = load_scenario(SCENARIOS / "bali-2025.yaml").scenario
+    assert layout_of(s) is layout_of(s)
+    fewer = s.model_copy(update={"channels": s.channels[:2]})
+    assert len(layout_of(fewer).channels) == 2 and len(layout_of(s).channels) == len(s.channels)
+    # Only the last few are kept (each keeps its scenario alive).
+    for i in range(layouts.KEEP + 1):
+        layout_of(s.model_copy(update={"name": f"copy {i}"}))
+    assert len(layouts._KEPT) == layouts.KEEP and id(s) not in layouts._KEPT
+    assert layout_of(s) == layout_of(fewer.model_copy(update={"channels": s.channels}))
 
 
 def test_a_region_does_not_depend_on_the_others(tmp_path: Path, regional_file: Path) -> None:
