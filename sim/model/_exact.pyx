@@ -32,6 +32,7 @@ from libc.string cimport memset
 
 ctypedef int64_t (*binomial_f)(void *bitgen, double p, int64_t n, void *cache) noexcept nogil
 ctypedef int64_t (*poisson_f)(void *bitgen, double lam) noexcept nogil
+ctypedef void (*normals_f)(void *bitgen, Py_ssize_t count, float *out) noexcept nogil
 
 # NumPy's own limit for Generator.poisson (POISSON_LAM_MAX in numpy/random/_common.pyx).
 cdef double POISSON_LAM_MAX = <double>np.iinfo("l").max - np.sqrt(np.iinfo("l").max) * 10
@@ -54,6 +55,7 @@ def _function(name):
 
 cdef binomial_f _binomial = <binomial_f><uintptr_t>_function("random_binomial")
 cdef poisson_f _poisson = <poisson_f><uintptr_t>_function("random_poisson")
+cdef normals_f _normals = <normals_f><uintptr_t>_function("random_standard_normal_fill_f")
 
 
 cdef class Rows:
@@ -172,3 +174,29 @@ def poisson_day(Rows rows, const double[:, :] lam, const float[:, :] z, int64_t[
                 break
     if bad:
         raise ValueError(f"Poisson draw with lam = {m}: lam must be in [0, {POISSON_LAM_MAX:.4g}]")
+
+
+def normals_chunk(Rows rows, float[:, :, :, ::1] out, Py_ssize_t days):
+    """Fill ``out[row, :days]`` (rows, days, slots, replications) with single-precision standard normal deviates.
+
+    Each part of a row (its columns in one block) fills its own ``(days, slots, width)`` as that
+    block's generator alone would: day by day, slot by slot, its columns in order, by the C loop
+    ``Generator.standard_normal(dtype=np.float32)`` runs (``random_standard_normal_fill_f``). A row
+    that is one part is one call.
+    """
+    cdef Py_ssize_t i, r, d, s, a, width
+    cdef Py_ssize_t slots = out.shape[2], reps = out.shape[3]
+    if days < 0 or days > out.shape[1]:
+        raise ValueError(f"days must be in [0, {out.shape[1]}], got {days}")
+    with nogil:
+        for i in range(rows.count):
+            r, a = rows.row[i], rows.start[i]
+            width = rows.stop[i] - a
+            if width == 0:
+                continue
+            if width == reps:
+                _normals(rows.bitgens[i], days * slots * reps, &out[r, 0, 0, 0])
+                continue
+            for d in range(days):
+                for s in range(slots):
+                    _normals(rows.bitgens[i], width, &out[r, d, s, a])

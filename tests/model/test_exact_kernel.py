@@ -11,7 +11,16 @@ import sim.model.draws as draws_module
 from conftest import SCENARIOS
 from sim.experiment.blocks import Request, passes
 from sim.model.block import simulate_blocks
-from sim.model.draws import APPROXIMATE_FROM, Draws, ExactRows, exact_part, normal_binomial, normal_poisson
+from sim.model.draws import (
+    APPROXIMATE_FROM,
+    CHUNK_DAYS,
+    Deviates,
+    Draws,
+    ExactRows,
+    exact_part,
+    normal_binomial,
+    normal_poisson,
+)
 from sim.model.streams import Blocks, block_seed, stream
 from sim.scenario.loader import load_scenario
 
@@ -145,6 +154,53 @@ def test_draws_are_the_same_with_the_kernel_and_without(widths: list[int], rows:
     finally:
         draws_module.COMPILED = True
     assert all(np.array_equal(a, b) for a, b in zip(with_kernel, without, strict=True))
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_a_chunk_of_deviates_is_what_each_generator_draws_alone_bit_for_bit(slots: int) -> None:
+    # A row of one part fills its days in one run; a row of blocks side by side fills each block's
+    # (days, slots, width) as that block's generator alone would, then puts it in its columns.
+    mine, theirs = _generators(7, 18), _generators(7, 18)
+    parts = _parts(mine, 40)
+    chunk = np.full((12, 5, slots, 40), np.nan, dtype=np.float32)
+    kernel.normals_chunk(kernel.Rows(parts), chunk, 4)
+    expected = np.full_like(chunk, np.nan)
+    for r, a, b, g in _parts(theirs, 40):
+        expected[r, :4, :, a:b] = g.standard_normal((4, slots, b - a), dtype=np.float32)
+    # Row 11 shares row 3's generator and draws after it, as a group's reactivation after its lapse.
+    assert np.array_equal(chunk, expected, equal_nan=True)
+    assert np.isnan(chunk[:, 4:]).all() and not np.isnan(chunk[:, :4]).any()
+    assert [g.bit_generator.state for g in mine] == [g.bit_generator.state for g in theirs]
+    with pytest.raises(ValueError, match=r"days must be in \[0, 5\], got 6"):
+        kernel.normals_chunk(kernel.Rows(parts), chunk, 6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 9), min_size=1, max_size=3),
+    rows=st.integers(1, 4),
+    slots=st.integers(1, 2),
+    days=st.integers(1, 2 * CHUNK_DAYS + 3),
+    seed=st.integers(0, 2**32 - 1),
+)
+@pytest.mark.property
+def test_deviates_are_the_same_with_the_kernel_and_without(
+    widths: list[int], rows: int, slots: int, days: int, seed: int
+) -> None:
+    blocks = Blocks(tuple(block_seed(seed, b) for b in range(len(widths))), tuple(widths))
+
+    def every_day(compiled: bool) -> np.ndarray:
+        draws_module.COMPILED = compiled
+        deviates = Deviates([stream(blocks, f"row {r}:normal") for r in range(rows)], slots, blocks.reps, days)
+        assert (deviates.table is not None) == compiled
+        return np.stack([deviates.on(d).copy() for d in range(days)])
+
+    try:
+        with_kernel, without = every_day(True), every_day(False)
+    finally:
+        draws_module.COMPILED = True
+    assert with_kernel.shape == (days, rows, slots, blocks.reps)
+    assert np.array_equal(with_kernel, without)
 
 
 def test_a_scenario_runs_to_the_same_outcome_with_the_kernel_and_without(monkeypatch: pytest.MonkeyPatch) -> None:
