@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property, partial
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from sim.scenario.calendar import Horizon
 from sim.scenario.schema import Scenario
 
 Array = np.ndarray[Any, Any]
+T = TypeVar("T")
 
 QUANTILES = (5, 25, 50, 75, 95)
 # monthly.csv's figures are taken this many bytes of series (as float64) at a time: batches that
@@ -107,6 +108,18 @@ class Figures:
 
     series: tuple[str, ...]
     values: dict[str, Array]  # each figure (mean, sd, p05, ...): (len(series) * record dates,)
+
+
+def _taken(series: list[T]) -> Iterator[T]:
+    """``series`` in order, each let go as it is taken.
+
+    A region's active total is computed once for its three series (``cache``) and would otherwise
+    stay held, with every other region's, until the last series is described: 38 regions of
+    national-2026 held 570 MB at 100,000 replications.
+    """
+    series.reverse()
+    while series:
+        yield series.pop()
 
 
 def monthly_table(dates: Sequence[date], parts: Sequence[Figures]) -> Table:
@@ -370,7 +383,7 @@ class Results:
 
     def each_series(self) -> Iterator[tuple[str, Array]]:
         """Every recorded series with its name, one at a time, so that a caller need not hold them all."""
-        for name, values in self._series():
+        for name, values in _taken(self._series()):
             yield name, values()
 
     def series_count(self) -> int:
@@ -432,7 +445,7 @@ class Results:
             names.extend(name for name, _ in batch)
             batch.clear()
 
-        for name, values in self._series()[start:stop]:
+        for name, values in _taken(self._series()[start:stop]):
             item = (name, values())
             if batch and (item[1].dtype.kind == "f") != (batch[0][1].dtype.kind == "f"):
                 flush()  # counts and shares apart, so that counts keep their whole-number dtype

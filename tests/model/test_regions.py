@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +67,21 @@ def test_a_region_does_not_depend_on_the_others(tmp_path: Path, regional_file: P
     north = run_scenario(load_scenario(alone).scenario, replications=300)
     assert np.array_equal(both.active.whole()[:, :2], north.active.whole())
     assert np.array_equal(both.enrolled.whole()[:, :3], north.enrolled.whole())
+
+
+def test_a_regions_series_are_let_go_once_taken(regional_file: Path) -> None:
+    # A region's active total is shared by its three series; once they are taken, nothing of the
+    # run holds it, so a national run's parent never holds every region's at once.
+    r = run_scenario(load_scenario(regional_file).scenario, replications=50)
+    series = r.each_series()
+    values = next(v for n, v in series if n == "active[North]")
+    north = weakref.ref(values)
+    del values
+    assert north() is not None  # still held: registered[North] and coverage[North] come next
+    assert [n for n, _ in itertools.islice(series, 3)] == ["registered[North]", "coverage[North]", "active[South]"]
+    assert north() is None
+    part = r.monthly_figures(0, r.series_count())
+    assert part.series == tuple(name for name, _ in r.each_series())
 
 
 def test_totals_are_the_sum_of_regions(regional_file: Path) -> None:
