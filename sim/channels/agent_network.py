@@ -108,6 +108,8 @@ class Partners:
     reps: int
     # The last answer of :meth:`effective` and what it was worked out from.
     last: tuple[Any, FloatArray] | None = field(default=None, init=False, repr=False, compare=False)
+    # The ramp-up and first day from which every cohort is fully productive: the last answer holds.
+    settled: tuple[float, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -122,7 +124,7 @@ class Partners:
 
     def set_count(self, target: int, day: int) -> None:
         """Partners join (a new cohort) or leave (the newest first) until there are ``target``."""
-        self.last = None
+        self.last = self.settled = None
         if target > self.count:
             added = target - self.count
             self.cohorts.append(Cohort(day, added, self.strength_of(added)))
@@ -146,12 +148,17 @@ class Partners:
         Once every cohort is ramped up the answer stops changing, and the same array is returned
         day after day (so it must not be modified).
         """
+        if self.last is not None and self.settled is not None:
+            ramp, since = self.settled
+            if ramp == ramp_up_days and day >= since:
+                return self.last[1]  # a ramp only rises, to 1: nothing changes until a cohort does
         factors = tuple(ramp_factor(day - cohort.joined, ramp_up_days) for cohort in self.cohorts)
         if self.last is None or self.last[0] != (ramp_up_days, factors):
             total = np.zeros(self.reps)
             for factor, cohort in zip(factors, self.cohorts, strict=True):
                 total += factor * cohort.strength
             self.last = ((ramp_up_days, factors), total)
+        self.settled = (ramp_up_days, day) if all(f == 1.0 for f in factors) else None
         return self.last[1]
 
 

@@ -20,6 +20,8 @@ from sim.rates import daily_probability
 from sim.scenario.schema import LapseRates
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+Float32Array = np.ndarray[Any, np.dtype[np.float32]]
 
 
 class Lapse:
@@ -53,13 +55,16 @@ class Lapse:
         # group that can return. A group's exact draws come from its own stream, lapse first.
         self.chances: FloatArray = np.concatenate((self.p, self.q[self.returning]))
         self.rows = ExactRows(rngs + [rngs[r] for r in returning])
+        # Each day's members and deviates, one row per draw, gathered into the same arrays.
+        self.members: IntArray = np.empty(self.chances.shape, dtype=np.int64)
+        self.zs: Float32Array = np.empty(self.chances.shape, dtype=np.float32)
 
     def step(self, day: int, stocks: Stocks, draws: Draws) -> None:
         """One day's lapse and reactivation, for every group and replication."""
         rows, groups = self.returning, len(self.p)
         z = None if draws.exact else self.deviates.on(day)
-        members = np.concatenate((stocks.active, stocks.inactive[rows]))
-        zs = None if z is None else np.concatenate((z[:, 0], z[rows, 1]))
+        members = np.concatenate((stocks.active, stocks.inactive[rows]), out=self.members)
+        zs = None if z is None else np.concatenate((z[:, 0], z[rows, 1]), out=self.zs)
         drawn = draws.binomial(day, members, self.chances, zs, self.rows)
         lapsing = drawn[:groups]
         if isinstance(rows, slice):
