@@ -14,7 +14,8 @@ drawing; the approximation is a dozen array passes. Here one loop in C goes over
   :func:`~sim.model.draws.normal_poisson` in the same IEEE operations in the same order (built
   with ``-ffp-contract=off``, so that no multiply and add are fused), so it is bit for bit theirs.
 
-The tests compare both with the NumPy path.
+The tests compare both with the NumPy path. :func:`normals_chunk` likewise fills a chunk of days of
+normal deviates for every stream in one call, by NumPy's own fill loop on each stream's generator.
 
 The functions are found in the loaded module of :class:`numpy.random.Generator` when this module
 is imported; if they cannot be, importing fails and :mod:`sim.model.draws` uses NumPy's methods.

@@ -29,8 +29,9 @@ around a few µs of drawing, and a national day has about a hundred such rows. W
 kernel :mod:`sim.model._exact` is built (at install, with a C compiler), one call makes a kind's
 whole day: each exact draw by the C function and bit generator NumPy's method would use, in the
 same order, and each approximated one by the arithmetic of :func:`normal_binomial` and
-:func:`normal_poisson`, so the draws are bit for bit the same. Without it (:data:`COMPILED` is
-False) the exact rows are drawn through NumPy's methods one by one and the approximation in arrays.
+:func:`normal_poisson`, so the draws are bit for bit the same; a chunk of every stream's normal
+deviates is one call too. Without it (:data:`COMPILED` is False) the exact rows are drawn through
+NumPy's methods one by one, the approximation in arrays, and the deviates stream by stream.
 """
 
 from __future__ import annotations
