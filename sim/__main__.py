@@ -5,6 +5,6 @@ from sim.experiment.interrupts import stop_before_start
 # Importing the CLI takes a moment; a signal then finds nothing started and nothing to keep.
 stop_before_start()
 
-from sim.cli import main  # noqa: E402 - after the handlers, so an early signal is handled too
+from sim.cli import console  # noqa: E402 - after the handlers, so an early signal is handled too
 
-main()
+console()

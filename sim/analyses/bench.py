@@ -51,7 +51,6 @@ from sim.model.reference import simulate_blocks_numpy
 from sim.model.streams import Blocks, block_seed
 from sim.results.counts import SPILL_OVER_BYTES
 from sim.results.folder import write_run
-from sim.results.money import with_money
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
@@ -213,8 +212,8 @@ def _peak():
     with open("/proc/self/status") as status, open(os.environ["SIM_BENCH_PEAK"], "w") as out:
         out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
 atexit.register(_peak)
-from sim.cli import main
-main(sys.argv[1:])
+from sim.cli import console
+console()  # as the sim command runs: main() on the command line's arguments
 """
 
 
@@ -262,7 +261,7 @@ class Tail:
 
 
 # What the parent does in turn, as serial_tail times it.
-TAIL_STEPS = ("pool, joining the blocks and monthly.csv's figures", "summary", "writing the folder")
+TAIL_STEPS = ("pool, joining and describing the blocks", "writing the folder")
 
 
 def _cpu() -> float:
@@ -275,9 +274,9 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
 
     CPU time, not wall time, so that waiting for the workers (and other load on the machine) does
     not count: what is left is starting the pool, sending the tasks, receiving and joining the
-    blocks, summarising, joining ``monthly.csv``'s figures and writing the folder, the work no
-    number of workers shortens. (The figures themselves are described on the workers, the series
-    split evenly between them, :mod:`sim.experiment.describe`: work that more workers do share.)
+    blocks, joining what the workers described and writing the folder, the work no number of
+    workers shortens. (``monthly.csv``'s figures, the summary and the scenario's text are worked
+    out on the workers, :mod:`sim.experiment.describe`: work that more workers share.)
     It is the CPU of all this process's threads (the pool's own threads receive the blocks), from
     ``project`` called to the folder written, timed step by step (:data:`TAIL_STEPS`).
     """
@@ -288,9 +287,7 @@ def serial_tail(file: Path, reps: int, workers: int) -> Tail:
         done = project(s, reps=reps, workers=workers)
         r = done.results
         times.append(_cpu())
-        summary = with_money(r.summary(), r)
-        times.append(_cpu())
-        write_run(Path(tmp) / "run", summary, done.monthly, s, loaded.chain, {})
+        write_run(Path(tmp) / "run", done.summary, done.monthly, s, loaded.chain, {}, done.scenario_text)
         times.append(_cpu())
     parts = tuple((step, b - a) for step, a, b in zip(TAIL_STEPS, times, times[1:], strict=False))
     used = int(done.facts["workers"])

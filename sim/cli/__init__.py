@@ -3,13 +3,14 @@
 Each command (``<name>_command``) parses its options, calls one library function and prints; the
 scenario runs go through :mod:`sim.experiment.runner`. May import every layer.
 
-:func:`main` is the console entry point. It turns every input problem into one line on stderr
-and exit code 2 (no traceback unless ``--debug`` is given), and Ctrl-C or SIGTERM into a prompt
-stop that says what was kept (exit code 130 or 143).
+:func:`main` is the CLI (:func:`console`, the ``sim`` command, calls it). It turns every input
+problem into one line on stderr and exit code 2 (no traceback unless ``--debug`` is given), and
+Ctrl-C or SIGTERM into a prompt stop that says what was kept (exit code 130 or 143).
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -98,8 +99,21 @@ INTERRUPTED = (
 INTERRUPT_CODE = 130
 
 
+def console() -> None:
+    """The ``sim`` command and ``python -m sim``: :func:`main`, leaving the objects left to the process's end.
+
+    At exit the interpreter garbage-collects every object it tracks: 0.15 s of a national run's 2.5 s
+    here. Frozen (``gc.freeze``), they are skipped; every file is written and closed by then. Not in
+    :func:`main`, which tests call many times in one process.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: ``sim ...``; Ctrl-C and SIGTERM stop at once (see :mod:`sim.experiment.interrupts`)."""
+    """The CLI on ``argv`` (else the command line's); Ctrl-C and SIGTERM stop it at once (see interrupts)."""
     with stop_on_signals():
         _main(argv)
 

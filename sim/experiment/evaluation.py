@@ -16,11 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from sim import __version__
 from sim.experiment.blocks import Block, Request, run_scenarios
 from sim.experiment.checkpoint import Checkpoint
 from sim.model.block import BlockOutcome
-from sim.results.money import money_of, with_money
+from sim.results.money import money_of, summary_data
 from sim.results.projections import Results
 from sim.scenario.schema import Scenario
 
@@ -79,7 +78,7 @@ def evaluation_of(r: Results, warnings: tuple[str, ...] = ()) -> Evaluation:
     """Keep what the planner's commands need of a run."""
     m = money_of(r)
     return Evaluation(
-        summary=with_money(r.summary(__version__, warnings), r),
+        summary=summary_data(r, warnings),
         final=r.at_target.astype(np.int64),
         reached=r.reached(),
         enrolled=r.enrolled.row(-1).astype(np.int64),

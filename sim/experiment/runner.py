@@ -10,7 +10,8 @@ into it:
   :mod:`sim.experiment.executors`), shows the progress bar, and runs either the fixed number of
   replications (:func:`~sim.experiment.blocks.run_scenario`, the one-scenario form) or, with
   ``precision``, rounds of blocks until P(target) is known to ± that
-  (:mod:`sim.experiment.precision`); :func:`run_into_folder` adds the money and writes the folder.
+  (:mod:`sim.experiment.precision`), and describes it (:mod:`sim.experiment.describe`: the monthly table
+  and the summary, on the workers when it can); :func:`run_into_folder` writes the folder.
 * :func:`run_long` (compare, sweep, solve) runs a :class:`LongCommand`'s evaluations through an
   :class:`~sim.experiment.evaluation.Evaluator`, which hands ``run_scenarios`` a checkpoint that
   keeps every finished block, so that an interrupted command resumes to exactly the uninterrupted
@@ -27,19 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sim import __version__
 from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers, run_scenario
 from sim.experiment.checkpoint import Checkpoint
-from sim.experiment.describe import monthly_rows
+from sim.experiment.describe import described
 from sim.experiment.evaluation import Evaluator
 from sim.experiment.executors import EXECUTORS, make_executor
 from sim.experiment.interrupts import stop_on_signals
 from sim.experiment.precision import DEFAULT_MAX_REPS, run_to_precision
 from sim.experiment.progress import progress_bar
 from sim.results.folder import check_destination, default_destination, slug, write_result, write_run
-from sim.results.money import with_money
 from sim.results.projections import Results
 from sim.results.table import Table
 from sim.scenario.loader import Loaded
@@ -48,12 +47,13 @@ from sim.scenario.schema import Scenario
 
 @dataclass(frozen=True)
 class Projection:
-    """A run's results, what to add to ``summary.json``, and the run facts for ``run.json``."""
+    """A run's results, what its folder is written from, and the run facts for ``run.json``."""
 
     results: Results
     monthly: Table  # monthly.csv's rows
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)  # summary.json's data
     facts: dict[str, Any] = field(default_factory=dict)
+    scenario_text: str | None = None  # scenario.yaml's text, when a worker wrote it
 
 
 def processes(
@@ -81,8 +81,9 @@ def project(
     precision: float | None = None,
     max_reps: int = DEFAULT_MAX_REPS,
     show_progress: bool = False,
+    warnings: tuple[str, ...] = (),
 ) -> Projection:
-    """Run ``s`` as the CLI options ask; ``workers`` 0 means one per core."""
+    """Run ``s`` as the CLI options ask and describe it, ``warnings`` in its summary; ``workers`` 0 is one per core."""
     if executor not in EXECUTORS:
         raise ScenarioError(f"choose one of {', '.join(EXECUTORS)}, got {executor!r}", field="--executor")
     if precision is not None and reps is not None:
@@ -95,11 +96,12 @@ def project(
             results = run_scenario(
                 s, replications=reps, seed=seed, workers=n_workers, executor=pool, progress=progress, keep_files=True
             )
-            return Projection(results, monthly_rows(results, pool, n_workers), {}, facts)
+            d = described(results, pool, n_workers, warnings)
+            return Projection(results, d.monthly, d.summary, facts, d.scenario_text)
         run = run_to_precision(
             s, precision, max_replications=max_reps, seed=seed, workers=n_workers, executor=pool, progress=progress
         )
-        monthly = monthly_rows(run.results, pool, n_workers)
+        d = described(run.results, pool, n_workers, warnings)
     asked = {
         "asked": run.precision,
         "half_width": run.half_width,
@@ -107,7 +109,7 @@ def project(
         "replications": run.results.replications,
         "max_replications": max_reps,
     }
-    return Projection(run.results, monthly, {"precision": asked}, facts)
+    return Projection(run.results, d.monthly, {**d.summary, "precision": asked}, facts, d.scenario_text)
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,9 @@ def run_into_folder(
         precision=o.precision,
         max_reps=o.max_reps,
         show_progress=show_progress,
+        warnings=loaded.warnings,
     )
-    results = done.results
-    summary = with_money(results.summary(__version__, loaded.warnings), results)
+    results, summary = done.results, done.summary
     info = {
         "seed": results.seed,
         "replications": results.replications,
@@ -169,9 +171,8 @@ def run_into_folder(
         "extends_chain": [str(p) for p in loaded.chain],
         "overrides": list(sets),
     }
-    summary.update(done.summary)
     info.update(done.facts)
-    return summary, write_run(dest, summary, done.monthly, s, loaded.chain, info)
+    return summary, write_run(dest, summary, done.monthly, s, loaded.chain, info, done.scenario_text)
 
 
 # --- long commands (compare, sweep, solve): checkpointed, resumable, interruptible ---------------

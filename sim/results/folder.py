@@ -360,6 +360,11 @@ def write_result(dest: Path, writer: Writer, facts: dict[str, Any] | None = None
     return write_atomically(dest, fill)
 
 
+def scenario_text(scenario: Scenario) -> str:
+    """The resolved scenario as ``scenario.yaml`` holds it, below its header."""
+    return yaml_text(scenario_data(scenario))
+
+
 def write_run(
     dest: Path,
     summary: dict[str, Any],
@@ -367,12 +372,17 @@ def write_run(
     scenario: Scenario,
     chain: tuple[Path, ...],
     facts: dict[str, Any],
+    text: str | None = None,
 ) -> Path:
-    """Write a run's folder: resolved scenario, summary, tables, and ``run.json`` with ``facts``."""
+    """Write a run's folder: resolved scenario, summary, tables, and ``run.json`` with ``facts``.
+
+    ``text`` is :func:`scenario_text` of ``scenario`` when it is known already (a worker wrote it).
+    """
     header = "# Resolved scenario, as run. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
 
     def fill(folder: Path) -> None:
-        write_yaml(folder / "scenario.yaml", scenario_data(scenario), header)
+        body = scenario_text(scenario) if text is None else text
+        (folder / "scenario.yaml").write_text(header + body, encoding="utf-8")
         write_json(folder / "summary.json", summary)
         write_csv(folder / "monthly.csv", monthly)
         write_csv(folder / "channels.csv", summary["channels"])

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from sim import __version__
 from sim.channels.agent_network import AgentNetwork
 from sim.channels.base import ChannelBase
 from sim.channels.funded_batch import Batch, FundedBatch
@@ -262,6 +263,11 @@ def money_summary(s: Scenario, m: Money) -> dict[str, Any]:
         if m.costed[i]
     ]
     return {"currency": CURRENCY, "contributions": contrib, "channels": channels}
+
+
+def summary_data(r: Results, warnings: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``summary.json``'s data: the run's summary, by this version, with its money figures."""
+    return with_money(r.summary(__version__, warnings), r)
 
 
 def with_money(summary: dict[str, Any], r: Results) -> dict[str, Any]:

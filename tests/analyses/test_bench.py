@@ -61,7 +61,7 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -
     assert sum(s for _, s in tail.parts) == pytest.approx(tail.parent_s)
     line = benchmark._tail_line(tail, 4 * tail.parent_s)
     assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
-    assert f"({benchmark.TAIL_STEPS[0]} {tail.parts[0][1]:.3f}, summary " in line
+    assert f"({benchmark.TAIL_STEPS[0]} {tail.parts[0][1]:.3f}, writing the folder " in line
     # The pool's own start and stop, measured beside the run: its forks and threads cost CPU.
     assert 0 < tail.pool_s < 5
     ratio = tail.pool_s / (4 * tail.parent_s)

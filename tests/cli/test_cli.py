@@ -183,3 +183,26 @@ def test_a_command_loads_only_its_own_module():
     assert done.stdout.strip() == "[]"
     everything = build_app([])
     assert sorted(c.name or "" for c in everything.registered_commands) == sorted(COMMANDS)
+
+
+def test_the_sim_command_leaves_its_objects_uncollected_at_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The entry points are console(), which freezes every tracked object once main() has finished,
+    # so that the interpreter does not garbage-collect them all on the way out (0.15 s a run).
+    project = tomllib.loads((SCENARIOS.parent / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["sim"] == "sim.cli:console"
+    assert "console()" in (SCENARIOS.parent / "sim" / "__main__.py").read_text()
+    import gc
+
+    import sim.cli
+
+    def finished() -> None:
+        assert gc.get_freeze_count() == 0  # not before main() is done
+        sys.exit(0)
+
+    monkeypatch.setattr(sim.cli, "main", finished)
+    try:
+        with pytest.raises(SystemExit):
+            sim.cli.console()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from itertools import pairwise
 from pathlib import Path
@@ -13,7 +14,8 @@ from sim.experiment import describe
 from sim.experiment.blocks import run_scenario
 from sim.experiment.pool import local_pool
 from sim.experiment.runner import project
-from sim.results.folder import table_header, table_rows, table_text
+from sim.results.folder import scenario_text, table_header, table_rows, table_text
+from sim.results.money import summary_data
 from sim.results.projections import monthly_table
 from sim.results.table import Table
 from sim.scenario.loader import load_scenario
@@ -46,13 +48,32 @@ def test_figures_described_on_the_workers_are_the_parents(name: str) -> None:
         pooled = run_scenario(s, replications=1300, seed=2, workers=2, executor=pool, keep_files=True)
         files = describe.files_of(pooled)
         assert files is not None and all(Path(path).exists() for path, _ in files.values())
-        table = describe.monthly_rows(pooled, pool, 2)
+        table = describe.described(pooled, pool, 2).monthly
     assert _mine() == []  # the pool removed the kept files when it ended
     whole = here.monthly_rows()
     assert table.names == whole.names and table.columns == whole.columns
     # The workers wrote the rows' CSV text too: the text the parent would write of the table.
     assert whole.text is None and table.text is not None
     assert table.text == table_text(whole) and table.text.count("\n") == len(whole) + 1
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no shared memory folder")
+@pytest.mark.parametrize("name", ["bali-2025.yaml", "banuspa-2026.yaml"])
+def test_the_summary_and_scenario_text_written_on_the_workers_are_the_parents(name: str) -> None:
+    s = load_scenario(SCENARIOS / name).scenario
+    here = run_scenario(s, replications=1300, seed=3)
+    warned = ("a warning",)
+    with local_pool(2) as pool:
+        pooled = run_scenario(s, replications=1300, seed=3, workers=2, executor=pool, keep_files=True)
+        done = describe.described(pooled, pool, 2, warned)
+    assert done.scenario_text is not None and done.scenario_text == scenario_text(s)
+    # Byte for byte as summary.json holds it: money (bali-2025) and regions (banuspa-2026) included.
+    mine = summary_data(here, warned)
+    assert json.dumps(done.summary, indent=2) == json.dumps(mine, indent=2)
+    assert done.summary["warnings"] == ["a warning"] and ("money" in mine) == (name == "bali-2025.yaml")
+    # In one process the parent describes the run itself, and the folder writer writes the text.
+    alone = describe.described(here, None, 2, warned)
+    assert alone.scenario_text is None and alone.summary == mine
 
 
 def test_the_rows_of_a_table_in_parts_are_the_parts_rows_joined() -> None:

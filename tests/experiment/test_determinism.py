@@ -7,6 +7,7 @@ replication count spans several blocks with a partial last one, so block seeding
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,13 +17,17 @@ from conftest import SCENARIOS, run_cli
 from sim.experiment.blocks import BLOCK_SIZE
 
 FIGURES = ("summary.json", "monthly.csv", "channels.csv", "semesters.csv", "scenario.yaml")
-REPS = str(2 * BLOCK_SIZE + 37)
+# Enough replications that --workers 2 and 4 use the local pool (a smaller run stays in one process).
+REPS = str(8 * BLOCK_SIZE + 37)
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\d{8}T\d{6}")
 
 
 def _run(out: Path, *extra: str) -> dict[str, bytes]:
     result = run_cli("run", str(SCENARIOS / "bali-2025.yaml"), "--reps", REPS, "--out", str(out), "--quiet", *extra)
     assert result.returncode == 0, result.stderr
+    asked = extra[extra.index("--workers") + 1] if "--workers" in extra else None
+    if asked is not None:
+        assert json.loads((out / "run.json").read_text())["workers"] == int(asked)
     return {name: (out / name).read_bytes() for name in FIGURES}
 
 

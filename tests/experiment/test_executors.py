@@ -24,6 +24,8 @@ from sim.experiment.blocks import (
     tasks_of,
 )
 from sim.experiment.executors import batches, make_executor
+from sim.results.folder import scenario_text
+from sim.results.money import summary_data
 from sim.results.projections import Results
 from sim.scenario.loader import load_scenario
 
@@ -148,5 +150,8 @@ def test_project_stays_in_process_while_a_pool_would_not_pay_and_pools_larger_ru
     assert small.facts == {"workers": 1, "scheduler": "local"}
     large = project(s, reps=8 * BLOCK_SIZE + 1, workers=2, seed=4)
     assert large.facts == {"workers": 2, "scheduler": "local"}
-    _same(large.results, run_scenario(s, replications=8 * BLOCK_SIZE + 1, seed=4))
-    assert small.summary == {}
+    here = run_scenario(s, replications=8 * BLOCK_SIZE + 1, seed=4)
+    _same(large.results, here)
+    # Each describes its run: the parent itself in one process, the workers on the pool.
+    assert small.summary == summary_data(small.results) and small.scenario_text is None
+    assert large.summary == summary_data(here) and large.scenario_text == scenario_text(s)
