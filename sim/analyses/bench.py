@@ -10,10 +10,11 @@
 * :func:`cli_run` times ``sim run`` end to end in a fresh interpreter (start-up, loading, the
   run and writing the result folder) and reads that process's peak resident memory (VmHWM; the
   pool's worker processes are not included).
-* :func:`serial_tail` measures the parent's own CPU time in a pooled run (joining the blocks,
-  summarising, writing the folder) as a *serial fraction* of the model's time in one process, and
-  the bytes of results the parent holds per replication; :func:`pool_floor` measures beside it what
-  the local pool alone costs the parent (its forks, threads and pipes), the part no work of ours is in.
+* :func:`serial_tail` measures the parent's own CPU time in a pooled run (joining the blocks and
+  what the workers described, writing the folder), in a fresh interpreter as ``sim run`` runs, as a
+  *serial fraction* of the model's time in one process, and the bytes of results the parent holds
+  per replication; :func:`pool_floor` measures beside it what the local pool alone costs the parent
+  (its forks, threads and pipes), the part no work of ours is in.
 * :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
 * :func:`page_server` starts ``sim serve`` and drives it in headless Chromium (Playwright, from the
   test extra): for each lever change, the time from the change to the rendered first answer (the
@@ -23,6 +24,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -221,8 +223,7 @@ def _peak_mb(args: list[str]) -> tuple[float, float]:
     """Wall seconds of ``sim ARGS`` in a fresh interpreter, and its peak resident memory (MB)."""
     with tempfile.TemporaryDirectory() as tmp:
         peak_file = Path(tmp) / "peak"
-        path = os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path, "SIM_BENCH_PEAK": str(peak_file)}
+        env = {**_child_env(), "SIM_BENCH_PEAK": str(peak_file)}
         t0 = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-c", _REPORT_PEAK, *args], capture_output=True, text=True, env=env, check=False
@@ -235,6 +236,11 @@ def _peak_mb(args: list[str]) -> tuple[float, float]:
 
 def _root() -> str:
     return str(Path(__file__).resolve().parent.parent)
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of a child interpreter that imports this copy of ``sim``."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_root(), os.environ.get("PYTHONPATH")]))}
 
 
 def cli_run(file: Path, reps: int, repeats: int, extra: Sequence[str] = ()) -> Wall:
@@ -269,7 +275,40 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+# serial_tail's child: what `sim run` has imported when it runs, then the tail, as JSON.
+_TAIL = """
+import dataclasses, json, sys
+from pathlib import Path
+from sim.cli import build_app
+build_app(["run"])
+from sim.analyses.bench import tail_here
+tail = tail_here(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+print(json.dumps(dataclasses.asdict(tail)))
+"""
+
+
 def serial_tail(file: Path, reps: int, workers: int) -> Tail:
+    """:func:`tail_here` in a fresh interpreter, as ``sim run`` would be.
+
+    Not in this benchmark's own process, which has run the model and the yardstick by then: its
+    larger heap makes forking the pool and the parent's first touch of memory dearer than in a
+    ``sim run`` process.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _TAIL, str(file), str(reps), str(workers)],
+        capture_output=True,
+        text=True,
+        env=_child_env(),
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the serial tail of {file} failed: {done.stderr.strip()}")
+    t = json.loads(done.stdout.splitlines()[-1])
+    parts = tuple((step, seconds) for step, seconds in t["parts"])
+    return Tail(t["parent_s"], t["workers"], t["held_bytes_per_rep"], parts, t["pool_s"])
+
+
+def tail_here(file: Path, reps: int, workers: int) -> Tail:
     """The parent's share of ``sim run FILE --reps REPS``: its own CPU time while the workers run the blocks.
 
     CPU time, not wall time, so that waiting for the workers (and other load on the machine) does

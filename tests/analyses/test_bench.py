@@ -49,7 +49,11 @@ def test_the_machine_line_says_how_the_model_draws(monkeypatch: pytest.MonkeyPat
     assert "draws by NumPy methods (the kernel is not built);" in benchmark.machine()
 
 
-def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds() -> None:
+def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    def not_here(*_: object, **__: object) -> None:
+        raise AssertionError("the tail is measured in a fresh interpreter, as sim run runs")
+
+    monkeypatch.setattr(benchmark, "project", not_here)
     tail = benchmark.serial_tail(SCENARIOS / "bali-2025.yaml", 4001, 2)
     assert tail.workers == 2
     assert 0 < tail.parent_s < 5
