@@ -235,7 +235,8 @@ def _peak_mb(args: list[str]) -> tuple[float, float]:
 
 
 def _root() -> str:
-    return str(Path(__file__).resolve().parent.parent)
+    """The folder that holds this copy of the ``sim`` package."""
+    return str(Path(__file__).resolve().parents[2])
 
 
 def _child_env() -> dict[str, str]:
@@ -596,7 +597,7 @@ def page_server(folder: Path, name: str, changes: int, workers: int = 2) -> Page
     with tempfile.TemporaryDirectory() as tmp, (Path(tmp) / "serve.log").open("wb") as log:
         args = [sys.executable, "-m", "sim", "serve", "--no-browser", "--port", str(port), "--workers", str(workers)]
         args += ["--scenarios", str(folder), "--results-dir", str(Path(tmp) / "results")]
-        server = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": _root()})
+        server = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
         try:
             url = f"http://127.0.0.1:{port}/?scenario={name}"
             for _ in range(300):

@@ -66,8 +66,7 @@ def described(results: Results, pool: Executor | None, workers: int, warnings: t
     bounds = np.linspace(0, count, tasks + 1).round().astype(int).tolist()
     jobs: list[Job] = [("summary", results.at_target, results.crossed_on, warnings), ("scenario",)]
     jobs += [("series", a, b) for a, b in pairwise(bounds)]
-    r = results
-    run = (r.scenario, r.seed, r.horizon, r.replications, files)
+    run = (results.scenario, results.seed, results.horizon, results.replications, files)
     futures = [pool.submit(_describe, *run, jobs[i::tasks]) for i in range(tasks)]
     done: dict[Job, Any] = {}
     for i, future in enumerate(futures):
