@@ -14,7 +14,8 @@
   what the workers described, writing the folder), in a fresh interpreter as ``sim run`` runs, as a
   *serial fraction* of the model's time in one process, and the bytes of results the parent holds
   per replication; :func:`pool_floor` measures beside it what the local pool alone costs the parent
-  (its forks, threads and pipes), the part no work of ours is in.
+  (its forks, threads and pipes), the part no work of ours is in. The 2% goal is held for runs of
+  at least :data:`SCALING_MODEL_S` of model time, the runs a cluster is for.
 * :func:`sweep` times an ``n``-point sweep of one scenario field, each point a full run.
 * :func:`page_server` starts ``sim serve`` and drives it in headless Chromium (Playwright, from the
   test extra): for each lever change, the time from the change to the rendered first answer (the
@@ -392,6 +393,13 @@ SWEEP_PATH = "channels[BPR agents].agents"
 BIG_REPS = 100_000  # the run whose memory the held bytes are scaled to
 PREVIEW_REPS = 200  # a first answer: the issue's "200-replication preview from start"
 PREVIEW_GOAL_SECONDS = 3.0
+SERIAL_GOAL = 0.02  # issue 13: "at most 2%, which allows about 13x on 16 workers"
+# The serial-fraction goal is a scaling figure, held for runs a cluster is for. Issue 13 inferred
+# today's 4-5% from 16-core runs of bali-2025 at 128,000 replications and national-2026 at 8,000
+# (13-15 s and 90-110 s of model time in one process here). A run of less model time than this
+# (bali-2025 at 10,000 takes about 1 s) ends in about 2 s on two cores; what it pays is the fixed
+# cost of starting a pool at all, about 3 ms a worker, which scaling out only adds to.
+SCALING_MODEL_S = 5.0
 
 
 def _tail_line(tail: Tail, model_s: float) -> str:
@@ -405,9 +413,16 @@ def _tail_line(tail: Tail, model_s: float) -> str:
     if tail.workers <= 1:
         return f"  serial fraction: not measured (the run stayed in one process); {held}"
     steps = f" ({', '.join(f'{step} {s:.3f}' for step, s in tail.parts)})" if tail.parts else ""
+    fraction = tail.parent_s / model_s
+    goal = (
+        f"goal <= {SERIAL_GOAL:.0%}: {'met' if fraction <= SERIAL_GOAL else 'NOT MET'}"
+        if model_s >= SCALING_MODEL_S
+        else f"a short run: the {SERIAL_GOAL:.0%} goal is held from {SCALING_MODEL_S:g} s of model time, "
+        "the runs a cluster is for"
+    )
     return (
         f"  serial fraction: parent CPU {tail.parent_s:.3f} s outside the blocks{steps} / model {model_s:.3f} s "
-        f"= {tail.parent_s / model_s:.1%} (goal <= 2%); of it, starting and stopping the pool alone "
+        f"= {fraction:.1%} ({goal}); of it, starting and stopping the pool alone "
         f"({tail.workers} workers, one empty task each): {tail.pool_s:.3f} s = {tail.pool_s / model_s:.1%}; {held}"
     )
 

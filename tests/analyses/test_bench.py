@@ -64,12 +64,16 @@ def test_serial_tail_is_the_parents_own_cpu_and_the_compact_results_it_holds(mon
     assert [step for step, _ in tail.parts] == list(benchmark.TAIL_STEPS)
     assert sum(s for _, s in tail.parts) == pytest.approx(tail.parent_s)
     line = benchmark._tail_line(tail, 4 * tail.parent_s)
-    assert "= 25.0% (goal <= 2%)" in line and "0.03 GB for 100,000" in line
+    assert "= 25.0% (a short run: the 2% goal is held from 5 s of model time" in line and "0.03 GB for 100,000" in line
     assert f"({benchmark.TAIL_STEPS[0]} {tail.parts[0][1]:.3f}, writing the folder " in line
     # The pool's own start and stop, measured beside the run: its forks and threads cost CPU.
     assert 0 < tail.pool_s < 5
     ratio = tail.pool_s / (4 * tail.parent_s)
     assert f"pool alone (2 workers, one empty task each): {tail.pool_s:.3f} s = {ratio:.1%};" in line
+    # The goal is judged for runs of 5 s of model time and more: at 2% exactly it is met.
+    assert "= 2.0% (goal <= 2%: met)" in benchmark._tail_line(benchmark.Tail(0.1, 2, 280.0), 5.0)
+    assert "= 2.1% (goal <= 2%: NOT MET)" in benchmark._tail_line(benchmark.Tail(0.105, 2, 280.0), 5.0)
+    assert "a short run" in benchmark._tail_line(benchmark.Tail(0.01, 2, 280.0), 4.99)
     spilled = benchmark._tail_line(benchmark.Tail(0.5, 2, 28_000.0), 20.0)  # national: 2.8 GB if held
     assert "100,000 would hold 2.80 GB: above 512 MiB a run's counts go to a temporary file" in spilled
     alone = benchmark._tail_line(benchmark.Tail(0.1, 1, 328.0), 1.0)
