@@ -277,9 +277,13 @@ def _cells(row: dict[str, Any], fields: list[str]) -> list[Any]:
     return [repr(v) if isinstance(v, float) else v for v in row.values()]
 
 
-def write_yaml(path: Path, data: Any, header: str = "") -> None:
-    """Plain YAML in the order given, after an optional comment header."""
-    path.write_text(header + yaml_text(data), encoding="utf-8")
+def write_scenario(folder: Path, scenario: Scenario, header: str, text: str | None = None) -> None:
+    """``scenario.yaml``: the resolved scenario below the comment ``header``.
+
+    ``text`` is :func:`scenario_text` of ``scenario`` when it is known already (a worker wrote it).
+    """
+    body = scenario_text(scenario) if text is None else text
+    (folder / "scenario.yaml").write_text(header + body, encoding="utf-8")
 
 
 def yaml_text(data: Any) -> str:
@@ -381,8 +385,7 @@ def write_run(
     header = "# Resolved scenario, as run. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
 
     def fill(folder: Path) -> None:
-        body = scenario_text(scenario) if text is None else text
-        (folder / "scenario.yaml").write_text(header + body, encoding="utf-8")
+        write_scenario(folder, scenario, header, text)
         write_json(folder / "summary.json", summary)
         write_csv(folder / "monthly.csv", monthly)
         write_csv(folder / "channels.csv", summary["channels"])

@@ -31,11 +31,18 @@ from sim.analyses.history.observations import Observation, check_against, parse_
 from sim.errors import ScenarioError
 from sim.experiment import workload
 from sim.experiment.blocks import default_workers, run_scenario
-from sim.results.folder import check_destination, default_destination, write_csv, write_json, write_result, write_yaml
+from sim.results.folder import (
+    check_destination,
+    default_destination,
+    write_csv,
+    write_json,
+    write_result,
+    write_scenario,
+)
 from sim.results.projections import Results
 from sim.scenario.loader import load_scenario, validate
 from sim.scenario.paths import Override, apply
-from sim.scenario.schema import Scenario, scenario_data
+from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.analyses.history.rolling import RollingBacktest  # it imports this module
@@ -265,6 +272,6 @@ def backtest_into_folder(
         writing.plot_fit(
             folder / "backtest.png", done.results, used, done.skipped, f"{s.name}: projected from {s.start}"
         )
-        write_yaml(folder / "scenario.yaml", scenario_data(s), f"# Projected scenario, from {scenario}\n")
+        write_scenario(folder, s, f"# Projected scenario, from {scenario}\n")
 
     return Backtested(done, overall, write_result(dest, fill, info))

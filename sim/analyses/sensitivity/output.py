@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.results.folder import write_csv, write_json, write_result, write_yaml
-from sim.scenario.schema import Scenario, scenario_data
+from sim.results.folder import write_csv, write_json, write_result, write_scenario
+from sim.scenario.schema import Scenario
 
 
 def table_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -37,7 +37,7 @@ def write(dest: Path, report: dict[str, Any], scenario: Scenario, chain: tuple[P
     header = "# Resolved scenario, as analysed. Read from: " + " <- ".join(str(p) for p in chain) + "\n"
 
     def fill(folder: Path) -> None:
-        write_yaml(folder / "scenario.yaml", scenario_data(scenario), header)
+        write_scenario(folder, scenario, header)
         write_json(folder / "sensitivity.json", report)
         write_csv(folder / "sensitivity.csv", table_rows(report))
         draw(report["tornado"], folder / "tornado.png", f"{report['scenario']}: what the projection depends on")
